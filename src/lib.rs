@@ -1,0 +1,28 @@
+//! wecom-contact-core: the pure core of a WeCom customer-contact mini program.
+//!
+//! The core follows the Elm shape: [`app::update`] takes the model and an
+//! event and returns effects (data the shell performs); [`app::view`] derives
+//! the view model. Nothing here does I/O, reads a clock or draws a random
+//! number: time and ids arrive inside events. [`boundary`] is the only module
+//! that knows `JsValue`.
+
+pub mod ids;
+pub mod locale;
+
+// WeCom context: entries, environment, capabilities, typed wx.qy outcomes.
+pub mod capabilities;
+pub mod entry;
+pub mod environment;
+pub mod outcome;
+
+// The customer card: parsing, text counting, tags, edit forms, card view.
+pub mod card;
+pub mod customer;
+pub mod form;
+pub mod tags;
+pub mod text;
+
+// Talking back into the chat.
+pub mod compose;
+pub mod groupchat;
+pub mod templates;

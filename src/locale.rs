@@ -1,0 +1,58 @@
+//! User-facing text in Chinese and English.
+
+use serde::{Deserialize, Serialize};
+
+/// The language the view is rendered in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Locale {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Locale {
+    /// Lenient: `zh_CN`, `zh-TW`, `en`, `en_US`… Anything else is Chinese.
+    pub fn from_tag(tag: &str) -> Locale {
+        if tag.to_ascii_lowercase().starts_with("en") {
+            Locale::En
+        } else {
+            Locale::Zh
+        }
+    }
+}
+
+/// A message in both languages. The view picks one with [`Localized::get`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Localized {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Localized {
+    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Localized { zh: zh.into(), en: en.into() }
+    }
+
+    pub fn get(&self, locale: Locale) -> &str {
+        match locale {
+            Locale::Zh => &self.zh,
+            Locale::En => &self.en,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picks_language() {
+        let m = Localized::new("你好", "hello");
+        assert_eq!(m.get(Locale::Zh), "你好");
+        assert_eq!(m.get(Locale::En), "hello");
+        assert_eq!(Locale::from_tag("en_US"), Locale::En);
+        assert_eq!(Locale::from_tag("zh_CN"), Locale::Zh);
+        assert_eq!(Locale::from_tag(""), Locale::Zh);
+    }
+}

@@ -11,12 +11,31 @@ use std::hash::{Hash, Hasher};
 /// Why a string is not a valid identity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IdError {
-    Empty { kind: IdKind },
-    TooLong { kind: IdKind, max: usize, len: usize },
-    TooShort { kind: IdKind, min: usize, len: usize },
-    BadChar { kind: IdKind, ch: char, index: usize },
-    BadStart { kind: IdKind },
-    BadPrefix { kind: IdKind, expected: &'static [&'static str] },
+    Empty {
+        kind: IdKind,
+    },
+    TooLong {
+        kind: IdKind,
+        max: usize,
+        len: usize,
+    },
+    TooShort {
+        kind: IdKind,
+        min: usize,
+        len: usize,
+    },
+    BadChar {
+        kind: IdKind,
+        ch: char,
+        index: usize,
+    },
+    BadStart {
+        kind: IdKind,
+    },
+    BadPrefix {
+        kind: IdKind,
+        expected: &'static [&'static str],
+    },
 }
 
 /// Which identity an error is about.
@@ -60,10 +79,18 @@ impl fmt::Display for IdError {
         match self {
             IdError::Empty { kind } => write!(f, "{} is empty", kind.name()),
             IdError::TooLong { kind, max, len } => {
-                write!(f, "{} is {len} bytes long; at most {max} are allowed", kind.name())
+                write!(
+                    f,
+                    "{} is {len} bytes long; at most {max} are allowed",
+                    kind.name()
+                )
             }
             IdError::TooShort { kind, min, len } => {
-                write!(f, "{} is {len} bytes long; at least {min} are needed", kind.name())
+                write!(
+                    f,
+                    "{} is {len} bytes long; at least {min} are needed",
+                    kind.name()
+                )
             }
             IdError::BadChar { kind, ch, index } => write!(
                 f,
@@ -75,7 +102,12 @@ impl fmt::Display for IdError {
                 write!(f, "{} must start with a letter or a digit", kind.name())
             }
             IdError::BadPrefix { kind, expected } => {
-                write!(f, "{} must start with {}", kind.name(), expected.join(" or "))
+                write!(
+                    f,
+                    "{} must start with {}",
+                    kind.name(),
+                    expected.join(" or ")
+                )
             }
         }
     }
@@ -107,10 +139,18 @@ fn check_len(kind: IdKind, s: &str, min: usize, max: usize) -> Result<(), IdErro
         return Err(IdError::Empty { kind });
     }
     if s.len() > max {
-        return Err(IdError::TooLong { kind, max, len: s.len() });
+        return Err(IdError::TooLong {
+            kind,
+            max,
+            len: s.len(),
+        });
     }
     if s.len() < min {
-        return Err(IdError::TooShort { kind, min, len: s.len() });
+        return Err(IdError::TooShort {
+            kind,
+            min,
+            len: s.len(),
+        });
     }
     Ok(())
 }
@@ -330,7 +370,10 @@ mod tests {
         assert!(UserId::parse("Zhang.San-01@corp_x").is_ok());
         assert!(UserId::parse(&"a".repeat(64)).is_ok());
         assert_eq!(UserId::parse("").unwrap_err().code(), "id_empty");
-        assert_eq!(UserId::parse(&"a".repeat(65)).unwrap_err().code(), "id_too_long");
+        assert_eq!(
+            UserId::parse(&"a".repeat(65)).unwrap_err().code(),
+            "id_too_long"
+        );
         assert_eq!(UserId::parse("_abc").unwrap_err().code(), "id_bad_start");
         assert_eq!(UserId::parse(".abc").unwrap_err().code(), "id_bad_start");
         assert_eq!(UserId::parse("ab c").unwrap_err().code(), "id_bad_char");
@@ -364,13 +407,30 @@ mod tests {
         let wecom = ExternalUserId::parse("woAJ2GCAAAXtWyujaWJHDDGi0mACHAAA").unwrap();
         assert_eq!(wecom.kind(), ExternalKind::Wecom);
         assert_eq!(ExternalUserId::parse("").unwrap_err().code(), "id_empty");
-        assert_eq!(ExternalUserId::parse("wm").unwrap_err().code(), "id_too_short");
-        assert_eq!(ExternalUserId::parse("zhangsan").unwrap_err().code(), "id_bad_prefix");
-        assert_eq!(ExternalUserId::parse("wm abc").unwrap_err().code(), "id_bad_char");
-        assert_eq!(ExternalUserId::parse("wmabc\n").unwrap_err().code(), "id_bad_char");
-        assert_eq!(ExternalUserId::parse("wm\u{7}abc").unwrap_err().code(), "id_bad_char");
         assert_eq!(
-            ExternalUserId::parse(&format!("wm{}", "a".repeat(200))).unwrap_err().code(),
+            ExternalUserId::parse("wm").unwrap_err().code(),
+            "id_too_short"
+        );
+        assert_eq!(
+            ExternalUserId::parse("zhangsan").unwrap_err().code(),
+            "id_bad_prefix"
+        );
+        assert_eq!(
+            ExternalUserId::parse("wm abc").unwrap_err().code(),
+            "id_bad_char"
+        );
+        assert_eq!(
+            ExternalUserId::parse("wmabc\n").unwrap_err().code(),
+            "id_bad_char"
+        );
+        assert_eq!(
+            ExternalUserId::parse("wm\u{7}abc").unwrap_err().code(),
+            "id_bad_char"
+        );
+        assert_eq!(
+            ExternalUserId::parse(&format!("wm{}", "a".repeat(200)))
+                .unwrap_err()
+                .code(),
             "id_too_long"
         );
     }
@@ -389,7 +449,10 @@ mod tests {
         assert_eq!(CorpId::parse("ab1234").unwrap_err().code(), "id_bad_prefix");
         assert_eq!(CorpId::parse("ww12-34").unwrap_err().code(), "id_bad_char");
         assert!(GroupChatId::parse("wrOgQhDgAAMYQiS5ol9G7gK9JVAAAA").is_ok());
-        assert_eq!(GroupChatId::parse("wmOgQhDgAAMYQ").unwrap_err().code(), "id_bad_prefix");
+        assert_eq!(
+            GroupChatId::parse("wmOgQhDgAAMYQ").unwrap_err().code(),
+            "id_bad_prefix"
+        );
         assert!(TagId::parse("etXXXXXXXXXXXXXXXXX").is_ok());
         assert_eq!(TagId::parse("tag1").unwrap_err().code(), "id_bad_prefix");
     }

@@ -26,3 +26,20 @@ pub mod text;
 pub mod compose;
 pub mod groupchat;
 pub mod templates;
+
+// The core loop and what crosses to the shell.
+pub mod app;
+pub mod effect;
+pub mod error;
+pub mod patch;
+
+mod boundary;
+
+/// A short, log-safe preview of untrusted text for error messages.
+pub(crate) fn text_preview(s: &str) -> String {
+    let mut out: String = s.chars().take(40).collect();
+    if s.chars().count() > 40 {
+        out.push('…');
+    }
+    out
+}

@@ -31,7 +31,10 @@ pub struct Localized {
 
 impl Localized {
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Localized { zh: zh.into(), en: en.into() }
+        Localized {
+            zh: zh.into(),
+            en: en.into(),
+        }
     }
 
     pub fn get(&self, locale: Locale) -> &str {

@@ -1,0 +1,274 @@
+// The shell around the Rust core: it owns the one Core handle, turns wx and
+// wx.qy callbacks into events, performs the effects the core returns, and
+// renders with setData. It holds no rules of its own: every decision is the
+// core's. If the wasm instance traps, the host rebuilds it from the last
+// snapshot and carries on.
+'use strict';
+
+const STORAGE_PREFIX = 'wcc:';
+
+function errText(err) {
+  if (!err) return 'unknown error';
+  return err.message || err.errMsg || String(err);
+}
+
+class CoreHost {
+  /**
+   * @param {{ config: object, wx: any, loadCore: () => Promise<any>, now?: () => number }} options
+   */
+  constructor(options) {
+    this.config = options.config;
+    this.wx = options.wx;
+    this.loadCore = options.loadCore;
+    this.now = options.now || (() => Date.now());
+    this.core = null;
+    this.engine = null;
+    this.page = null;
+    this.queue = [];
+    this.snapshot = null;
+    this.rebuilding = null;
+    this.failure = null;
+    this.traps = 0;
+    this.listeners = [];
+  }
+
+  /** Loads the core and dispatches the launch event. */
+  start() {
+    return this.loadCore().then(
+      ({ Core, engine }) => {
+        this.Core = Core;
+        this.engine = engine;
+        this.core = new Core(this.config);
+        this.dispatch(this.launchEvent());
+        this.flush();
+        return this;
+      },
+      (err) => {
+        this.fail(err);
+        return this;
+      },
+    );
+  }
+
+  launchEvent() {
+    const wx = this.wx;
+    let systemInfo = {};
+    try {
+      systemInfo = wx.getSystemInfoSync();
+    } catch (err) {
+      systemInfo = {};
+    }
+    const qy = wx.qy;
+    const qyApis = [];
+    if (qy) {
+      for (const key in qy) if (typeof qy[key] === 'function') qyApis.push(key);
+    }
+    return {
+      type: 'launch',
+      now: this.now(),
+      systemInfo,
+      hasQy: !!qy,
+      qyApis,
+      storage: this.readStorage(),
+    };
+  }
+
+  /** The core's own keys, as strings. */
+  readStorage() {
+    const out = {};
+    try {
+      const keys = this.wx.getStorageInfoSync().keys || [];
+      for (const key of keys) {
+        if (key.indexOf(STORAGE_PREFIX) !== 0) continue;
+        const value = this.wx.getStorageSync(key);
+        if (typeof value === 'string') out[key] = value;
+      }
+    } catch (err) {
+      this.log('warn', `storage could not be read: ${errText(err)}`);
+    }
+    return out;
+  }
+
+  /** A page attaches to receive renders; it gets the whole view first. */
+  attach(page) {
+    this.page = page;
+    if (this.core) {
+      try {
+        page.setData(this.core.view());
+      } catch (err) {
+        this.handleThrow(err, 'view');
+      }
+    } else if (this.failure) {
+      page.setData(this.failure);
+    }
+  }
+
+  detach(page) {
+    if (this.page === page) this.page = null;
+  }
+
+  /** Sends one event to the core and performs the effects it returns. */
+  dispatch(event) {
+    if (!this.core || this.rebuilding) {
+      this.queue.push(event);
+      return;
+    }
+    let effects;
+    try {
+      effects = this.core.dispatch(event);
+    } catch (err) {
+      this.handleThrow(err, event && event.type);
+      return;
+    }
+    try {
+      this.snapshot = this.core.snapshot();
+    } catch (err) {
+      this.handleThrow(err, 'snapshot');
+      return;
+    }
+    for (const effect of effects) this.perform(effect);
+  }
+
+  flush() {
+    const queued = this.queue;
+    this.queue = [];
+    for (const event of queued) this.dispatch(event);
+  }
+
+  /** An Error with a code is the core refusing bad input; anything else is a trap. */
+  handleThrow(err, what) {
+    if (err && typeof err.code === 'string') {
+      this.log('error', `core refused ${what}: [${err.code}] ${err.message}`);
+      return;
+    }
+    this.traps += 1;
+    this.log('error', `core trapped during ${what}: ${errText(err)}; rebuilding from the last snapshot`);
+    this.rebuild();
+  }
+
+  rebuild() {
+    if (this.rebuilding) return this.rebuilding;
+    const snapshot = this.snapshot;
+    this.core = null;
+    this.rebuilding = this.loadCore()
+      .then(({ Core, engine }) => {
+        this.Core = Core;
+        this.engine = engine;
+        this.core = snapshot ? Core.restore(snapshot) : new Core(this.config);
+        this.rebuilding = null;
+        if (this.page) this.page.setData(this.core.view());
+        if (!snapshot) this.dispatch(this.launchEvent());
+        this.flush();
+      })
+      .catch((err) => {
+        this.rebuilding = null;
+        this.fail(err);
+      });
+    return this.rebuilding;
+  }
+
+  /** Nothing can run: show a plain message instead of a blank page. */
+  fail(err) {
+    this.failure = {
+      route: 'fatal',
+      title: '无法启动 / Cannot start',
+      message: `核心模块加载失败，请升级企业微信后重试。The core could not load: ${errText(err)}`,
+    };
+    this.log('error', `core failed to load: ${errText(err)}`);
+    if (this.page) this.page.setData(this.failure);
+  }
+
+  perform(effect) {
+    const wx = this.wx;
+    switch (effect.kind) {
+      case 'render':
+        if (this.page) this.page.setData(effect.patch);
+        return;
+      case 'qy':
+        return this.callQy(effect);
+      case 'wx':
+        return this.callWx(effect);
+      case 'http':
+        return this.request(effect);
+      case 'storageSet':
+        wx.setStorage({
+          key: effect.key,
+          data: effect.value,
+          success: () => this.dispatch({ type: 'storageResult', id: effect.id, ok: true, errMsg: 'setStorage:ok' }),
+          fail: (res) =>
+            this.dispatch({ type: 'storageResult', id: effect.id, ok: false, errMsg: (res && res.errMsg) || 'setStorage:fail' }),
+        });
+        return;
+      case 'storageRemove':
+        wx.removeStorage({ key: effect.key, fail: () => {} });
+        return;
+      case 'timer':
+        setTimeout(() => this.dispatch({ type: 'timer', id: effect.id, now: this.now() }), effect.afterMs);
+        return;
+      case 'log':
+        return this.log(effect.level, effect.message);
+      default:
+        this.log('warn', `unknown effect kind ${effect.kind}`);
+    }
+  }
+
+  callQy(effect) {
+    const qy = this.wx.qy;
+    const reply = (result) => this.dispatch({ type: 'qyResult', id: effect.id, api: effect.api, result: result || {} });
+    if (!qy || typeof qy[effect.api] !== 'function') {
+      reply({ errMsg: `${effect.api}:fail not support` });
+      return;
+    }
+    const args = Object.assign({}, effect.args, { success: reply, fail: reply });
+    try {
+      qy[effect.api](args);
+    } catch (err) {
+      reply({ errMsg: `${effect.api}:fail ${errText(err)}` });
+    }
+  }
+
+  callWx(effect) {
+    const wx = this.wx;
+    const reply = (result) => this.dispatch({ type: 'wxResult', id: effect.id, api: effect.api, result: result || {} });
+    if (typeof wx[effect.api] !== 'function') {
+      reply({ errMsg: `${effect.api}:fail not support` });
+      return;
+    }
+    try {
+      wx[effect.api](Object.assign({}, effect.args, { success: reply, fail: reply }));
+    } catch (err) {
+      reply({ errMsg: `${effect.api}:fail ${errText(err)}` });
+    }
+  }
+
+  request(effect) {
+    const done = (status, body, errMsg) =>
+      this.dispatch({ type: 'httpResult', id: effect.id, status, body, errMsg: errMsg || '' });
+    try {
+      this.wx.request({
+        url: effect.url,
+        method: effect.method,
+        header: effect.headers || {},
+        data: effect.body === null ? undefined : effect.body,
+        dataType: 'text',
+        responseType: 'text',
+        success: (res) => {
+          const data = res.data;
+          done(res.statusCode || 0, typeof data === 'string' ? data : JSON.stringify(data === undefined ? null : data));
+        },
+        fail: (res) => done(0, '', (res && res.errMsg) || 'request:fail'),
+      });
+    } catch (err) {
+      done(0, '', `request:fail ${errText(err)}`);
+    }
+  }
+
+  log(level, message) {
+    const line = `[core] ${message}`;
+    const c = typeof console !== 'undefined' ? console : null;
+    if (c) (c[level] || c.log).call(c, line);
+    for (const l of this.listeners) l(level, message);
+  }
+}
+
+module.exports = { CoreHost, STORAGE_PREFIX };

@@ -10,9 +10,22 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::effect::{Effect, EffectId};
+use crate::environment::{Environment, SystemInfo};
 use crate::error::CoreError;
+
+use crate::compose::Composer;
+use crate::customer::Customer;
+use crate::drafts::Draft;
+use crate::flow::{Pending, Step};
+use crate::form::FormValues;
+use crate::groupchat::GroupChat;
+use crate::ids::{ExternalUserId, GroupChatId};
 use crate::locale::{Locale, Localized};
+use crate::outbox::Outbox;
 use crate::patch;
+use crate::privacy::mask_phone_numbers;
+use crate::session::Session;
+use crate::tags::CorpTagList;
 
 /// The version of [`Model`]'s snapshot format.
 pub const SNAPSHOT_VERSION: u32 = 1;
@@ -51,6 +64,10 @@ impl Config {
         }
         Ok(())
     }
+
+    pub fn base(&self) -> &str {
+        self.backend_url.trim().trim_end_matches('/')
+    }
 }
 
 /// Events the shell dispatches.
@@ -64,6 +81,7 @@ pub enum Event {
         system_info: Value,
         #[serde(default)]
         has_qy: bool,
+        /// The functions the shell found on `wx.qy` (feature detection).
         #[serde(default)]
         qy_apis: Vec<String>,
         #[serde(default)]
@@ -73,6 +91,63 @@ pub enum Event {
         now: f64,
     },
     Hide {
+        now: f64,
+    },
+    #[serde(rename_all = "camelCase")]
+    NetworkChanged {
+        online: bool,
+        now: f64,
+    },
+    /// The callback of a `wx.qy` call: the object passed to success or fail.
+    #[serde(rename_all = "camelCase")]
+    QyResult {
+        id: EffectId,
+        api: String,
+        result: Value,
+    },
+    #[serde(rename_all = "camelCase")]
+    WxResult {
+        id: EffectId,
+        api: String,
+        result: Value,
+    },
+    /// `status` 0 means the request never reached the backend.
+    #[serde(rename_all = "camelCase")]
+    HttpResult {
+        id: EffectId,
+        status: u16,
+        body: String,
+        #[serde(default)]
+        err_msg: String,
+    },
+    #[serde(rename_all = "camelCase")]
+    StorageResult {
+        id: EffectId,
+        ok: bool,
+        #[serde(default)]
+        err_msg: String,
+    },
+    Timer {
+        id: EffectId,
+        now: f64,
+    },
+    /// A tap on something with an action name (`retry`, `save`…).
+    #[serde(rename_all = "camelCase")]
+    Tap {
+        action: String,
+        #[serde(default)]
+        arg: Value,
+        #[serde(default)]
+        now: f64,
+    },
+    /// Typing in a field.
+    #[serde(rename_all = "camelCase")]
+    Input {
+        field: String,
+        value: String,
+        #[serde(default)]
+        index: Option<u32>,
+        #[serde(default)]
         now: f64,
     },
     /// Does nothing; the floor for boundary benchmarks.
@@ -85,7 +160,33 @@ pub enum Event {
 pub enum Route {
     #[default]
     Loading,
-    Blocked,
+    /// A blocking message with guidance.
+    Notice,
+    Card,
+    Group,
+    Compose,
+    Home,
+}
+
+/// A message that replaces the page: what happened, and what to do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Notice {
+    pub code: String,
+    pub title: Localized,
+    pub message: Localized,
+    pub guidance: Option<Localized>,
+    pub can_retry: bool,
+}
+
+/// What the shell told us at launch; the environment is derived from it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct LaunchInfo {
+    pub system_info: Value,
+    pub has_qy: bool,
+    pub qy_apis: Vec<String>,
+    pub wecom_version: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
@@ -93,19 +194,57 @@ pub enum Route {
 pub struct Model {
     pub config: Option<Config>,
     pub locale: Locale,
-    pub route: Route,
-    pub launched_at: Option<f64>,
-    pub in_wecom: bool,
+    pub locale_fixed: bool,
+    pub launch: Option<LaunchInfo>,
+    pub now: f64,
     pub visible: bool,
+    pub online: bool,
+    pub step: Step,
+    pub route: Route,
+    pub notice: Option<Notice>,
+    /// A non-blocking line above the page (offline, retrying, unknown entry).
+    pub banner: Option<Localized>,
+    pub session: Option<Session>,
+    pub entry: Option<String>,
+    pub external_userid: Option<ExternalUserId>,
+    pub chat_id: Option<GroupChatId>,
+    // The customer card.
+    /// `externalcontact/get` pages as the backend sent them (the source of
+    /// truth; the parsed customer is a cache rebuilt after restore).
+    pub customer_pages: Vec<String>,
+    pub corp_tags_body: Option<String>,
+    /// Values confirmed by the backend, shown until the next fetch.
+    pub applied: Option<FormValues>,
+    /// The open edit form (also the draft).
+    pub form: Option<FormValues>,
+    pub form_message: Option<Localized>,
+    pub outbox: Outbox,
+    /// Drafts in storage: external_userid → values and when they were saved.
+    pub drafts: BTreeMap<String, Draft>,
+    pub seq: u64,
+    // Talking back into the chat.
+    pub group_body: Option<String>,
+    pub composer: Composer,
+    pub compose_note: Option<Localized>,
+    pub retry_attempt: u32,
+    pub retry_timer: Option<EffectId>,
+    pub pending: BTreeMap<EffectId, Pending>,
     pub next_id: EffectId,
     /// The view as last rendered; not part of the snapshot.
     #[serde(skip)]
     pub rendered: Value,
+    #[serde(skip)]
+    pub customer: Option<Customer>,
+    #[serde(skip)]
+    pub corp_tags: Option<CorpTagList>,
+    #[serde(skip)]
+    pub group: Option<GroupChat>,
 }
 
 impl Model {
     pub fn new(config: Config) -> Result<Model, CoreError> {
         config.validate()?;
+        let locale_fixed = config.locale.is_some();
         let locale = config
             .locale
             .as_deref()
@@ -114,59 +253,134 @@ impl Model {
         Ok(Model {
             config: Some(config),
             locale,
+            locale_fixed,
+            online: true,
             ..Model::default()
         })
     }
 
     pub fn next_id(&mut self) -> EffectId {
-        self.next_id = self.next_id.wrapping_add(1);
+        self.next_id = self.next_id.wrapping_add(1).max(1);
         self.next_id
     }
 
-    fn text(&self, m: &Localized) -> String {
+    pub fn text(&self, m: &Localized) -> String {
         m.get(self.locale).to_owned()
+    }
+
+    /// The environment, derived from what the shell reported.
+    pub fn env(&self) -> Environment {
+        let info = self.launch.as_ref();
+        let system: SystemInfo = info
+            .and_then(|l| serde_json::from_value(l.system_info.clone()).ok())
+            .unwrap_or_default();
+        Environment::detect(
+            &system,
+            info.is_some_and(|l| l.has_qy),
+            info.and_then(|l| l.wecom_version.as_deref()),
+        )
+    }
+
+    /// Whether the shell found `wx.qy[name]`. An empty list (an older shell,
+    /// a test) means "not reported", which never blocks.
+    pub fn has_qy_api(&self, name: &str) -> bool {
+        match &self.launch {
+            Some(l) if !l.qy_apis.is_empty() => l.qy_apis.iter().any(|a| a == name),
+            Some(l) => l.has_qy,
+            None => false,
+        }
+    }
+
+    pub fn log(&self, fx: &mut Vec<Effect>, level: &str, message: &str) {
+        fx.push(Effect::Log {
+            level: level.to_owned(),
+            message: mask_phone_numbers(message),
+        });
     }
 }
 
 /// Applies one event and returns the effects, ending with the render patch
 /// if the view changed.
 pub fn update(model: &mut Model, event: Event) -> Vec<Effect> {
-    let mut effects = Vec::new();
+    let mut fx = Vec::new();
     match event {
+        Event::Noop => return fx,
         Event::Launch {
             now,
             system_info,
             has_qy,
-            ..
+            qy_apis,
+            storage,
         } => {
-            model.launched_at = Some(now);
+            model.now = now;
             model.visible = true;
-            let env = system_info.get("environment").and_then(Value::as_str);
-            model.in_wecom = has_qy || env == Some("wxwork");
-            if let Some(lang) = system_info.get("language").and_then(Value::as_str) {
-                if model
-                    .config
-                    .as_ref()
-                    .and_then(|c| c.locale.as_ref())
-                    .is_none()
-                {
-                    model.locale = Locale::from_tag(lang);
-                }
+            model.launch = Some(LaunchInfo {
+                system_info,
+                has_qy,
+                qy_apis,
+                wecom_version: None,
+            });
+            if !model.locale_fixed {
+                model.locale = model.env().locale;
             }
-            model.route = if model.in_wecom {
-                Route::Loading
-            } else {
-                Route::Blocked
-            };
+            model.restore_storage(&storage, &mut fx);
+            model.start_flow(&mut fx);
         }
-        Event::Show { .. } => model.visible = true,
-        Event::Hide { .. } => model.visible = false,
-        Event::Noop => return effects,
+        Event::Show { now } => {
+            model.now = now;
+            model.visible = true;
+            model.on_show(&mut fx);
+        }
+        Event::Hide { now } => {
+            model.now = now;
+            model.visible = false;
+        }
+        Event::NetworkChanged { online, now } => {
+            model.now = now;
+            model.online = online;
+            if online {
+                model.on_online(&mut fx);
+            }
+        }
+        Event::QyResult { id, api, result } => model.on_qy_result(id, &api, &result, &mut fx),
+        Event::WxResult { id, .. } => {
+            model.pending.remove(&id);
+        }
+        Event::HttpResult {
+            id,
+            status,
+            body,
+            err_msg,
+        } => model.on_http_result(id, status, &body, &err_msg, &mut fx),
+        Event::StorageResult { id, ok, err_msg } => {
+            model.on_storage_result(id, ok, &err_msg, &mut fx)
+        }
+        Event::Timer { id, now } => {
+            model.now = now;
+            model.on_timer(id, &mut fx);
+        }
+        Event::Tap { action, arg, now } => {
+            if now > 0.0 {
+                model.now = now;
+            }
+            model.on_tap(&action, &arg, &mut fx);
+        }
+        Event::Input {
+            field,
+            value,
+            index,
+            now,
+        } => {
+            if now > 0.0 {
+                model.now = now;
+            }
+            model.on_input(&field, value, index, &mut fx);
+        }
     }
     if let Some(render) = render(model) {
-        effects.push(render);
+        fx.push(render);
     }
-    effects
+    fx
 }
 
 /// Diffs the current view against the last rendered one.
@@ -181,32 +395,7 @@ pub fn render(model: &mut Model) -> Option<Effect> {
     }
 }
 
-/// The view model the page renders.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct View {
-    pub route: Route,
-    pub title: String,
-    pub message: Option<String>,
-}
-
-pub fn view(model: &Model) -> View {
-    match model.route {
-        Route::Loading => View {
-            route: model.route,
-            title: model.text(&Localized::new("客户联系", "Customer contact")),
-            message: Some(model.text(&Localized::new("正在加载…", "Loading…"))),
-        },
-        Route::Blocked => View {
-            route: model.route,
-            title: model.text(&Localized::new("请在企业微信中打开", "Open in WeCom")),
-            message: Some(model.text(&Localized::new(
-                "此小程序在微信中打开，而不是企业微信",
-                "this mini program is opened in WeChat, not WeCom",
-            ))),
-        },
-    }
-}
+pub use crate::view::{view, View};
 
 pub fn view_value(model: &Model) -> Value {
     serde_json::to_value(view(model)).unwrap_or(Value::Null)
@@ -263,136 +452,13 @@ pub fn restore(json: &str) -> Result<Model, CoreError> {
     }
     let file: SnapshotFile =
         serde_json::from_value(raw).map_err(|e| CoreError::BadSnapshot(e.to_string()))?;
-    let model = file.model;
-    if let Some(config) = &model.config {
-        config
+    let mut model = file.model;
+    model.rehydrate();
+    match &model.config {
+        Some(config) => config
             .validate()
-            .map_err(|e| CoreError::BadSnapshot(e.to_string()))?;
+            .map_err(|e| CoreError::BadSnapshot(e.to_string()))?,
+        None => return Err(CoreError::BadSnapshot("no config".into())),
     }
     Ok(model)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn model() -> Model {
-        Model::new(Config {
-            backend_url: "https://api.example.com".into(),
-            locale: Some("en".into()),
-        })
-        .unwrap()
-    }
-
-    fn launch(in_wecom: bool) -> Event {
-        let mut info = json!({"platform": "android", "language": "zh_CN"});
-        if in_wecom {
-            info["environment"] = json!("wxwork");
-        }
-        Event::Launch {
-            now: 1.0,
-            system_info: info,
-            has_qy: in_wecom,
-            qy_apis: vec![],
-            storage: BTreeMap::new(),
-        }
-    }
-
-    #[test]
-    fn config_must_be_https() {
-        let bad = Config {
-            backend_url: "ftp://x".into(),
-            locale: None,
-        };
-        assert_eq!(Model::new(bad).unwrap_err().code(), "bad_config");
-        let local = Config {
-            backend_url: "http://localhost:8080".into(),
-            locale: None,
-        };
-        assert!(Model::new(local).is_ok());
-    }
-
-    #[test]
-    fn launch_renders_once_with_full_view() {
-        let mut m = model();
-        let fx = update(&mut m, launch(true));
-        let renders: Vec<_> = fx.iter().filter(|e| e.is_render()).collect();
-        assert_eq!(renders.len(), 1);
-        let Effect::Render { patch } = renders[0] else {
-            unreachable!()
-        };
-        assert_eq!(patch["route"], json!("loading"));
-    }
-
-    #[test]
-    fn wechat_host_is_blocked() {
-        let mut m = model();
-        update(&mut m, launch(false));
-        let v = view(&m);
-        assert_eq!(v.route, Route::Blocked);
-        assert!(v.message.unwrap().contains("WeChat, not WeCom"));
-    }
-
-    #[test]
-    fn unchanged_view_renders_nothing() {
-        let mut m = model();
-        update(&mut m, launch(true));
-        let fx = update(&mut m, Event::Hide { now: 2.0 });
-        assert!(fx.iter().all(|e| !e.is_render()));
-        assert!(update(&mut m, Event::Noop).is_empty());
-    }
-
-    #[test]
-    fn snapshot_roundtrip() {
-        let mut m = model();
-        update(&mut m, launch(true));
-        let s = snapshot(&m);
-        let mut back = restore(&s).unwrap();
-        back.rendered = m.rendered.clone();
-        assert_eq!(back, m);
-    }
-
-    #[test]
-    fn bad_snapshots_are_refused() {
-        assert_eq!(restore("").unwrap_err().code(), "bad_snapshot");
-        assert_eq!(restore("{").unwrap_err().code(), "bad_snapshot");
-        assert_eq!(restore("[]").unwrap_err().code(), "bad_snapshot");
-        assert_eq!(
-            restore(r#"{"model":{}}"#).unwrap_err().code(),
-            "bad_snapshot"
-        );
-        assert_eq!(
-            restore(r#"{"version":99,"model":{}}"#).unwrap_err().code(),
-            "snapshot_too_new"
-        );
-        assert_eq!(
-            restore(r#"{"version":1,"model":{"route":"nowhere"}}"#)
-                .unwrap_err()
-                .code(),
-            "bad_snapshot"
-        );
-        let huge = format!("\"{}\"", "x".repeat(MAX_INPUT_BYTES + 1));
-        assert_eq!(restore(&huge).unwrap_err().code(), "too_large");
-    }
-
-    #[test]
-    fn bad_events_are_refused() {
-        assert_eq!(parse_event("").unwrap_err().code(), "bad_event");
-        assert_eq!(
-            parse_event("{\"type\":\"nope\"}").unwrap_err().code(),
-            "bad_event"
-        );
-        assert_eq!(
-            parse_event("{\"type\":\"show\"}").unwrap_err().code(),
-            "bad_event"
-        );
-        assert_eq!(
-            parse_event("{\"type\":\"show\",\"now\":\"x\"}")
-                .unwrap_err()
-                .code(),
-            "bad_event"
-        );
-        assert!(parse_event("{\"type\":\"show\",\"now\":5}").is_ok());
-    }
 }

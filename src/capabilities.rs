@@ -1,1 +1,1050 @@
-//! (to be written)
+//! Which `wx.qy` calls can work here, and why not.
+//!
+//! One table row per [`Api`] (see [`capability`]) says the minimum WeCom
+//! client version, the entries the call is allowed from, whether devtools
+//! can run it and on which platforms it is missing. [`check`] applies a row
+//! to an [`Environment`] and the page's [`Entry`].
+//!
+//! Policy (the shell must still handle the call failing; see `outcome`):
+//! - Feature-detect, never sniff versions alone: an unknown client version
+//!   (`None`) never blocks. Only a known version below the minimum does.
+//! - An unknown entry (`None`: `getContext` is missing before 3.0.24 or
+//!   failed) never blocks either; the call itself then reports "without
+//!   context of external contact". A known entry that is not allowed does
+//!   block (an `Entry::Unknown` value is not in any allow list).
+//! - Order of checks: host, devtools, platform, client version, entry (with
+//!   that entry's platform exclusions, then its version).
+//!
+//! Choices where the facts are silent:
+//! - `getCurExternalChat`, `sendChatMessage`, `selectExternalContact`,
+//!   `openUserProfile`, `openEnterpriseChat`: the facts do not say devtools
+//!   lacks them, so devtools is not blocked.
+//! - The `chain_*` entries have no documented per-API minimum; they are
+//!   gated by the version that introduced them (4.0.8).
+//! - `sendChatMessage` from `single_chat_tools` / `group_chat_tools`:
+//!   WeCom 2.8.10 (wecom:98539).
+//! - `openEnterpriseChat` is available from any version; only its returned
+//!   `chatId` needs 3.0.36 (see [`open_enterprise_chat_returns_chat_id`]).
+//! - `selectExternalContact` and `openUserProfile` have no version or entry
+//!   limits in the facts.
+
+use crate::entry::Entry;
+use crate::environment::{Environment, Host, Platform, Version};
+use crate::locale::Localized;
+use serde::{Serialize, Serializer};
+
+/// The `wx.qy` calls the app makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Api {
+    Login,
+    CheckSession,
+    GetSystemInfo,
+    GetContext,
+    GetCurExternalContact,
+    GetCurExternalChat,
+    SelectExternalContact,
+    OpenUserProfile,
+    OpenEnterpriseChat,
+    SendChatMessage,
+    ShareToExternalContact,
+}
+
+impl Api {
+    pub const ALL: [Api; 11] = [
+        Api::Login,
+        Api::CheckSession,
+        Api::GetSystemInfo,
+        Api::GetContext,
+        Api::GetCurExternalContact,
+        Api::GetCurExternalChat,
+        Api::SelectExternalContact,
+        Api::OpenUserProfile,
+        Api::OpenEnterpriseChat,
+        Api::SendChatMessage,
+        Api::ShareToExternalContact,
+    ];
+
+    /// The `wx.qy` method name, e.g. `"getCurExternalContact"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Api::Login => "login",
+            Api::CheckSession => "checkSession",
+            Api::GetSystemInfo => "getSystemInfo",
+            Api::GetContext => "getContext",
+            Api::GetCurExternalContact => "getCurExternalContact",
+            Api::GetCurExternalChat => "getCurExternalChat",
+            Api::SelectExternalContact => "selectExternalContact",
+            Api::OpenUserProfile => "openUserProfile",
+            Api::OpenEnterpriseChat => "openEnterpriseChat",
+            Api::SendChatMessage => "sendChatMessage",
+            Api::ShareToExternalContact => "shareToExternalContact",
+        }
+    }
+
+    /// Inverse of [`Api::name`]; ignores ASCII case, surrounding space and a
+    /// leading `wx.qy.` / `qy.`.
+    pub fn from_name(name: &str) -> Option<Api> {
+        let name = name.trim();
+        let name = name
+            .strip_prefix("wx.qy.")
+            .or_else(|| name.strip_prefix("qy."))
+            .unwrap_or(name);
+        Api::ALL
+            .into_iter()
+            .find(|api| api.name().eq_ignore_ascii_case(name))
+    }
+}
+
+impl Serialize for Api {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+/// One entry an API is allowed from, with that entry's own limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryRule {
+    pub entry: Entry,
+    /// Minimum WeCom client version for this API from this entry.
+    pub since: Option<Version>,
+    /// Platforms where this API does not work from this entry.
+    pub not_on: &'static [Platform],
+}
+
+/// One row of the capability table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Capability {
+    pub api: Api,
+    /// Minimum WeCom client version, whatever the entry.
+    pub since: Option<Version>,
+    /// The entries the call is allowed from; `None` = any entry.
+    pub entries: Option<&'static [EntryRule]>,
+    /// Whether devtools' WeCom mode can run it.
+    pub devtools: bool,
+    /// Platforms where the call does not work at all.
+    pub not_on: &'static [Platform],
+}
+
+const fn anywhere(api: Api) -> Capability {
+    Capability {
+        api,
+        since: None,
+        entries: None,
+        devtools: true,
+        not_on: &[],
+    }
+}
+
+const fn rule(entry: Entry, since: Version) -> EntryRule {
+    EntryRule {
+        entry,
+        since: Some(since),
+        not_on: &[],
+    }
+}
+
+const LOGIN: Capability = anywhere(Api::Login);
+const CHECK_SESSION: Capability = anywhere(Api::CheckSession);
+const GET_SYSTEM_INFO: Capability = anywhere(Api::GetSystemInfo);
+const GET_CONTEXT: Capability = Capability {
+    since: Some(Version::new(3, 0, 24)),
+    devtools: false,
+    ..anywhere(Api::GetContext)
+};
+const GET_CUR_EXTERNAL_CONTACT: Capability = Capability {
+    since: Some(Version::new(2, 5, 8)),
+    entries: Some(&[
+        rule(Entry::ContactProfile, Version::new(2, 5, 8)),
+        rule(Entry::SingleChatTools, Version::new(2, 8, 10)),
+        rule(Entry::ChainSingleChatTools, Version::new(4, 0, 8)),
+    ]),
+    devtools: false,
+    ..anywhere(Api::GetCurExternalContact)
+};
+const GET_CUR_EXTERNAL_CHAT: Capability = Capability {
+    since: Some(Version::new(3, 0, 16)),
+    entries: Some(&[
+        rule(Entry::GroupChatTools, Version::new(3, 0, 16)),
+        rule(Entry::ChainGroupChatTools, Version::new(4, 0, 8)),
+    ]),
+    ..anywhere(Api::GetCurExternalChat)
+};
+const SELECT_EXTERNAL_CONTACT: Capability = anywhere(Api::SelectExternalContact);
+const OPEN_USER_PROFILE: Capability = anywhere(Api::OpenUserProfile);
+const OPEN_ENTERPRISE_CHAT: Capability = anywhere(Api::OpenEnterpriseChat);
+const SEND_CHAT_MESSAGE: Capability = Capability {
+    since: Some(Version::new(2, 8, 10)),
+    entries: Some(&[
+        rule(Entry::SingleChatTools, Version::new(2, 8, 10)),
+        rule(Entry::GroupChatTools, Version::new(2, 8, 10)),
+        EntryRule {
+            entry: Entry::ChatAttachment,
+            since: Some(Version::new(3, 1, 6)),
+            not_on: &[Platform::Mac],
+        },
+        rule(Entry::ChainSingleChatTools, Version::new(4, 0, 8)),
+        rule(Entry::ChainGroupChatTools, Version::new(4, 0, 8)),
+    ]),
+    ..anywhere(Api::SendChatMessage)
+};
+const SHARE_TO_EXTERNAL_CONTACT: Capability = Capability {
+    devtools: false,
+    ..anywhere(Api::ShareToExternalContact)
+};
+
+/// The whole table, in [`Api::ALL`] order.
+pub const CAPABILITIES: &[Capability] = &[
+    LOGIN,
+    CHECK_SESSION,
+    GET_SYSTEM_INFO,
+    GET_CONTEXT,
+    GET_CUR_EXTERNAL_CONTACT,
+    GET_CUR_EXTERNAL_CHAT,
+    SELECT_EXTERNAL_CONTACT,
+    OPEN_USER_PROFILE,
+    OPEN_ENTERPRISE_CHAT,
+    SEND_CHAT_MESSAGE,
+    SHARE_TO_EXTERNAL_CONTACT,
+];
+
+/// The table row of `api`.
+pub fn capability(api: Api) -> &'static Capability {
+    match api {
+        Api::Login => &LOGIN,
+        Api::CheckSession => &CHECK_SESSION,
+        Api::GetSystemInfo => &GET_SYSTEM_INFO,
+        Api::GetContext => &GET_CONTEXT,
+        Api::GetCurExternalContact => &GET_CUR_EXTERNAL_CONTACT,
+        Api::GetCurExternalChat => &GET_CUR_EXTERNAL_CHAT,
+        Api::SelectExternalContact => &SELECT_EXTERNAL_CONTACT,
+        Api::OpenUserProfile => &OPEN_USER_PROFILE,
+        Api::OpenEnterpriseChat => &OPEN_ENTERPRISE_CHAT,
+        Api::SendChatMessage => &SEND_CHAT_MESSAGE,
+        Api::ShareToExternalContact => &SHARE_TO_EXTERNAL_CONTACT,
+    }
+}
+
+/// `openEnterpriseChat` returns `{chatId}` from this WeCom version on.
+pub const OPEN_ENTERPRISE_CHAT_CHAT_ID_SINCE: Version = Version::new(3, 0, 36);
+
+/// Whether to expect a `chatId` back from `openEnterpriseChat`. An unknown
+/// version says yes; the shell must still treat `chatId` as optional.
+pub fn open_enterprise_chat_returns_chat_id(env: &Environment) -> bool {
+    env.client_version
+        .is_none_or(|v| v >= OPEN_ENTERPRISE_CHAT_CHAT_ID_SINCE)
+}
+
+/// Why a call cannot work here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unavailable {
+    /// Opened in WeChat: there is no `wx.qy`.
+    NotInWecom,
+    /// Devtools cannot run this call; it works only on a device.
+    Devtools,
+    /// The WeCom client is older than `required`.
+    ClientTooOld {
+        required: Version,
+        current: Option<Version>,
+    },
+    /// The page was opened from `entry`; the call works only from `allowed`.
+    WrongEntry {
+        entry: String,
+        allowed: Vec<&'static str>,
+    },
+    /// The call does not work on this platform (from this entry).
+    NotOnPlatform { platform: Platform },
+}
+
+impl Unavailable {
+    /// Stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Unavailable::NotInWecom => "not_in_wecom",
+            Unavailable::Devtools => "devtools",
+            Unavailable::ClientTooOld { .. } => "client_too_old",
+            Unavailable::WrongEntry { .. } => "wrong_entry",
+            Unavailable::NotOnPlatform { .. } => "not_on_platform",
+        }
+    }
+
+    /// What is wrong, in words the member understands.
+    pub fn message(&self) -> Localized {
+        match self {
+            Unavailable::NotInWecom => Localized::new(
+                "此小程序在微信中打开，而不是企业微信",
+                "this mini program is opened in WeChat, not WeCom",
+            ),
+            Unavailable::Devtools => Localized::new(
+                "请在手机上打开：开发者工具无法读取当前客户",
+                "open this on your phone: devtools cannot read the current customer",
+            ),
+            Unavailable::ClientTooOld {
+                required,
+                current: Some(current),
+            } => Localized::new(
+                format!("请将企业微信升级到 {required} 或以上版本（当前版本 {current}）"),
+                format!("update WeCom to {required} or later (this one is {current})"),
+            ),
+            Unavailable::ClientTooOld {
+                required,
+                current: None,
+            } => Localized::new(
+                format!("请将企业微信升级到 {required} 或以上版本"),
+                format!("update WeCom to {required} or later"),
+            ),
+            Unavailable::WrongEntry { entry, allowed } => {
+                let here = Entry::parse(entry).label();
+                let labels: Vec<Localized> =
+                    allowed.iter().map(|a| Entry::parse(a).label()).collect();
+                if labels.is_empty() {
+                    return Localized::new(
+                        format!("此功能不能从{}使用", here.zh),
+                        format!("this does not work when opened from {}", here.en),
+                    );
+                }
+                let zh: Vec<&str> = labels.iter().map(|l| l.zh.as_str()).collect();
+                let en: Vec<&str> = labels.iter().map(|l| l.en.as_str()).collect();
+                Localized::new(
+                    format!(
+                        "此功能只能从{}打开，当前是从{}打开",
+                        either(&zh, "、", "或"),
+                        here.zh
+                    ),
+                    format!(
+                        "this works only when opened from {}; it was opened from {}",
+                        either(&en, ", ", " or "),
+                        here.en
+                    ),
+                )
+            }
+            Unavailable::NotOnPlatform { platform } => {
+                let p = platform.label();
+                Localized::new(
+                    format!(
+                        "{} 版企业微信暂不支持此功能，请在手机或其他设备上使用",
+                        p.zh
+                    ),
+                    format!(
+                        "WeCom on {} does not support this yet; use your phone or another device",
+                        p.en
+                    ),
+                )
+            }
+        }
+    }
+}
+
+/// "a", "a or b", "a, b or c".
+fn either(items: &[&str], sep: &str, last_sep: &str) -> String {
+    match items.split_last() {
+        None => String::new(),
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{}{last_sep}{last}", rest.join(sep)),
+    }
+}
+
+/// Whether `api` can work here. `entry` is `None` when the page does not know
+/// its entry (which never blocks).
+pub fn check(api: Api, env: &Environment, entry: Option<&Entry>) -> Result<(), Unavailable> {
+    check_row(capability(api), env, entry)
+}
+
+fn check_row(
+    cap: &Capability,
+    env: &Environment,
+    entry: Option<&Entry>,
+) -> Result<(), Unavailable> {
+    if env.host != Host::Wecom {
+        return Err(Unavailable::NotInWecom);
+    }
+    if env.devtools && !cap.devtools {
+        return Err(Unavailable::Devtools);
+    }
+    if cap.not_on.contains(&env.platform) {
+        return Err(Unavailable::NotOnPlatform {
+            platform: env.platform,
+        });
+    }
+    at_least(cap.since, env.client_version)?;
+    let (Some(rules), Some(entry)) = (cap.entries, entry) else {
+        return Ok(());
+    };
+    let Some(rule) = rules.iter().find(|r| &r.entry == entry) else {
+        return Err(Unavailable::WrongEntry {
+            entry: entry.as_str().to_owned(),
+            allowed: rules.iter().map(|r| r.entry.as_str()).collect(),
+        });
+    };
+    if rule.not_on.contains(&env.platform) {
+        return Err(Unavailable::NotOnPlatform {
+            platform: env.platform,
+        });
+    }
+    at_least(rule.since, env.client_version)
+}
+
+/// A known version below the minimum blocks; an unknown one does not.
+fn at_least(required: Option<Version>, current: Option<Version>) -> Result<(), Unavailable> {
+    match (required, current) {
+        (Some(required), Some(v)) if v < required => Err(Unavailable::ClientTooOld {
+            required,
+            current: Some(v),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Every API with whether it works here and why not, in [`Api::ALL`] order.
+pub fn can_do_here(
+    env: &Environment,
+    entry: Option<&Entry>,
+) -> Vec<(Api, Result<(), Unavailable>)> {
+    Api::ALL
+        .into_iter()
+        .map(|api| (api, check(api, env, entry)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::locale::Locale;
+
+    fn v(s: &str) -> Option<Version> {
+        Some(Version::parse(s).unwrap())
+    }
+
+    fn wecom(version: Option<Version>, platform: Platform) -> Environment {
+        Environment {
+            host: Host::Wecom,
+            platform,
+            devtools: platform == Platform::Devtools,
+            client_version: version,
+            base_library: None,
+            locale: Locale::Zh,
+        }
+    }
+
+    fn phone(version: &str) -> Environment {
+        wecom(v(version), Platform::Android)
+    }
+
+    fn too_old(required: &str, current: &str) -> Result<(), Unavailable> {
+        Err(Unavailable::ClientTooOld {
+            required: Version::parse(required).unwrap(),
+            current: v(current),
+        })
+    }
+
+    #[test]
+    fn api_names_round_trip() {
+        let names = [
+            "login",
+            "checkSession",
+            "getSystemInfo",
+            "getContext",
+            "getCurExternalContact",
+            "getCurExternalChat",
+            "selectExternalContact",
+            "openUserProfile",
+            "openEnterpriseChat",
+            "sendChatMessage",
+            "shareToExternalContact",
+        ];
+        assert_eq!(names.len(), Api::ALL.len());
+        for (api, name) in Api::ALL.into_iter().zip(names) {
+            assert_eq!(api.name(), name);
+            assert_eq!(Api::from_name(name), Some(api));
+        }
+    }
+
+    #[test]
+    fn api_from_name_is_lenient_about_case_and_prefix() {
+        assert_eq!(
+            Api::from_name("qy.sendChatMessage"),
+            Some(Api::SendChatMessage)
+        );
+        assert_eq!(Api::from_name("wx.qy.login"), Some(Api::Login));
+        assert_eq!(Api::from_name(" GETCONTEXT "), Some(Api::GetContext));
+    }
+
+    #[test]
+    fn api_from_unknown_name_is_none() {
+        assert_eq!(Api::from_name(""), None);
+        assert_eq!(Api::from_name("getCurExternal"), None);
+        assert_eq!(Api::from_name("wx.login"), None);
+    }
+
+    #[test]
+    fn api_serializes_as_name() {
+        assert_eq!(
+            serde_json::to_string(&Api::GetCurExternalChat).unwrap(),
+            "\"getCurExternalChat\""
+        );
+    }
+
+    #[test]
+    fn table_has_one_row_per_api_in_order() {
+        assert_eq!(CAPABILITIES.len(), Api::ALL.len());
+        for (row, api) in CAPABILITIES.iter().zip(Api::ALL) {
+            assert_eq!(row.api, api);
+            assert_eq!(capability(api), row);
+        }
+    }
+
+    #[test]
+    fn entry_rules_are_never_older_than_their_row() {
+        for row in CAPABILITIES {
+            for rule in row.entries.unwrap_or(&[]) {
+                assert!(rule.since >= row.since, "{:?} {}", row.api, rule.entry);
+            }
+        }
+    }
+
+    // --- host and devtools -------------------------------------------------
+
+    #[test]
+    fn wechat_host_blocks_every_api() {
+        let env = Environment {
+            host: Host::Wechat,
+            ..phone("3.1.6")
+        };
+        for (api, result) in can_do_here(&env, Some(&Entry::SingleChatTools)) {
+            assert_eq!(result, Err(Unavailable::NotInWecom), "{api:?}");
+        }
+    }
+
+    #[test]
+    fn devtools_blocks_device_only_apis() {
+        let env = wecom(v("4.1.36"), Platform::Devtools);
+        let e = Some(&Entry::SingleChatTools);
+        assert_eq!(check(Api::GetContext, &env, e), Err(Unavailable::Devtools));
+        assert_eq!(
+            check(Api::GetCurExternalContact, &env, e),
+            Err(Unavailable::Devtools)
+        );
+        assert_eq!(
+            check(Api::ShareToExternalContact, &env, e),
+            Err(Unavailable::Devtools)
+        );
+    }
+
+    #[test]
+    fn devtools_allows_the_rest() {
+        let env = wecom(v("4.1.36"), Platform::Devtools);
+        for api in [
+            Api::Login,
+            Api::CheckSession,
+            Api::GetSystemInfo,
+            Api::SendChatMessage,
+        ] {
+            assert_eq!(
+                check(api, &env, Some(&Entry::SingleChatTools)),
+                Ok(()),
+                "{api:?}"
+            );
+        }
+        assert_eq!(
+            check(Api::GetCurExternalChat, &env, Some(&Entry::GroupChatTools)),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn login_check_session_and_system_info_work_anywhere_in_wecom() {
+        for env in [
+            phone("1.0.0"),
+            wecom(None, Platform::Mac),
+            wecom(None, Platform::Unknown),
+        ] {
+            for entry in Entry::KNOWN.iter().chain([&Entry::parse("zzz")]) {
+                for api in [Api::Login, Api::CheckSession, Api::GetSystemInfo] {
+                    assert_eq!(check(api, &env, Some(entry)), Ok(()), "{api:?} {entry}");
+                }
+            }
+        }
+    }
+
+    // --- version gates: just below / at / above -------------------------------
+
+    #[test]
+    fn get_context_needs_3_0_24() {
+        assert_eq!(
+            check(Api::GetContext, &phone("3.0.23"), None),
+            too_old("3.0.24", "3.0.23")
+        );
+        assert_eq!(check(Api::GetContext, &phone("3.0.24"), None), Ok(()));
+        assert_eq!(check(Api::GetContext, &phone("3.0.25"), None), Ok(()));
+    }
+
+    #[test]
+    fn cur_external_contact_from_profile_needs_2_5_8() {
+        let e = Some(&Entry::ContactProfile);
+        assert_eq!(
+            check(Api::GetCurExternalContact, &phone("2.5.7"), e),
+            too_old("2.5.8", "2.5.7")
+        );
+        assert_eq!(
+            check(Api::GetCurExternalContact, &phone("2.5.8"), e),
+            Ok(())
+        );
+        assert_eq!(
+            check(Api::GetCurExternalContact, &phone("2.5.9"), e),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn cur_external_contact_from_single_chat_needs_2_8_10() {
+        let e = Some(&Entry::SingleChatTools);
+        assert_eq!(
+            check(Api::GetCurExternalContact, &phone("2.8.9"), e),
+            too_old("2.8.10", "2.8.9")
+        );
+        assert_eq!(
+            check(Api::GetCurExternalContact, &phone("2.8.10"), e),
+            Ok(())
+        );
+        assert_eq!(
+            check(Api::GetCurExternalContact, &phone("2.8.11"), e),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn cur_external_contact_from_chain_single_chat_needs_4_0_8() {
+        let e = Some(&Entry::ChainSingleChatTools);
+        assert_eq!(
+            check(Api::GetCurExternalContact, &phone("4.0.7"), e),
+            too_old("4.0.8", "4.0.7")
+        );
+        assert_eq!(
+            check(Api::GetCurExternalContact, &phone("4.0.8"), e),
+            Ok(())
+        );
+        assert_eq!(
+            check(Api::GetCurExternalContact, &phone("4.0.9"), e),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn cur_external_contact_with_unknown_entry_is_gated_by_2_5_8_only() {
+        assert_eq!(
+            check(Api::GetCurExternalContact, &phone("2.5.7"), None),
+            too_old("2.5.8", "2.5.7")
+        );
+        assert_eq!(
+            check(Api::GetCurExternalContact, &phone("2.5.8"), None),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn cur_external_chat_needs_3_0_16() {
+        let e = Some(&Entry::GroupChatTools);
+        assert_eq!(
+            check(Api::GetCurExternalChat, &phone("3.0.15"), e),
+            too_old("3.0.16", "3.0.15")
+        );
+        assert_eq!(check(Api::GetCurExternalChat, &phone("3.0.16"), e), Ok(()));
+        assert_eq!(check(Api::GetCurExternalChat, &phone("3.0.17"), e), Ok(()));
+    }
+
+    #[test]
+    fn cur_external_chat_from_chain_group_needs_4_0_8() {
+        let e = Some(&Entry::ChainGroupChatTools);
+        assert_eq!(
+            check(Api::GetCurExternalChat, &phone("4.0.7"), e),
+            too_old("4.0.8", "4.0.7")
+        );
+        assert_eq!(check(Api::GetCurExternalChat, &phone("4.0.8"), e), Ok(()));
+        assert_eq!(check(Api::GetCurExternalChat, &phone("4.1.0"), e), Ok(()));
+    }
+
+    #[test]
+    fn send_chat_message_from_chat_tools_needs_2_8_10() {
+        for entry in [Entry::SingleChatTools, Entry::GroupChatTools] {
+            let e = Some(&entry);
+            assert_eq!(
+                check(Api::SendChatMessage, &phone("2.8.9"), e),
+                too_old("2.8.10", "2.8.9")
+            );
+            assert_eq!(check(Api::SendChatMessage, &phone("2.8.10"), e), Ok(()));
+            assert_eq!(check(Api::SendChatMessage, &phone("2.9.0"), e), Ok(()));
+        }
+    }
+
+    #[test]
+    fn send_chat_message_from_attachment_needs_3_1_6() {
+        let e = Some(&Entry::ChatAttachment);
+        assert_eq!(
+            check(Api::SendChatMessage, &phone("3.1.5"), e),
+            too_old("3.1.6", "3.1.5")
+        );
+        assert_eq!(check(Api::SendChatMessage, &phone("3.1.6"), e), Ok(()));
+        assert_eq!(check(Api::SendChatMessage, &phone("3.1.7"), e), Ok(()));
+    }
+
+    #[test]
+    fn send_chat_message_from_chain_entries_needs_4_0_8() {
+        for entry in [Entry::ChainSingleChatTools, Entry::ChainGroupChatTools] {
+            let e = Some(&entry);
+            assert_eq!(
+                check(Api::SendChatMessage, &phone("4.0.7"), e),
+                too_old("4.0.8", "4.0.7")
+            );
+            assert_eq!(check(Api::SendChatMessage, &phone("4.0.8"), e), Ok(()));
+            assert_eq!(check(Api::SendChatMessage, &phone("4.0.9"), e), Ok(()));
+        }
+    }
+
+    #[test]
+    fn open_enterprise_chat_chat_id_needs_3_0_36() {
+        assert!(!open_enterprise_chat_returns_chat_id(&phone("3.0.35")));
+        assert!(open_enterprise_chat_returns_chat_id(&phone("3.0.36")));
+        assert!(open_enterprise_chat_returns_chat_id(&phone("3.0.37")));
+        assert!(open_enterprise_chat_returns_chat_id(&wecom(
+            None,
+            Platform::Ios
+        )));
+        assert_eq!(
+            check(Api::OpenEnterpriseChat, &phone("2.0.0"), None),
+            Ok(())
+        );
+    }
+
+    // --- unknown version ------------------------------------------------------
+
+    #[test]
+    fn unknown_client_version_never_blocks() {
+        let env = wecom(None, Platform::Android);
+        assert_eq!(check(Api::GetContext, &env, None), Ok(()));
+        assert_eq!(
+            check(
+                Api::GetCurExternalContact,
+                &env,
+                Some(&Entry::SingleChatTools)
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            check(
+                Api::GetCurExternalChat,
+                &env,
+                Some(&Entry::ChainGroupChatTools)
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            check(Api::SendChatMessage, &env, Some(&Entry::ChatAttachment)),
+            Ok(())
+        );
+    }
+
+    // --- entries --------------------------------------------------------------
+
+    #[test]
+    fn unknown_entry_never_blocks() {
+        let env = phone("4.1.36");
+        for api in Api::ALL {
+            assert_eq!(check(api, &env, None), Ok(()), "{api:?}");
+        }
+    }
+
+    #[test]
+    fn cur_external_contact_wrong_entries() {
+        let env = phone("4.1.36");
+        let allowed = vec![
+            "contact_profile",
+            "single_chat_tools",
+            "chain_single_chat_tools",
+        ];
+        for entry in [
+            Entry::GroupChatTools,
+            Entry::Normal,
+            Entry::ChatAttachment,
+            Entry::SingleKfTools,
+            Entry::ChainGroupChatTools,
+            Entry::InternalGroupChatBoard,
+            Entry::parse("future_tools"),
+        ] {
+            assert_eq!(
+                check(Api::GetCurExternalContact, &env, Some(&entry)),
+                Err(Unavailable::WrongEntry {
+                    entry: entry.as_str().to_owned(),
+                    allowed: allowed.clone()
+                }),
+                "{entry}"
+            );
+        }
+    }
+
+    #[test]
+    fn cur_external_chat_wrong_entries() {
+        let env = phone("4.1.36");
+        for entry in [
+            Entry::ContactProfile,
+            Entry::SingleChatTools,
+            Entry::Normal,
+            Entry::ChatAttachment,
+        ] {
+            assert_eq!(
+                check(Api::GetCurExternalChat, &env, Some(&entry)),
+                Err(Unavailable::WrongEntry {
+                    entry: entry.as_str().to_owned(),
+                    allowed: vec!["group_chat_tools", "chain_group_chat_tools"]
+                }),
+                "{entry}"
+            );
+        }
+    }
+
+    #[test]
+    fn send_chat_message_entries() {
+        let env = phone("4.1.36");
+        for entry in [
+            Entry::SingleChatTools,
+            Entry::GroupChatTools,
+            Entry::ChatAttachment,
+            Entry::ChainSingleChatTools,
+            Entry::ChainGroupChatTools,
+        ] {
+            assert_eq!(
+                check(Api::SendChatMessage, &env, Some(&entry)),
+                Ok(()),
+                "{entry}"
+            );
+        }
+        for entry in [
+            Entry::ContactProfile,
+            Entry::Normal,
+            Entry::SingleKfTools,
+            Entry::InternalGroupChatBoard,
+        ] {
+            let err = check(Api::SendChatMessage, &env, Some(&entry)).unwrap_err();
+            assert_eq!(err.code(), "wrong_entry", "{entry}");
+        }
+    }
+
+    #[test]
+    fn apis_without_entry_rules_allow_every_entry() {
+        let env = phone("4.1.36");
+        for api in [
+            Api::GetContext,
+            Api::SelectExternalContact,
+            Api::OpenUserProfile,
+            Api::OpenEnterpriseChat,
+            Api::ShareToExternalContact,
+        ] {
+            for entry in Entry::KNOWN.iter().chain([&Entry::parse("zzz")]) {
+                assert_eq!(check(api, &env, Some(entry)), Ok(()), "{api:?} {entry}");
+            }
+        }
+    }
+
+    // --- platforms ------------------------------------------------------------
+
+    #[test]
+    fn chat_attachment_send_is_not_on_mac() {
+        let e = Some(&Entry::ChatAttachment);
+        let mac = wecom(v("4.1.36"), Platform::Mac);
+        assert_eq!(
+            check(Api::SendChatMessage, &mac, e),
+            Err(Unavailable::NotOnPlatform {
+                platform: Platform::Mac
+            })
+        );
+        // Updating would not help, so the platform wins over the version.
+        let old_mac = wecom(v("3.0.0"), Platform::Mac);
+        assert_eq!(
+            check(Api::SendChatMessage, &old_mac, e).unwrap_err().code(),
+            "not_on_platform"
+        );
+        // Mac is fine from the chat toolbars.
+        assert_eq!(
+            check(Api::SendChatMessage, &mac, Some(&Entry::SingleChatTools)),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn chat_attachment_send_works_on_other_platforms() {
+        let e = Some(&Entry::ChatAttachment);
+        for p in [
+            Platform::Ios,
+            Platform::Android,
+            Platform::Windows,
+            Platform::Ohos,
+            Platform::Unknown,
+        ] {
+            assert_eq!(
+                check(Api::SendChatMessage, &wecom(v("3.1.6"), p), e),
+                Ok(()),
+                "{p:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn row_level_platform_exclusion_blocks_before_version_and_entry() {
+        let row = Capability {
+            api: Api::Login,
+            since: Some(Version::new(9, 0, 0)),
+            entries: Some(&[]),
+            devtools: true,
+            not_on: &[Platform::Ohos],
+        };
+        let env = wecom(v("1.0.0"), Platform::Ohos);
+        assert_eq!(
+            check_row(&row, &env, Some(&Entry::Normal)),
+            Err(Unavailable::NotOnPlatform {
+                platform: Platform::Ohos
+            })
+        );
+        let env = wecom(v("1.0.0"), Platform::Ios);
+        assert_eq!(
+            check_row(&row, &env, None).unwrap_err().code(),
+            "client_too_old"
+        );
+    }
+
+    // --- can_do_here ----------------------------------------------------------
+
+    #[test]
+    fn can_do_here_from_attachment_bar() {
+        let all = can_do_here(&phone("3.1.6"), Some(&Entry::ChatAttachment));
+        assert_eq!(all.len(), Api::ALL.len());
+        let get = |api| {
+            all.iter()
+                .find(|(a, _)| *a == api)
+                .map(|(_, r)| r.clone())
+                .unwrap()
+        };
+        assert_eq!(get(Api::SendChatMessage), Ok(()));
+        assert_eq!(
+            get(Api::GetCurExternalContact).unwrap_err().code(),
+            "wrong_entry"
+        );
+        assert_eq!(
+            get(Api::GetCurExternalChat).unwrap_err().code(),
+            "wrong_entry"
+        );
+        assert_eq!(get(Api::Login), Ok(()));
+        let order: Vec<Api> = all.iter().map(|(a, _)| *a).collect();
+        assert_eq!(order, Api::ALL.to_vec());
+    }
+
+    // --- messages -------------------------------------------------------------
+
+    #[test]
+    fn codes_are_stable() {
+        assert_eq!(Unavailable::NotInWecom.code(), "not_in_wecom");
+        assert_eq!(Unavailable::Devtools.code(), "devtools");
+        assert_eq!(
+            too_old("3.1.6", "3.0.0").unwrap_err().code(),
+            "client_too_old"
+        );
+        let e = Unavailable::WrongEntry {
+            entry: "normal".into(),
+            allowed: vec![],
+        };
+        assert_eq!(e.code(), "wrong_entry");
+        let e = Unavailable::NotOnPlatform {
+            platform: Platform::Mac,
+        };
+        assert_eq!(e.code(), "not_on_platform");
+    }
+
+    #[test]
+    fn required_messages() {
+        let m = Unavailable::Devtools.message();
+        assert_eq!(m.zh, "请在手机上打开：开发者工具无法读取当前客户");
+        assert_eq!(
+            m.en,
+            "open this on your phone: devtools cannot read the current customer"
+        );
+        let m = Unavailable::NotInWecom.message();
+        assert_eq!(m.zh, "此小程序在微信中打开，而不是企业微信");
+        assert_eq!(m.en, "this mini program is opened in WeChat, not WeCom");
+        let m = Unavailable::ClientTooOld {
+            required: Version::new(3, 1, 6),
+            current: None,
+        }
+        .message();
+        assert_eq!(m.zh, "请将企业微信升级到 3.1.6 或以上版本");
+        assert_eq!(m.en, "update WeCom to 3.1.6 or later");
+    }
+
+    #[test]
+    fn too_old_message_names_the_current_version() {
+        let m = too_old("3.1.6", "3.0.1").unwrap_err().message();
+        assert!(
+            m.zh.starts_with("请将企业微信升级到 3.1.6 或以上版本") && m.zh.contains("3.0.1"),
+            "{}",
+            m.zh
+        );
+        assert!(
+            m.en.starts_with("update WeCom to 3.1.6 or later") && m.en.contains("3.0.1"),
+            "{}",
+            m.en
+        );
+    }
+
+    #[test]
+    fn wrong_entry_message_names_allowed_and_actual_entries() {
+        let err = check(
+            Api::GetCurExternalChat,
+            &phone("4.1.36"),
+            Some(&Entry::Normal),
+        )
+        .unwrap_err();
+        let m = err.message();
+        assert_eq!(
+            m.en,
+            "this works only when opened from the group chat toolbar or the supply-chain group chat \
+             toolbar; it was opened from a normal launch (e.g. the workbench)"
+        );
+        assert_eq!(
+            m.zh,
+            "此功能只能从群聊工具栏或上下游群聊工具栏打开，当前是从普通入口（如工作台）打开"
+        );
+        let err = check(
+            Api::GetCurExternalContact,
+            &phone("4.1.36"),
+            Some(&Entry::Normal),
+        )
+        .unwrap_err();
+        let m = err.message();
+        assert!(
+            m.en.contains(
+                "the customer's profile, the one-to-one chat toolbar or the supply-chain"
+            ),
+            "{}",
+            m.en
+        );
+        assert!(
+            m.zh.contains("客户详情页、单聊工具栏或上下游单聊工具栏"),
+            "{}",
+            m.zh
+        );
+        let m = Unavailable::WrongEntry {
+            entry: "x".into(),
+            allowed: vec![],
+        }
+        .message();
+        assert!(m.en.contains("\"x\"") && m.zh.contains("「x」"), "{m:?}");
+    }
+
+    #[test]
+    fn not_on_platform_message_names_the_platform() {
+        let m = Unavailable::NotOnPlatform {
+            platform: Platform::Mac,
+        }
+        .message();
+        assert!(
+            m.zh.starts_with("Mac 版企业微信") && m.en.contains("WeCom on Mac"),
+            "{m:?}"
+        );
+    }
+}

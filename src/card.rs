@@ -1,1 +1,508 @@
-//! (to be written)
+//! The customer card: what the contact-profile page renders.
+//!
+//! The current member's own follow record comes first (`mine`); every other
+//! member who follows the customer is listed under `colleagues`, oldest
+//! relationship first.
+
+use crate::customer::{Customer, CustomerKind, ExternalAttr, FollowUser};
+use crate::ids::UserId;
+use crate::locale::{Locale, Localized};
+use crate::tags::{group_follow_tags, CorpTagList, TagGroupView};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CardView {
+    pub customer: CustomerView,
+    pub attrs: Vec<AttrView>,
+    /// The current member's follow record; `null` when the member does not
+    /// follow this customer.
+    pub mine: Option<FollowView>,
+    /// Every other member who follows the customer, by `createtime`
+    /// ascending (unknown times last, then by userid).
+    pub colleagues: Vec<FollowView>,
+    pub follower_count: usize,
+    pub not_my_customer: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerView {
+    pub external_userid: String,
+    pub name: String,
+    pub avatar: Option<String>,
+    /// `wechat`, `wecom` or `unknown`.
+    pub kind: &'static str,
+    /// "微信", or "企业微信 @corp" for a WeCom user.
+    pub kind_label: String,
+    /// The customer's own corp: full name, else short name.
+    pub company: Option<String>,
+    pub position: Option<String>,
+    pub gender_label: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AttrKind {
+    Text,
+    Web,
+    Miniprogram,
+}
+
+/// One profile attribute; the fields that do not apply to its kind are
+/// `null`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttrView {
+    pub kind: AttrKind,
+    pub name: String,
+    pub value: Option<String>,
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub appid: Option<String>,
+    pub pagepath: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FollowView {
+    pub userid: String,
+    pub remark: String,
+    pub description: String,
+    pub remark_corp_name: String,
+    pub mobiles: Vec<String>,
+    pub tag_groups: Vec<TagGroupView>,
+    /// "YYYY-MM-DD" in China time (UTC+8); `null` when unknown.
+    pub added_at: Option<String>,
+    /// The localized add-way label.
+    pub add_way: String,
+}
+
+/// Builds the card for `me` (the signed-in member).
+pub fn card_view(
+    customer: &Customer,
+    me: &UserId,
+    locale: Locale,
+    corp_tags: Option<&CorpTagList>,
+) -> CardView {
+    let follow = |u: &FollowUser| follow_view(u, locale, corp_tags);
+    let mine = customer
+        .follow_users
+        .iter()
+        .find(|u| &u.userid == me)
+        .map(follow);
+    let mut others: Vec<&FollowUser> = customer
+        .follow_users
+        .iter()
+        .filter(|u| &u.userid != me)
+        .collect();
+    others.sort_by_key(|u| (u.created_at.is_none(), u.created_at, u.userid.key()));
+    CardView {
+        customer: customer_view(customer, locale),
+        attrs: customer.attrs.iter().map(attr_view).collect(),
+        not_my_customer: mine.is_none(),
+        mine,
+        colleagues: others.into_iter().map(follow).collect(),
+        follower_count: customer.follow_users.len(),
+    }
+}
+
+fn customer_view(c: &Customer, locale: Locale) -> CustomerView {
+    let (kind, label) = match c.kind {
+        CustomerKind::Wechat => ("wechat", Localized::new("微信", "WeChat")),
+        CustomerKind::Wecom => match c.corp_name.as_deref().or(c.corp_full_name.as_deref()) {
+            Some(corp) => (
+                "wecom",
+                Localized::new(format!("企业微信 @{corp}"), format!("WeCom @{corp}")),
+            ),
+            None => ("wecom", Localized::new("企业微信", "WeCom")),
+        },
+        CustomerKind::Unknown(_) => ("unknown", Localized::new("未知类型", "Unknown type")),
+    };
+    CustomerView {
+        external_userid: c.external_userid.as_str().to_owned(),
+        name: c.name.clone(),
+        avatar: c.avatar.clone(),
+        kind,
+        kind_label: label.get(locale).to_owned(),
+        company: c.corp_full_name.clone().or_else(|| c.corp_name.clone()),
+        position: c.position.clone(),
+        gender_label: c.gender.label().get(locale).to_owned(),
+    }
+}
+
+fn attr_view(a: &ExternalAttr) -> AttrView {
+    let empty = AttrView {
+        kind: AttrKind::Text,
+        name: String::new(),
+        value: None,
+        url: None,
+        title: None,
+        appid: None,
+        pagepath: None,
+    };
+    match a {
+        ExternalAttr::Text { name, value } => AttrView {
+            name: name.clone(),
+            value: Some(value.clone()),
+            ..empty
+        },
+        ExternalAttr::Web { name, url, title } => AttrView {
+            kind: AttrKind::Web,
+            name: name.clone(),
+            url: Some(url.clone()),
+            title: Some(title.clone()),
+            ..empty
+        },
+        ExternalAttr::Miniprogram {
+            name,
+            appid,
+            pagepath,
+            title,
+        } => AttrView {
+            kind: AttrKind::Miniprogram,
+            name: name.clone(),
+            appid: Some(appid.clone()),
+            pagepath: Some(pagepath.clone()),
+            title: Some(title.clone()),
+            ..empty
+        },
+    }
+}
+
+fn follow_view(u: &FollowUser, locale: Locale, corp_tags: Option<&CorpTagList>) -> FollowView {
+    FollowView {
+        userid: u.userid.as_str().to_owned(),
+        remark: u.remark.clone(),
+        description: u.description.clone(),
+        remark_corp_name: u.remark_corp_name.clone(),
+        mobiles: u.remark_mobiles.clone(),
+        tag_groups: group_follow_tags(&u.tags, corp_tags, locale),
+        added_at: u.created_at.and_then(format_date_utc8),
+        add_way: u.add_way.label().get(locale).to_owned(),
+    }
+}
+
+/// Formats unix seconds as the calendar date in China (UTC+8, no daylight
+/// saving), "YYYY-MM-DD". Pure integer arithmetic (the proleptic Gregorian
+/// calendar, after Howard Hinnant's `civil_from_days`). `None` for a time
+/// outside the years 0000–9999.
+pub fn format_date_utc8(unix_seconds: i64) -> Option<String> {
+    let local = unix_seconds.checked_add(8 * 3600)?;
+    let days = local.div_euclid(86_400);
+    // Days since 0000-03-01, so that the leap day ends the year.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097); // day of era, 0..=146096
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // 0..=399
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // 0..=365
+    let mp = (5 * doy + 2) / 153; // month from March, 0..=11
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    if !(0..=9999).contains(&year) {
+        return None;
+    }
+    Some(format!("{year:04}-{month:02}-{day:02}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::customer::tests::DOC_EXAMPLE;
+    use crate::customer::{parse_get_response, AddWay, FollowTag, Gender, TagKind};
+    use crate::ids::{ExternalUserId, TagId};
+    use crate::tags::{parse_corp_tag_list, TagViewKind};
+    use serde_json::json;
+
+    fn uid(s: &str) -> UserId {
+        UserId::parse(s).unwrap()
+    }
+
+    fn follower(userid: &str, created_at: Option<i64>) -> FollowUser {
+        FollowUser {
+            userid: uid(userid),
+            remark: format!("{userid} 的备注"),
+            description: String::new(),
+            created_at,
+            tags: vec![],
+            remark_corp_name: String::new(),
+            remark_mobiles: vec![],
+            add_way: AddWay::QrCode,
+            oper_userid: None,
+            state: None,
+        }
+    }
+
+    fn customer(kind: CustomerKind, follow_users: Vec<FollowUser>) -> Customer {
+        Customer {
+            external_userid: ExternalUserId::parse("wmABCDEF").unwrap(),
+            name: "王五".into(),
+            position: None,
+            avatar: None,
+            corp_name: None,
+            corp_full_name: None,
+            kind,
+            gender: Gender::Female,
+            unionid: None,
+            attrs: vec![],
+            follow_users,
+        }
+    }
+
+    #[test]
+    fn mine_first_then_colleagues_by_createtime() {
+        let c = customer(
+            CustomerKind::Wechat,
+            vec![
+                follower("zed", Some(300)),
+                follower("me", Some(500)),
+                follower("nodate", None),
+                follower("amy", Some(100)),
+                follower("bob", Some(300)),
+            ],
+        );
+        let card = card_view(&c, &uid("me"), Locale::Zh, None);
+        assert_eq!(card.mine.as_ref().map(|m| m.userid.as_str()), Some("me"));
+        assert!(!card.not_my_customer);
+        let order: Vec<&str> = card.colleagues.iter().map(|f| f.userid.as_str()).collect();
+        assert_eq!(order, vec!["amy", "bob", "zed", "nodate"]);
+        assert_eq!(card.follower_count, 5);
+    }
+
+    #[test]
+    fn me_matches_case_insensitively() {
+        let c = customer(CustomerKind::Wechat, vec![follower("ZhangSan", Some(1))]);
+        let card = card_view(&c, &uid("zhangsan"), Locale::Zh, None);
+        assert_eq!(card.mine.unwrap().userid, "ZhangSan");
+        assert!(card.colleagues.is_empty());
+        assert!(!card.not_my_customer);
+    }
+
+    #[test]
+    fn not_my_customer() {
+        let c = customer(CustomerKind::Wechat, vec![follower("lisi", Some(1))]);
+        let card = card_view(&c, &uid("me"), Locale::Zh, None);
+        assert!(card.mine.is_none());
+        assert!(card.not_my_customer);
+        assert_eq!(card.colleagues.len(), 1);
+        let json = serde_json::to_value(&card).unwrap();
+        assert_eq!(json["mine"], serde_json::Value::Null);
+        assert_eq!(json["notMyCustomer"], true);
+        assert_eq!(json["followerCount"], 1);
+    }
+
+    #[test]
+    fn dates_in_china_time() {
+        assert_eq!(format_date_utc8(0).as_deref(), Some("1970-01-01"));
+        assert_eq!(format_date_utc8(-28_800).as_deref(), Some("1970-01-01"));
+        assert_eq!(format_date_utc8(-28_801).as_deref(), Some("1969-12-31"));
+        assert_eq!(
+            format_date_utc8(1_525_779_812).as_deref(),
+            Some("2018-05-08")
+        );
+    }
+
+    #[test]
+    fn date_changes_at_16_utc() {
+        // 2024-02-28T15:59:59Z is still the 28th in China; 16:00Z is the 29th.
+        assert_eq!(
+            format_date_utc8(1_709_135_999).as_deref(),
+            Some("2024-02-28")
+        );
+        assert_eq!(
+            format_date_utc8(1_709_136_000).as_deref(),
+            Some("2024-02-29")
+        );
+        // 2023-12-31T16:00:00Z is New Year's Day in China.
+        assert_eq!(
+            format_date_utc8(1_704_038_399).as_deref(),
+            Some("2023-12-31")
+        );
+        assert_eq!(
+            format_date_utc8(1_704_038_400).as_deref(),
+            Some("2024-01-01")
+        );
+    }
+
+    #[test]
+    fn leap_years() {
+        assert_eq!(format_date_utc8(951_753_600).as_deref(), Some("2000-02-29"));
+        assert_eq!(
+            format_date_utc8(951_753_600 + 86_400).as_deref(),
+            Some("2000-03-01")
+        );
+        // 2100 is not a leap year.
+        assert_eq!(
+            format_date_utc8(4_107_513_599).as_deref(),
+            Some("2100-02-28")
+        );
+        assert_eq!(
+            format_date_utc8(4_107_513_600).as_deref(),
+            Some("2100-03-01")
+        );
+    }
+
+    #[test]
+    fn dates_out_of_range() {
+        assert_eq!(
+            format_date_utc8(253_402_271_999).as_deref(),
+            Some("9999-12-31")
+        );
+        assert_eq!(format_date_utc8(253_402_272_000), None);
+        assert_eq!(format_date_utc8(i64::MAX), None);
+        assert_eq!(format_date_utc8(i64::MIN), None);
+    }
+
+    #[test]
+    fn added_at_and_add_way_in_follow_view() {
+        let mut f = follower("me", Some(1_709_136_000));
+        f.add_way = AddWay::Other(99);
+        let c = customer(CustomerKind::Wechat, vec![f, follower("x", None)]);
+        let card = card_view(&c, &uid("me"), Locale::En, None);
+        let mine = card.mine.unwrap();
+        assert_eq!(mine.added_at.as_deref(), Some("2024-02-29"));
+        assert_eq!(mine.add_way, "unknown (99)");
+        assert_eq!(card.colleagues[0].added_at, None);
+        assert_eq!(card.colleagues[0].add_way, "scanned a QR code");
+    }
+
+    #[test]
+    fn wecom_label_has_corp() {
+        let mut c = customer(CustomerKind::Wecom, vec![]);
+        c.corp_name = Some("腾讯".into());
+        c.corp_full_name = Some("腾讯科技有限公司".into());
+        let v = card_view(&c, &uid("me"), Locale::Zh, None).customer;
+        assert_eq!(v.kind, "wecom");
+        assert_eq!(v.kind_label, "企业微信 @腾讯");
+        assert_eq!(v.company.as_deref(), Some("腾讯科技有限公司"));
+        assert_eq!(v.gender_label, "女");
+        let v = card_view(&c, &uid("me"), Locale::En, None).customer;
+        assert_eq!(v.kind_label, "WeCom @腾讯");
+        assert_eq!(v.gender_label, "Female");
+        c.corp_name = None;
+        c.corp_full_name = None;
+        let v = card_view(&c, &uid("me"), Locale::Zh, None).customer;
+        assert_eq!(v.kind_label, "企业微信");
+        assert_eq!(v.company, None);
+    }
+
+    #[test]
+    fn wechat_and_unknown_labels() {
+        let c = customer(CustomerKind::Wechat, vec![]);
+        let v = card_view(&c, &uid("me"), Locale::Zh, None).customer;
+        assert_eq!((v.kind, v.kind_label.as_str()), ("wechat", "微信"));
+        let c = customer(CustomerKind::Unknown(5), vec![]);
+        let v = card_view(&c, &uid("me"), Locale::En, None).customer;
+        assert_eq!((v.kind, v.kind_label.as_str()), ("unknown", "Unknown type"));
+    }
+
+    #[test]
+    fn tag_groups_in_follow_view() {
+        let mut me = follower("me", Some(1));
+        me.tags = vec![
+            FollowTag {
+                group_name: "等级".into(),
+                tag_name: "VIP".into(),
+                kind: TagKind::Corp,
+                tag_id: Some(TagId::parse("etVIP").unwrap()),
+            },
+            FollowTag {
+                group_name: "我的".into(),
+                tag_name: "熟人".into(),
+                kind: TagKind::Personal,
+                tag_id: None,
+            },
+            FollowTag {
+                group_name: "等级".into(),
+                tag_name: "老客户".into(),
+                kind: TagKind::Corp,
+                tag_id: Some(TagId::parse("etOLD").unwrap()),
+            },
+        ];
+        let c = customer(CustomerKind::Wechat, vec![me]);
+        let corp = parse_corp_tag_list(
+            r#"{"errcode":0,"tag_group":[{"group_name":"客户等级","order":1,"tag":[
+                {"id":"etOLD","name":"老客户","order":2},{"id":"etVIP","name":"VIP","order":1}]}]}"#,
+        )
+        .unwrap();
+        let mine = card_view(&c, &uid("me"), Locale::Zh, Some(&corp))
+            .mine
+            .unwrap();
+        let shape: Vec<(&str, Vec<(&str, TagViewKind)>)> = mine
+            .tag_groups
+            .iter()
+            .map(|g| {
+                (
+                    g.group.as_str(),
+                    g.tags.iter().map(|t| (t.name.as_str(), t.kind)).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            vec![
+                (
+                    "客户等级",
+                    vec![("老客户", TagViewKind::Corp), ("VIP", TagViewKind::Corp)]
+                ),
+                ("我的", vec![("熟人", TagViewKind::Personal)]),
+            ]
+        );
+    }
+
+    #[test]
+    fn documentation_example_card_json() {
+        let page = parse_get_response(DOC_EXAMPLE).unwrap();
+        let card = card_view(&page.customer, &uid("TOMMY"), Locale::Zh, None);
+        let json = serde_json::to_value(&card).unwrap();
+        assert_eq!(
+            json["customer"],
+            json!({
+                "externalUserid": "woAJ2GCAAAXtWyujaWJHDDGi0mACHAAA",
+                "name": "李四",
+                "avatar": "https://p.qlogo.cn/bizmail/IcsdgagqefergqerhewSdage/0",
+                "kind": "wecom",
+                "kindLabel": "企业微信 @腾讯",
+                "company": "腾讯科技有限公司",
+                "position": "Manager",
+                "genderLabel": "男"
+            })
+        );
+        assert_eq!(
+            json["attrs"][1],
+            json!({"kind": "web", "name": "网页名称", "value": null,
+                   "url": "http://www.test.com", "title": "标题",
+                   "appid": null, "pagepath": null})
+        );
+        assert_eq!(json["attrs"][0]["kind"], "text");
+        assert_eq!(json["attrs"][2]["kind"], "miniprogram");
+        assert_eq!(json["attrs"][2]["pagepath"], "/index");
+        assert_eq!(
+            json["mine"],
+            json!({
+                "userid": "tommy",
+                "remark": "李总",
+                "description": "采购问题咨询",
+                "remarkCorpName": "",
+                "mobiles": [],
+                "tagGroups": [],
+                "addedAt": "2018-05-10",
+                "addWay": "名片分享"
+            })
+        );
+        assert_eq!(json["colleagues"][0]["userid"], "rocky");
+        assert_eq!(json["colleagues"][0]["addedAt"], "2018-05-08");
+        assert_eq!(json["colleagues"][0]["addWay"], "视频号添加");
+        assert_eq!(
+            json["colleagues"][0]["tagGroups"][0]["group"],
+            "标签分组名称"
+        );
+        assert_eq!(
+            json["colleagues"][0]["tagGroups"][0]["tags"][2]["kind"],
+            "unknown"
+        );
+        assert_eq!(json["followerCount"], 2);
+        assert_eq!(json["notMyCustomer"], false);
+    }
+}

@@ -24,16 +24,25 @@ pub mod text;
 
 // Talking back into the chat.
 pub mod compose;
+pub mod enterprise_chat;
 pub mod groupchat;
 pub mod templates;
 
 // The core loop and what crosses to the shell.
 pub mod app;
+pub mod card_flow;
+pub mod chat_flow;
+pub mod drafts;
 pub mod effect;
 pub mod error;
+pub mod flow;
+pub mod outbox;
 pub mod patch;
+pub mod privacy;
+pub mod session;
+pub mod view;
 
-mod boundary;
+pub mod boundary;
 
 /// A short, log-safe preview of untrusted text for error messages.
 pub(crate) fn text_preview(s: &str) -> String {

@@ -1,0 +1,62 @@
+# wecom-contact-core. `make dev` and `make test` install what is missing
+# (idempotently) and then do their job; see README.md.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+# wasm-bindgen-cli must match the crate exactly; Cargo.lock is the one source.
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"/\1/p;}' Cargo.lock)
+WASM_PACK_VERSION := 0.13.1
+MVP_TARGET_DIR := target/mvp
+JEST := node_modules/.bin/jest
+
+.PHONY: tools rust-tools node-tools browser-tools build core test test-rust test-wasm test-js typecheck dev bench clean
+
+tools: rust-tools node-tools
+
+rust-tools:
+	@rustup show active-toolchain >/dev/null
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
+	@wasm-pack --version 2>/dev/null | grep -qF "$(WASM_PACK_VERSION)" || cargo install wasm-pack --version $(WASM_PACK_VERSION)
+	@wasm-bindgen --version 2>/dev/null | grep -qF "$(WASM_BINDGEN_VERSION)" || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
+node-tools: node_modules/.installed
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+browser-tools:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; \
+	fi
+
+# The shipped core: an MVP wasm (no reference types, bulk memory or
+# multivalue; std rebuilt for it), stripped of exported Globals, wasm-opt -Oz.
+build: rust-tools node-tools
+	CARGO_TARGET_DIR=$(MVP_TARGET_DIR) RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Ctarget-cpu=mvp" \
+	  wasm-pack --log-level warn build . --release --target bundler --out-dir pkg --out-name core \
+	  -- -Zbuild-std=std,panic_abort
+	node scripts/build-core.js
+
+test: tools browser-tools test-rust test-wasm build test-js
+	@echo "make test: all suites passed"
+
+test-rust:
+	cargo test
+
+test-wasm: rust-tools browser-tools
+	wasm-pack --log-level warn test --node
+	wasm-pack --log-level warn test --headless --chrome --chromedriver "$$(command -v chromedriver)"
+
+test-js: node-tools
+	node scripts/run-jest.js
+
+dev: tools build
+	node scripts/dev.js
+
+bench: tools build
+	node bench/run.js
+
+clean:
+	rm -rf pkg miniprogram/core target/mvp

@@ -1,0 +1,318 @@
+#!/usr/bin/env node
+// The JS fallback of the core, for clients without a working WXWebAssembly
+// (WeCom base libraries below 2.13.0, or an instantiate that fails). Run after
+// scripts/build-core.js: it reads miniprogram/core/core.wasm and writes
+// miniprogram/core/core-js.js, a CommonJS module:
+//
+//   require('../core/core-js.js').instantiate(imports) -> exports
+//
+// `imports` is the same object WXWebAssembly.instantiate gets
+// ({ [manifest.importModule]: glue }); `exports` has the same names as
+// `instance.exports` of the wasm: `memory` (with `.buffer` and `.grow`) and
+// the functions. Each call builds a fresh instance with fresh memory.
+//
+// How:
+//  - binaryen's `wasm2js -Oz --emscripten`: --emscripten gives a plain
+//    `function instantiate(info) {...}` instead of an ES module (mini
+//    programs have no ES-module loading at run time);
+//  - i64 in the exported surface fails the build (wasm2js would split it
+//    into two i32s and the glue would get the wrong arity). Imports taking
+//    i64 are legalized by wasm2js into (low, high) i32 pairs; each gets an
+//    adapter here that rebuilds the value (BigInt when the engine has it, a
+//    Number otherwise), so the glue sees what the wasm engine passes;
+//  - memory: wasm2js grows memory by copying into a new ArrayBuffer and
+//    leaves the old one attached. The wasm-bindgen glue caches a Uint8Array
+//    view and refreshes it only when the old buffer is detached
+//    (byteLength 0), so a copy would leave the glue reading and writing the
+//    old buffer. The patched memory therefore reserves RESERVE_BYTES up
+//    front (grow within the reserve keeps the same buffer), and beyond the
+//    reserve grows with ArrayBuffer.prototype.transfer (which detaches the
+//    old buffer) where the engine has it; an engine without it gets a failed
+//    grow (-1: the core aborts, a trap the shell rebuilds from), never
+//    silently stale memory;
+//  - minified with esbuild (--target=es5: the output is ES5 already, and
+//    devtools skips its own ES6->ES5 pass for big files);
+//  - checks: no eval / Function constructor / import.meta / import() /
+//    fetch / WebAssembly / require in the text; evaluated in a vm context
+//    without WebAssembly and with code generation from strings off, its
+//    export names and function arities must equal the wasm's.
+// Nothing here is committed: miniprogram/core/ is in .gitignore.
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const vm = require('vm');
+const zlib = require('zlib');
+const { execFileSync } = require('child_process');
+
+const root = path.resolve(__dirname, '..');
+const coreDir = path.join(root, 'miniprogram', 'core');
+const wasmIn = path.join(coreDir, 'core.wasm');
+const manifestFile = path.join(coreDir, 'manifest.js');
+const jsOut = path.join(coreDir, 'core-js.js');
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+
+// Memory the JS build reserves at instantiation (grows beyond it only with
+// ArrayBuffer.prototype.transfer). 16 MiB of zeroed ArrayBuffer is committed
+// lazily by the engines in question.
+const RESERVE_BYTES = 16 * 1024 * 1024;
+
+const BANNED = [
+  ['eval', /\beval\b/],
+  ['Function constructor', /\bFunction\s*\(/],
+  ['import.meta', /\bimport\s*\.\s*meta\b/],
+  ['import()', /\bimport\s*\(/],
+  ['ES import/export', /(^|[;\n}])\s*(import|export)\s+[\w*{]/],
+  ['fetch', /\bfetch\b/],
+  ['WebAssembly', /WebAssembly/],
+  ['require', /\brequire\s*\(/],
+];
+
+function fail(msg) {
+  console.error(`build-fallback: ${msg}`);
+  process.exit(1);
+}
+
+function kb(n) {
+  return `${(n / 1024).toFixed(1)} KiB`;
+}
+
+function brotli(buf) {
+  return zlib.brotliCompressSync(buf, {
+    params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: buf.length },
+  });
+}
+
+function dirSize(dir) {
+  let total = 0;
+  for (const ent of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, ent.name);
+    if (ent.isDirectory()) total += dirSize(p);
+    else if (ent.isFile()) total += fs.statSync(p).size;
+  }
+  return total;
+}
+
+/** Replace exactly one occurrence of `from` (a string or a RegExp) or fail. */
+function replaceOnce(text, from, to, what) {
+  const matches = typeof from === 'string' ? text.split(from).length - 1 : (text.match(new RegExp(from.source, `${from.flags.replace('g', '')}g`)) || []).length;
+  if (matches !== 1) fail(`wasm2js output changed shape: expected one ${what}, found ${matches}`);
+  return text.replace(from, to);
+}
+
+async function main() {
+  if (!fs.existsSync(wasmIn)) fail('miniprogram/core/core.wasm is missing: run scripts/build-core.js first');
+  const manifest = require(manifestFile);
+  const wasmBytes = fs.readFileSync(wasmIn);
+
+  // 1. The interface, from the wasm itself.
+  const binaryen = (await import('binaryen')).default;
+  const mod = binaryen.readBinary(wasmBytes);
+  const typeName = (t) =>
+    ({ [binaryen.i32]: 'i32', [binaryen.i64]: 'i64', [binaryen.f32]: 'f32', [binaryen.f64]: 'f64' })[t] || `type#${t}`;
+  const sig = (info) => ({
+    params: binaryen.expandType(info.params).map(typeName),
+    results: binaryen.expandType(info.results).map(typeName),
+  });
+  const exportsSig = [];
+  const i64Exports = [];
+  for (let i = 0; i < mod.getNumExports(); i++) {
+    const e = binaryen.getExportInfo(mod.getExportByIndex(i));
+    if (e.kind === binaryen.ExternalFunction) {
+      const s = sig(binaryen.getFunctionInfo(mod.getFunction(e.value)));
+      exportsSig.push({ name: e.name, kind: 'function', params: s.params.length });
+      if (s.params.includes('i64') || s.results.includes('i64')) i64Exports.push(`${e.name}(${s.params}) -> ${s.results}`);
+    } else if (e.kind === binaryen.ExternalMemory) {
+      exportsSig.push({ name: e.name, kind: 'memory' });
+    } else {
+      fail(`export ${e.name} is neither a function nor the memory (kind ${e.kind}); the JS build does not support it`);
+    }
+  }
+  if (i64Exports.length) fail(`exported functions use i64, which wasm2js would legalize: ${i64Exports.join('; ')}`);
+  const i64Imports = {};
+  const importModules = new Set();
+  for (let i = 0; i < mod.getNumFunctions(); i++) {
+    const f = binaryen.getFunctionInfo(mod.getFunctionByIndex(i));
+    if (!f.module) continue;
+    importModules.add(f.module);
+    const s = sig(f);
+    if (s.results.includes('i64')) fail(`import ${f.module}.${f.base} returns i64; the JS build has no adapter for that`);
+    if (s.params.includes('i64')) i64Imports[f.base] = s.params.map((p) => (p === 'i64' ? 'j' : 'i')).join('');
+  }
+  if (importModules.size !== 1 || !importModules.has(manifest.importModule)) {
+    fail(`expected the one import module ${manifest.importModule}, got ${[...importModules].join(', ')}`);
+  }
+  mod.dispose();
+
+  // 2. wasm2js.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wcc-fallback-'));
+  const raw = path.join(tmp, 'wasm2js.js');
+  const flags = ['-Oz', '--emscripten'];
+  execFileSync(bin('wasm2js'), [wasmIn, ...flags, '-o', raw], { stdio: 'inherit' });
+  let js = fs.readFileSync(raw, 'utf8');
+  const rawBytes = Buffer.byteLength(js);
+
+  // 3. Patches (each must match exactly once, or the build fails).
+  js = replaceOnce(js, /^function instantiate\(info\) \{/, 'function wasm2jsInstantiate(info) {', 'instantiate(info) header');
+  const bufMatch = js.match(/\n var buffer = new ArrayBuffer\((\d+)\);\n/);
+  if (!bufMatch) fail('wasm2js output changed shape: no initial `var buffer = new ArrayBuffer(N);`');
+  const initialBytes = Number(bufMatch[1]);
+  if (initialBytes % 65536) fail(`initial memory ${initialBytes} is not a whole number of pages`);
+  js = replaceOnce(
+    js,
+    bufMatch[0],
+    `\n var memoryPages = ${initialBytes / 65536};\n var buffer = new ArrayBuffer(info.reserveBytes > ${initialBytes} ? info.reserveBytes : ${initialBytes});\n`,
+    'initial buffer',
+  );
+  js = replaceOnce(
+    js,
+    /\n function __wasm_memory_size\(\) \{\n  return buffer\.byteLength >> 16;\n \}\n/,
+    '\n function __wasm_memory_size() {\n  return memoryPages;\n }\n',
+    '__wasm_memory_size',
+  );
+  const growRe = /\n function __wasm_memory_grow\(pagesToAdd\) \{\n[\s\S]*?\n  return oldPages;\n \}\n/;
+  const growOld = js.match(growRe);
+  if (!growOld) fail('wasm2js output changed shape: no __wasm_memory_grow');
+  const views = growOld[0].match(/^   (HEAP\w+) = new \w+Array\(newBuffer\);$/gm);
+  if (!views || !views.length) fail('wasm2js output changed shape: no heap views in __wasm_memory_grow');
+  js = js.replace(
+    growRe,
+    [
+      '',
+      ' function __wasm_memory_grow(pagesToAdd) {',
+      '  pagesToAdd = pagesToAdd | 0;',
+      '  var oldPages = memoryPages;',
+      '  var newPages = oldPages + pagesToAdd | 0;',
+      '  if (pagesToAdd < 0 || newPages > 65535) return -1;',
+      '  if (newPages * 65536 > buffer.byteLength) {',
+      '   if (typeof buffer.transfer !== "function") return -1;',
+      '   var newBuffer = buffer.transfer(Math.min(65535 * 65536, Math.max(newPages * 65536, buffer.byteLength * 2)));',
+      ...views,
+      '   buffer = newBuffer;',
+      '   bufferView = HEAPU8;',
+      '  }',
+      '  memoryPages = newPages;',
+      '  return oldPages;',
+      ' }',
+      '',
+    ].join('\n'),
+  );
+  // Imports that wasm2js legalized: (low, high) pairs back to one value.
+  const legalized = [...js.matchAll(/^ var (legalimport\$\S+) = (\$\S+)\.(\w+);$/gm)];
+  const adapted = new Set();
+  for (const m of legalized) {
+    const [whole, local, obj, name] = m;
+    const spec = i64Imports[name];
+    if (!spec) fail(`wasm2js legalized import ${name}, but it has no i64 parameter in the wasm`);
+    js = replaceOnce(js, whole, ` var ${local} = legalizedI64Import(${obj}.${name}, ${JSON.stringify(spec)});`, `legalized ${name}`);
+    adapted.add(name);
+  }
+  for (const name of Object.keys(i64Imports)) {
+    if (!adapted.has(name)) fail(`import ${name} takes i64 but wasm2js did not legalize it as expected`);
+  }
+
+  const header = [
+    '// Generated by scripts/build-fallback.js (binaryen wasm2js) from core.wasm. Do not edit.',
+    "'use strict';",
+    '',
+    '// wasm2js passes an i64 argument as two i32s (low, high). `spec` has one',
+    "// letter per original parameter: 'j' = i64, 'i' = anything else.",
+    'function legalizedI64Import(fn, spec) {',
+    '  return function () {',
+    '    var args = [];',
+    '    var k = 0;',
+    '    for (var p = 0; p < spec.length; p++) {',
+    "      if (spec.charAt(p) === 'j') {",
+    '        var lo = arguments[k++] >>> 0;',
+    '        var hi = arguments[k++] | 0;',
+    "        args.push(typeof BigInt === 'function'",
+    '          ? BigInt.asIntN(64, (BigInt(hi) * BigInt(4294967296)) + BigInt(lo))',
+    '          : hi * 4294967296 + lo);',
+    '      } else {',
+    '        args.push(arguments[k++]);',
+    '      }',
+    '    }',
+    '    return fn.apply(void 0, args);',
+    '  };',
+    '}',
+    '',
+  ].join('\n');
+  const footer = [
+    '',
+    `var EXPORTS = ${JSON.stringify(exportsSig.map((e) => e.name))};`,
+    '',
+    '/** A fresh instance: `imports` as for WXWebAssembly.instantiate; returns its exports. */',
+    'function instantiate(imports, options) {',
+    `  var info = { reserveBytes: options && options.reserveBytes > 0 ? options.reserveBytes : ${RESERVE_BYTES} };`,
+    '  for (var key in imports) if (Object.prototype.hasOwnProperty.call(imports, key)) info[key] = imports[key];',
+    '  return wasm2jsInstantiate(info);',
+    '}',
+    '',
+    `module.exports = { instantiate: instantiate, importModule: ${JSON.stringify(manifest.importModule)}, exportNames: EXPORTS, reserveBytes: ${RESERVE_BYTES} };`,
+    '',
+  ].join('\n');
+  const unminified = path.join(tmp, 'core-js.full.js');
+  fs.writeFileSync(unminified, header + js + footer);
+
+  // 4. Minify. --target=es5 also makes esbuild refuse anything newer.
+  const minified = path.join(tmp, 'core-js.min.js');
+  execFileSync(
+    bin('esbuild'),
+    [unminified, '--minify', '--target=es5', '--charset=utf8', '--log-level=warning', `--outfile=${minified}`],
+    { stdio: 'inherit' },
+  );
+  let out = fs.readFileSync(minified, 'utf8');
+  out = `// Generated by scripts/build-fallback.js (binaryen wasm2js ${flags.join(' ')}, esbuild) from core.wasm. Do not edit.\n${out}`;
+
+  // 5. Checks on the text and on the module itself.
+  for (const [what, re] of BANNED) {
+    const m = out.match(re);
+    if (m) fail(`core-js.js uses ${what} (…${out.slice(Math.max(0, m.index - 40), m.index + 40)}…), which the mini-program logic layer does not have`);
+  }
+  const ctx = vm.createContext({}, { codeGeneration: { strings: false, wasm: false } });
+  vm.runInContext('delete globalThis.WebAssembly;', ctx);
+  const sandboxModule = vm.runInContext('({ exports: {} })', ctx);
+  new vm.Script(`(function (module, exports) {${out}\n})`, { filename: 'core-js.js' })
+    .runInContext(ctx)
+    .call(sandboxModule.exports, sandboxModule, sandboxModule.exports);
+  const stubImports = {};
+  stubImports[manifest.importModule] = new Proxy({}, { get: () => () => 0 });
+  const jsExports = sandboxModule.exports.instantiate(stubImports);
+  const wasmInstance = new WebAssembly.Instance(
+    new WebAssembly.Module(wasmBytes),
+    Object.fromEntries([[manifest.importModule, new Proxy({}, { get: () => () => 0 })]]),
+  );
+  const wantNames = Object.keys(wasmInstance.exports).sort();
+  const gotNames = Object.keys(jsExports).sort();
+  if (JSON.stringify(wantNames) !== JSON.stringify(gotNames)) {
+    fail(`exports differ: wasm has ${wantNames.join(',')}; js has ${gotNames.join(',')}`);
+  }
+  for (const e of exportsSig) {
+    const got = jsExports[e.name];
+    if (e.kind === 'memory') {
+      if (!got || !(got.buffer instanceof ctx.ArrayBuffer || Object.prototype.toString.call(got.buffer) === '[object ArrayBuffer]')) {
+        fail(`export ${e.name} has no ArrayBuffer .buffer`);
+      }
+    } else if (typeof got !== 'function' || got.length !== e.params || wasmInstance.exports[e.name].length !== e.params) {
+      fail(`export ${e.name}: wasm takes ${e.params} parameters, js ${got && got.length} (i64 legalization?)`);
+    }
+  }
+
+  fs.writeFileSync(jsOut, out);
+  fs.rmSync(tmp, { recursive: true, force: true });
+
+  // 6. Sizes.
+  const outBuf = Buffer.from(out);
+  const br = brotli(outBuf);
+  const wasmBr = path.join(coreDir, 'core.wasm.br');
+  const pkgTotal = dirSize(path.join(root, 'miniprogram'));
+  console.log(
+    `build-fallback: wasm2js ${flags.join(' ')}: ${kb(rawBytes)} raw -> core-js.js ${outBuf.length} B (${kb(outBuf.length)}), ` +
+      `brotli ${br.length} B (${kb(br.length)}); core.wasm ${wasmBytes.length} B, core.wasm.br ` +
+      `${fs.existsSync(wasmBr) ? fs.statSync(wasmBr).size : '-'} B; adapted i64 imports: ${Object.keys(i64Imports).join(', ') || 'none'}`,
+  );
+  console.log(`build-fallback: miniprogram/ total ${pkgTotal} B (${kb(pkgTotal)}) of the 2 MiB main-package limit`);
+  if (pkgTotal > 2 * 1024 * 1024) fail('miniprogram/ is over the 2 MiB main-package limit');
+}
+
+main().catch((e) => fail(e && e.stack ? e.stack : String(e)));

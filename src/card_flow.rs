@@ -1,0 +1,697 @@
+//! The customer card on the model: fetching (with paging), the edit form,
+//! drafts in storage, optimistic saves through the outbox, rollbacks.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::app::{Model, Notice, Route};
+use crate::customer::{self, Customer, FollowUser};
+use crate::drafts::{draft_key, Draft, DraftError, DRAFT_PREFIX, QUARANTINE_PREFIX};
+use crate::effect::Effect;
+use crate::flow::{Pending, Step};
+use crate::form::{EditForm, FormError};
+use crate::ids::{ExternalUserId, TagId};
+use crate::locale::Localized;
+use crate::outbox::{Outbox, OutboxEntry, OutboxKind, OUTBOX_KEY};
+use crate::session::{self, paths, Session, SESSION_KEY};
+use crate::tags::{self, TagEdit};
+
+/// Follow users past this many pages are not fetched (500 a page).
+const MAX_PAGES: usize = 20;
+
+impl Model {
+    /// Rebuilds the parsed caches from the stored raw bodies (after restore).
+    pub fn rehydrate(&mut self) {
+        self.customer = None;
+        for body in self.customer_pages.clone() {
+            if let Ok(page) = customer::parse_get_response(&body) {
+                match self.customer.as_mut() {
+                    None => self.customer = Some(page.customer),
+                    Some(c) => {
+                        customer::merge_page(c, page);
+                    }
+                }
+            }
+        }
+        self.corp_tags = self
+            .corp_tags_body
+            .as_deref()
+            .and_then(|b| tags::parse_corp_tag_list(b).ok());
+        self.group = self
+            .group_body
+            .as_deref()
+            .and_then(|b| crate::groupchat::parse_group_chat(b).ok());
+    }
+
+    /// Reads the core's storage keys at launch. Damaged entries are set
+    /// aside and reported; they never block the app.
+    pub(crate) fn restore_storage(
+        &mut self,
+        storage: &BTreeMap<String, String>,
+        fx: &mut Vec<Effect>,
+    ) {
+        let mut damaged = Vec::new();
+        for (key, raw) in storage {
+            if key == SESSION_KEY {
+                match serde_json::from_str::<Session>(raw) {
+                    Ok(s) => self.session = Some(s),
+                    Err(_) => damaged.push(key.clone()),
+                }
+            } else if key == OUTBOX_KEY {
+                match Outbox::from_json(raw) {
+                    Ok(o) => self.outbox = o,
+                    Err(_) => damaged.push(key.clone()),
+                }
+            } else if let Some(ext) = key.strip_prefix(DRAFT_PREFIX) {
+                match Draft::parse(raw, ext) {
+                    Ok(d) => {
+                        if d.v.to_string() != raw.get(5..6).unwrap_or("") {
+                            // Migrated from an older format: write it back as v2.
+                            self.store(fx, key, d.to_json());
+                        }
+                        self.drafts.insert(ext.to_owned(), d);
+                    }
+                    Err(DraftError::TooNew(_)) | Err(DraftError::Corrupt(_)) => {
+                        damaged.push(key.clone())
+                    }
+                }
+            }
+        }
+        for key in &damaged {
+            if let Some(raw) = storage.get(key) {
+                fx.push(Effect::StorageSet {
+                    id: 0,
+                    key: format!("{QUARANTINE_PREFIX}{key}"),
+                    value: raw.clone(),
+                });
+            }
+            fx.push(Effect::StorageRemove { key: key.clone() });
+            self.log(
+                fx,
+                "warn",
+                &format!("set aside damaged storage entry {key}"),
+            );
+        }
+        if damaged
+            .iter()
+            .any(|k| k.starts_with(DRAFT_PREFIX) || k == OUTBOX_KEY)
+        {
+            self.banner = Some(Localized::new(
+                "有一份本地草稿已损坏，已另存并跳过",
+                "A saved draft was damaged; it was set aside and skipped",
+            ));
+        }
+    }
+
+    pub(crate) fn open_card(&mut self, id: ExternalUserId, fx: &mut Vec<Effect>) {
+        if self.external_userid.as_ref() != Some(&id) {
+            self.customer = None;
+            self.customer_pages.clear();
+            self.applied = None;
+            self.form = None;
+            self.form_message = None;
+        }
+        self.external_userid = Some(id.clone());
+        self.route = Route::Card;
+        if let Some(d) = self.drafts.get(id.as_str()) {
+            self.form = Some(d.values.clone());
+            self.form_message = Some(Localized::new(
+                "已恢复未保存的修改",
+                "Your unsaved edits were restored",
+            ));
+        }
+        self.fetch_customer(id, None, fx);
+        if self.corp_tags.is_none() {
+            self.http(
+                fx,
+                "GET",
+                paths::CORP_TAGS,
+                Value::Null,
+                None,
+                Pending::FetchCorpTags,
+            );
+        }
+        self.flush_outbox(fx);
+    }
+
+    pub(crate) fn fetch_customer(
+        &mut self,
+        id: ExternalUserId,
+        cursor: Option<String>,
+        fx: &mut Vec<Effect>,
+    ) {
+        self.step = Step::Fetching;
+        let path = paths::customer(id.as_str(), cursor.as_deref());
+        self.http(
+            fx,
+            "GET",
+            &path,
+            Value::Null,
+            None,
+            Pending::FetchCustomer { cursor },
+        );
+    }
+
+    pub(crate) fn on_customer_body(
+        &mut self,
+        body: &str,
+        cursor: Option<String>,
+        fx: &mut Vec<Effect>,
+    ) {
+        match customer::parse_get_response(body) {
+            Ok(page) => {
+                for w in &page.warnings {
+                    self.log(
+                        fx,
+                        "warn",
+                        &format!("customer data: {} ({})", w.code(), w.path),
+                    );
+                }
+                let next = page.next_cursor.clone();
+                if cursor.is_none() {
+                    self.customer_pages = vec![body.to_owned()];
+                    self.customer = Some(page.customer);
+                    self.applied = None;
+                } else if let Some(c) = self.customer.as_mut() {
+                    self.customer_pages.push(body.to_owned());
+                    customer::merge_page(c, page);
+                }
+                self.retry_attempt = 0;
+                self.banner = None;
+                self.step = Step::Ready;
+                if let (Some(next), Some(id)) = (next, self.external_userid.clone()) {
+                    if self.customer_pages.len() < MAX_PAGES {
+                        self.fetch_customer(id, Some(next), fx);
+                    }
+                }
+            }
+            Err(e) => {
+                if self.customer.is_some() {
+                    self.banner = Some(e.message());
+                } else {
+                    self.step = Step::Blocked;
+                    self.route = Route::Notice;
+                    self.notice = Some(Notice {
+                        code: e.code().to_owned(),
+                        title: Localized::new("无法加载客户", "Cannot load the customer"),
+                        message: e.message(),
+                        guidance: None,
+                        can_retry: true,
+                    });
+                }
+            }
+        }
+    }
+
+    pub(crate) fn on_corp_tags_body(&mut self, body: &str, fx: &mut Vec<Effect>) {
+        match tags::parse_corp_tag_list(body) {
+            Ok(list) => {
+                self.corp_tags = Some(list);
+                self.corp_tags_body = Some(body.to_owned());
+            }
+            Err(e) => self.log(fx, "warn", &format!("corp tags unavailable: {}", e.code())),
+        }
+    }
+
+    /// My own follow record, with saved and pending values laid over it.
+    pub(crate) fn my_follow(&self) -> Option<(FollowUser, crate::customer::CustomerKind)> {
+        let c = self.customer.as_ref()?;
+        let me = &self.session.as_ref()?.userid;
+        let mut fu = c.follow_users.iter().find(|f| &f.userid == me)?.clone();
+        let overlay = self
+            .external_userid
+            .as_ref()
+            .and_then(|id| self.outbox.pending_values(id.as_str()))
+            .or(self.applied.as_ref());
+        if let Some(v) = overlay {
+            fu.remark = v.remark.trim().to_owned();
+            fu.description = v.description.trim().to_owned();
+            fu.remark_corp_name = v.remark_company.trim().to_owned();
+            fu.remark_mobiles = v
+                .mobiles
+                .iter()
+                .filter(|m| !m.trim().is_empty())
+                .cloned()
+                .collect();
+        }
+        Some((fu, c.kind))
+    }
+
+    /// The customer as the card shows it (with my overlaid record).
+    pub(crate) fn shown_customer(&self) -> Option<Customer> {
+        let mut c = self.customer.clone()?;
+        if let Some((fu, _)) = self.my_follow() {
+            if let Some(slot) = c.follow_users.iter_mut().find(|f| f.userid == fu.userid) {
+                *slot = fu;
+            }
+        }
+        Some(c)
+    }
+
+    /// The edit form over the current values.
+    pub(crate) fn edit_form(&self) -> Option<EditForm> {
+        let values = self.form.as_ref()?;
+        let (fu, kind) = self.my_follow()?;
+        let mut form = EditForm::from_follow_user(&fu, kind);
+        form.values = values.clone();
+        Some(form)
+    }
+
+    fn write_draft(&mut self, fx: &mut Vec<Effect>) {
+        let (Some(id), Some(values)) = (self.external_userid.clone(), self.form.clone()) else {
+            return;
+        };
+        let draft = Draft::new(id.as_str(), self.now, values);
+        let json = draft.to_json();
+        self.drafts.insert(id.as_str().to_owned(), draft);
+        self.store(fx, &draft_key(id.as_str()), json);
+    }
+
+    fn drop_draft(&mut self, fx: &mut Vec<Effect>) {
+        if let Some(id) = &self.external_userid {
+            if self.drafts.remove(id.as_str()).is_some() {
+                fx.push(Effect::StorageRemove {
+                    key: draft_key(id.as_str()),
+                });
+            }
+        }
+    }
+
+    pub(crate) fn on_input(
+        &mut self,
+        field: &str,
+        value: String,
+        index: Option<u32>,
+        fx: &mut Vec<Effect>,
+    ) {
+        if let Some(name) = field.strip_prefix("composer.") {
+            self.on_compose_input(name, value, fx);
+            return;
+        }
+        let Some(values) = self.form.as_mut() else {
+            self.log(fx, "warn", "input while no form is open ignored");
+            return;
+        };
+        // Cap what one keystroke can carry; the validators report the limits.
+        let value: String = value.chars().take(2000).collect();
+        match (field, index) {
+            ("remark", _) => values.remark = value,
+            ("description", _) => values.description = value,
+            ("remarkCompany", _) => values.remark_company = value,
+            ("mobile", Some(i)) => match values.mobiles.get_mut(i as usize) {
+                Some(slot) => *slot = value,
+                None => {
+                    self.log(fx, "warn", &format!("mobile index {i} out of range"));
+                    return;
+                }
+            },
+            _ => {
+                self.log(fx, "warn", &format!("unknown field {field:?}"));
+                return;
+            }
+        }
+        self.form_message = None;
+        self.write_draft(fx);
+    }
+
+    pub(crate) fn on_card_tap(&mut self, action: &str, arg: &Value, fx: &mut Vec<Effect>) -> bool {
+        match action {
+            "edit" => {
+                if self.form.is_none() {
+                    if let Some((fu, kind)) = self.my_follow() {
+                        self.form = Some(EditForm::from_follow_user(&fu, kind).values);
+                        self.form_message = None;
+                    }
+                }
+            }
+            "cancelEdit" => {
+                self.form = None;
+                self.form_message = None;
+                self.drop_draft(fx);
+            }
+            "addMobile" => {
+                if let Some(mut form) = self.edit_form() {
+                    match form.add_mobile() {
+                        Ok(_) => {
+                            self.form = Some(form.values);
+                            self.write_draft(fx);
+                        }
+                        Err(e) => self.form_message = Some(e.message()),
+                    }
+                }
+            }
+            "removeMobile" => {
+                let index = arg
+                    .as_u64()
+                    .or_else(|| arg.as_str().and_then(|s| s.parse().ok()));
+                if let (Some(mut form), Some(i)) = (self.edit_form(), index) {
+                    match form.remove_mobile(usize::try_from(i).unwrap_or(usize::MAX)) {
+                        Ok(()) => {
+                            self.form = Some(form.values);
+                            self.write_draft(fx);
+                        }
+                        Err(e) => self.form_message = Some(e.message()),
+                    }
+                }
+            }
+            "save" => self.save(fx),
+            "addTag" | "removeTag" => self.edit_tag(action == "addTag", arg, fx),
+            "refresh" => {
+                if let Some(id) = self.external_userid.clone() {
+                    self.fetch_customer(id, None, fx);
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    fn next_key(&mut self, ext: &ExternalUserId) -> String {
+        self.seq = self.seq.wrapping_add(1);
+        // Unique per install: the time of the edit plus a counter kept in the
+        // snapshot and outbox. The backend stores keys it has applied.
+        format!("{}-{}-{}", ext.as_str(), self.now.max(0.0) as u64, self.seq)
+    }
+
+    fn save(&mut self, fx: &mut Vec<Effect>) {
+        let (Some(form), Some(ext), Some(session)) = (
+            self.edit_form(),
+            self.external_userid.clone(),
+            self.session.clone(),
+        ) else {
+            return;
+        };
+        match form.to_remark_body(&session.userid, &ext) {
+            Ok(body) => {
+                let key = self.next_key(&ext);
+                self.outbox.push(OutboxEntry {
+                    key,
+                    external_userid: ext.as_str().to_owned(),
+                    kind: OutboxKind::Remark,
+                    body,
+                    values: Some(form.values.clone()),
+                    in_flight: false,
+                    attempts: 0,
+                    created_at: self.now,
+                });
+                self.form = None;
+                self.form_message = None;
+                self.drop_draft(fx);
+                self.persist_outbox(fx);
+                self.flush_outbox(fx);
+            }
+            Err(FormError::Invalid(_)) => {
+                self.form_message = Some(Localized::new(
+                    "请先修正标红的字段",
+                    "Fix the fields marked in red first",
+                ));
+            }
+            Err(e) => self.form_message = Some(e.message()),
+        }
+    }
+
+    fn edit_tag(&mut self, add: bool, arg: &Value, fx: &mut Vec<Effect>) {
+        let (Some(ext), Some(session)) = (self.external_userid.clone(), self.session.clone())
+        else {
+            return;
+        };
+        let Some(id) = arg.as_str().and_then(|s| TagId::parse(s).ok()) else {
+            self.banner = Some(Localized::new("无效的标签", "Invalid tag"));
+            return;
+        };
+        let current = self.my_follow().map(|(fu, _)| fu.tags).unwrap_or_default();
+        let mut edit = TagEdit::new();
+        let result = if add {
+            match self.corp_tags.as_ref() {
+                Some(corp) => edit.add(id, &current, corp),
+                None => {
+                    self.banner = Some(Localized::new(
+                        "企业标签尚未加载",
+                        "Corp tags are not loaded yet",
+                    ));
+                    return;
+                }
+            }
+        } else {
+            edit.remove(id, &current);
+            Ok(())
+        };
+        if let Err(e) = result {
+            self.banner = Some(e.message());
+            return;
+        }
+        if let Some(body) = edit.to_mark_tag_body(&session.userid, &ext) {
+            let key = self.next_key(&ext);
+            self.outbox.push(OutboxEntry {
+                key,
+                external_userid: ext.as_str().to_owned(),
+                kind: OutboxKind::Tags,
+                body,
+                values: None,
+                in_flight: false,
+                attempts: 0,
+                created_at: self.now,
+            });
+            self.persist_outbox(fx);
+            self.flush_outbox(fx);
+        }
+    }
+
+    fn persist_outbox(&mut self, fx: &mut Vec<Effect>) {
+        if self.outbox.entries.is_empty() {
+            fx.push(Effect::StorageRemove {
+                key: OUTBOX_KEY.to_owned(),
+            });
+        } else {
+            let json = self.outbox.to_json();
+            self.store(fx, OUTBOX_KEY, json);
+        }
+    }
+
+    /// Sends what may be sent: one request per customer at a time.
+    pub(crate) fn flush_outbox(&mut self, fx: &mut Vec<Effect>) {
+        if self.session.is_none() {
+            return;
+        }
+        for key in self.outbox.ready() {
+            let Some(entry) = self.outbox.get_mut(&key) else {
+                continue;
+            };
+            entry.in_flight = true;
+            let path = match entry.kind {
+                OutboxKind::Remark => paths::remark(&entry.external_userid),
+                OutboxKind::Tags => paths::mark_tag(&entry.external_userid),
+            };
+            let body = entry.body.clone();
+            self.http(
+                fx,
+                "POST",
+                &path,
+                body,
+                Some(("Idempotency-Key", &key)),
+                Pending::Save { key: key.clone() },
+            );
+        }
+    }
+
+    pub(crate) fn save_failed_offline(&mut self, key: &str) {
+        if let Some(e) = self.outbox.get_mut(key) {
+            e.in_flight = false;
+            e.attempts = e.attempts.saturating_add(1);
+        }
+    }
+
+    pub(crate) fn on_save_result(
+        &mut self,
+        key: &str,
+        status: u16,
+        body: &str,
+        fx: &mut Vec<Effect>,
+    ) {
+        if status == 0 || status >= 500 {
+            self.save_failed_offline(key);
+            let attempts = self.outbox.get_mut(key).map(|e| e.attempts).unwrap_or(1);
+            let delay = session::backoff_ms(attempts);
+            let id = self.next_id();
+            self.pending.insert(id, Pending::OutboxRetry);
+            fx.push(Effect::Timer {
+                id,
+                after_ms: delay,
+            });
+            self.banner = Some(Localized::new(
+                "网络不可用：修改已保存在本机，联网后自动提交",
+                "Offline: your change is kept on this phone and will be sent when you are back online",
+            ));
+            return;
+        }
+        let parsed: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+        let errcode = parsed
+            .get("errcode")
+            .and_then(Value::as_i64)
+            .unwrap_or(if status < 300 { 0 } else { -1 });
+        let Some(entry) = self.outbox.remove(key) else {
+            return;
+        };
+        if errcode == 0 && status < 300 {
+            if entry.kind == OutboxKind::Remark {
+                self.applied = entry.values.clone();
+            } else {
+                self.apply_tags(&entry.body);
+            }
+            if self
+                .outbox
+                .entries
+                .iter()
+                .all(|e| e.external_userid != entry.external_userid)
+            {
+                self.banner = Some(Localized::new("已保存", "Saved"));
+            }
+        } else {
+            // Rejected: the card rolls back; the user's text goes back into
+            // the form with the reason, so nothing is lost silently.
+            let errmsg = parsed
+                .get("errmsg")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .chars()
+                .take(120)
+                .collect::<String>();
+            let fields = changed_field_names(&entry.body);
+            let why = Localized::new(
+                format!(
+                    "服务器拒绝保存{fields}（{errcode}{}），已恢复原值",
+                    sep(&errmsg)
+                ),
+                format!(
+                    "The server refused to save {fields} ({errcode}{}); the old value is back",
+                    sep(&errmsg)
+                ),
+            );
+            if entry.kind == OutboxKind::Remark
+                && Some(entry.external_userid.as_str())
+                    == self.external_userid.as_ref().map(|e| e.as_str())
+            {
+                self.form = entry.values.clone();
+                self.write_draft(fx);
+            }
+            self.form_message = Some(why.clone());
+            self.banner = Some(why);
+        }
+        self.persist_outbox(fx);
+        self.flush_outbox(fx);
+    }
+
+    /// A confirmed mark_tag: lay the change over the cached customer.
+    fn apply_tags(&mut self, body: &Value) {
+        let me = self.session.as_ref().map(|s| s.userid.clone());
+        let corp = self.corp_tags.clone();
+        let (Some(c), Some(me)) = (self.customer.as_mut(), me) else {
+            return;
+        };
+        let Some(fu) = c.follow_users.iter_mut().find(|f| f.userid == me) else {
+            return;
+        };
+        let ids = |k: &str| -> Vec<String> {
+            body.get(k)
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let removed = ids("remove_tag");
+        fu.tags.retain(|t| {
+            t.tag_id
+                .as_ref()
+                .is_none_or(|id| !removed.iter().any(|r| r == id.as_str()))
+        });
+        for id in ids("add_tag") {
+            let Ok(tag_id) = TagId::parse(&id) else {
+                continue;
+            };
+            if fu.tags.iter().any(|t| t.tag_id.as_ref() == Some(&tag_id)) {
+                continue;
+            }
+            let (group_name, tag_name) = corp
+                .as_ref()
+                .and_then(|l| l.find(&tag_id))
+                .map(|(g, t)| (g.group_name.clone(), t.name.clone()))
+                .unwrap_or_default();
+            fu.tags.push(crate::customer::FollowTag {
+                group_name,
+                tag_name,
+                kind: crate::customer::TagKind::Corp,
+                tag_id: Some(tag_id),
+            });
+        }
+    }
+
+    /// Storage is full: drop the oldest drafts of other customers and write
+    /// again; tell the user either way.
+    pub(crate) fn on_storage_full(&mut self, key: &str, err: &str, fx: &mut Vec<Effect>) {
+        self.log(fx, "warn", &format!("storage write of {key} failed: {err}"));
+        let current = self.external_userid.as_ref().map(|e| e.as_str().to_owned());
+        let mut others: Vec<(String, f64)> = self
+            .drafts
+            .iter()
+            .filter(|(ext, _)| Some(ext.as_str()) != current.as_deref())
+            .map(|(ext, d)| (ext.clone(), d.saved_at))
+            .collect();
+        others.sort_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal));
+        let Some((oldest, _)) = others.first().cloned() else {
+            self.banner = Some(Localized::new(
+                "存储空间已满：当前修改只保存在内存中，请尽快保存",
+                "Storage is full: your edit is kept in memory only; save it soon",
+            ));
+            return;
+        };
+        self.drafts.remove(&oldest);
+        fx.push(Effect::StorageRemove {
+            key: draft_key(&oldest),
+        });
+        self.banner = Some(Localized::new(
+            "存储空间不足，已删除最早的一份草稿",
+            "Storage was full, so the oldest draft was removed",
+        ));
+        // Write again what failed.
+        if key == OUTBOX_KEY {
+            self.persist_outbox(fx);
+        } else if key.starts_with(DRAFT_PREFIX)
+            && current.as_deref().map(draft_key).as_deref() == Some(key)
+        {
+            self.write_draft(fx);
+        } else if let Some(d) = key
+            .strip_prefix(DRAFT_PREFIX)
+            .and_then(|ext| self.drafts.get(ext))
+        {
+            let json = d.to_json();
+            self.store(fx, key, json);
+        }
+    }
+}
+
+fn sep(errmsg: &str) -> String {
+    if errmsg.is_empty() {
+        String::new()
+    } else {
+        format!(": {errmsg}")
+    }
+}
+
+fn changed_field_names(body: &Value) -> String {
+    let names: Vec<&str> = [
+        ("remark", "remark"),
+        ("description", "description"),
+        ("remark_company", "company"),
+        ("remark_mobiles", "mobiles"),
+        ("add_tag", "tags"),
+    ]
+    .iter()
+    .filter(|(k, _)| body.get(*k).is_some())
+    .map(|(_, n)| *n)
+    .collect();
+    names.join(", ")
+}

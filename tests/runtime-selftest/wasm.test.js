@@ -1,0 +1,73 @@
+'use strict';
+// WXWebAssembly: package paths only, .br, iOS Global rejection, old and broken flavours.
+const { createRuntime } = require('../runtime');
+const { makeFixture, run } = require('./helpers');
+
+let dir;
+beforeAll(() => { dir = makeFixture(); });
+const rts = [];
+const mk = (scenario) => {
+  const rt = createRuntime({ packageDir: dir, scenario, forwardConsole: false });
+  rts.push(rt);
+  return rt;
+};
+afterEach(() => { while (rts.length) rts.pop().dispose(); });
+
+/** Instantiate from inside the logic layer; returns { ok, err, value, logged } after settle. */
+async function inst(rt, argExpr) {
+  run(rt, `
+    globalThis.out = {};
+    WXWebAssembly.instantiate(${argExpr}, { env: { log: (x) => { out.logged = x } } })
+      .then((r) => { out.ok = true; out.value = r.instance.exports.f(); out.keys = Object.keys(r).sort().join(',') },
+            (e) => { out.ok = false; out.err = e.message; out.isError = e instanceof Error });
+  `);
+  await rt.settle();
+  return run(rt, 'out');
+}
+
+test('android: instantiates a package path (leading slash optional) and .wasm.br', async () => {
+  const rt = mk();
+  expect(await inst(rt, '"/wasm/plain.wasm"')).toEqual({ ok: true, value: 42, logged: 7, keys: 'instance,module' });
+  expect(await inst(rt, '"wasm/plain.wasm"')).toMatchObject({ ok: true, value: 42 });
+  expect(await inst(rt, '"/wasm/plain.wasm.br"')).toMatchObject({ ok: true, value: 42 });
+  expect(await inst(rt, '"/wasm/global.wasm"')).toMatchObject({ ok: true, value: 42 }); // Globals are fine on Android
+  expect(rt.log.wasmInstantiations).toBe(4);
+  expect(rt.log.wasm.map((e) => [e.path, e.ok])).toEqual([
+    ['/wasm/plain.wasm', true], ['wasm/plain.wasm', true], ['/wasm/plain.wasm.br', true], ['/wasm/global.wasm', true]]);
+  expect(rt.errors).toEqual([]);
+});
+
+test('only string package paths to .wasm/.wasm.br files are accepted', async () => {
+  const rt = mk();
+  const bytes = await inst(rt, 'new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])');
+  expect(bytes).toMatchObject({ ok: false, isError: true });
+  expect(bytes.err).toMatch(/must be a string path/);
+  expect((await inst(rt, '"https://example.com/core.wasm"')).err).toMatch(/URLs are not supported/);
+  expect((await inst(rt, '"/wasm/missing.wasm"')).err).toMatch(/file not found/);
+  expect((await inst(rt, '"/wasm/notes.txt"')).err).toMatch(/must end in \.wasm or \.wasm\.br/);
+  expect((await inst(rt, '"../../etc/x.wasm"')).err).toMatch(/escapes the code package/);
+  expect(run(rt, 'typeof WXWebAssembly.compile + "," + typeof WXWebAssembly.validate')).toBe('undefined,undefined');
+  expect(rt.log.wasmInstantiations).toBe(0);
+  expect(rt.log.wasm).toHaveLength(5);
+});
+
+test('ios: a module exporting a Global is rejected, naming the Global', async () => {
+  const rt = mk({ flavour: 'ios' });
+  const r = await inst(rt, '"/wasm/global.wasm"');
+  expect(r.ok).toBe(false);
+  expect(r.err).toMatch(/iOS does not support exported Global "g"/);
+  expect(await inst(rt, '"/wasm/plain.wasm"')).toMatchObject({ ok: true, value: 42 });
+  expect(run(rt, 'wx.getSystemInfoSync().platform')).toBe('ios');
+});
+
+test('old: no WXWebAssembly at all; broken: it exists but instantiate rejects', async () => {
+  const old = mk({ flavour: 'old' });
+  expect(run(old, 'typeof WXWebAssembly')).toBe('undefined');
+  expect(run(old, 'typeof WebAssembly')).toBe('undefined');
+  expect(run(old, 'wx.getSystemInfoSync().SDKVersion')).toBe('2.12.3');
+  const broken = mk({ flavour: 'broken' });
+  expect(run(broken, 'typeof WXWebAssembly.instantiate')).toBe('function');
+  const r = await inst(broken, '"/wasm/plain.wasm"');
+  expect(r).toMatchObject({ ok: false, isError: true });
+  expect(r.err).toMatch(/broken client/);
+});

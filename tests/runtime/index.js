@@ -1,0 +1,520 @@
+'use strict';
+// Headless WeCom mini-program runtime for jest tests. See tests/runtime/README.md.
+//
+//   const { createRuntime } = require('../runtime');
+//   const rt = createRuntime({ packageDir, scenario });
+//   await rt.launch();
+//   expect(rt.text()).toContain('...');
+//   expect(rt.errors).toEqual([]);
+
+const fs = require('fs');
+const path = require('path');
+const { setImmediate: hostSetImmediate, setTimeout: hostSetTimeout, clearTimeout: hostClearTimeout } = require('timers');
+const { Scheduler } = require('./lib/scheduler');
+const { LogicLayer } = require('./lib/logic');
+const { RenderLayer } = require('./lib/render');
+const { makeWx } = require('./lib/wx');
+const { trackContext } = require('./lib/promises');
+const { QY_MIN_VERSION } = require('./lib/qy');
+
+const START_TIME = Date.parse('2026-11-23T09:00:00+08:00');
+
+const DEFAULT_SCENARIO = {
+  flavour: 'android', // 'android' | 'ios' | 'old' | 'broken'
+  host: 'wecom', // 'wecom' | 'wechat'
+  platform: undefined, // default: 'ios' for the ios flavour, else 'android'
+  clientVersion: '4.1.36',
+  wechatVersion: '8.0.50',
+  sdkVersion: undefined, // default: '2.12.3' for the old flavour, else '3.4.0'
+  environmentFlaky: false,
+  entry: 'single_chat_tools',
+  shareTicket: undefined,
+  externalUserId: 'wmAbCdEfGhIjKlMnOpQrStUvWxYz012345',
+  chatId: 'wrAbCdEfGhIjKlMnOpQrStUvWxYz0123',
+  permission: true,
+  allowList: true,
+  sessionValid: true,
+  network: true,
+  networkType: 'wifi',
+  latencyMs: 0,
+  backend: undefined,
+  selectContacts: undefined, // default: [externalUserId]; or 'cancel'
+  results: {},
+  storageLimitBytes: 10 * 1024 * 1024,
+  storageItemLimitBytes: 1024 * 1024,
+  modal: 'confirm', // showModal answer: 'confirm' | 'cancel'
+  actionSheetIndex: undefined, // showActionSheet: number => tapIndex, else fail cancel
+  scene: 1001,
+  appId: 'wx0123456789abcdef',
+  envVersion: 'develop',
+  timezone: 'Asia/Shanghai', // applied to process.env.TZ (devices here run in UTC+8)
+};
+
+/**
+ * Devices here run in UTC+8, so the logic layer's Date must too. V8 reads TZ process-wide; under
+ * jest `process.env` is a per-test-file copy, so set it on the worker's real process object.
+ */
+function applyTimezone(tz) {
+  if (!tz) return;
+  let realProcess = process;
+  try {
+    realProcess = require('vm').runInThisContext('process');
+  } catch (e) { /* not under jest */ }
+  if (realProcess.env.TZ !== tz) realProcess.env.TZ = tz;
+  if (process.env.TZ !== tz) process.env.TZ = tz;
+}
+
+function createDevice() {
+  return {
+    storage: new Map(),
+    session: { loggedIn: false, codes: 0, wxCodes: 0, chats: 0 },
+    clipboard: '',
+  };
+}
+
+function normalizeScenario(input) {
+  const s = Object.assign({}, DEFAULT_SCENARIO, input || {});
+  if (!['android', 'ios', 'old', 'broken'].includes(s.flavour)) throw new Error(`wecom runtime: unknown flavour "${s.flavour}"`);
+  if (!['wecom', 'wechat'].includes(s.host)) throw new Error(`wecom runtime: unknown host "${s.host}"`);
+  if (!s.platform) s.platform = s.flavour === 'ios' ? 'ios' : 'android';
+  if (!s.sdkVersion) s.sdkVersion = s.flavour === 'old' ? '2.12.3' : '3.4.0';
+  if (!s.results) s.results = {};
+  return s;
+}
+
+/** Split 'pages/a/b?x=1&y=2' into a route and a query object (values are strings). */
+function parseUrl(url, fromRoute) {
+  const [p, q = ''] = String(url).split('?');
+  let route = p.replace(/\.html$/, '');
+  if (route.startsWith('/')) route = route.slice(1);
+  else if (fromRoute && (route.startsWith('./') || route.startsWith('../') || !route.includes('/'))) {
+    route = path.posix.join(path.posix.dirname(fromRoute), route);
+  }
+  route = path.posix.normalize(route);
+  const query = {};
+  for (const part of q.split('&')) {
+    if (!part) continue;
+    const i = part.indexOf('=');
+    const k = decodeURIComponent(i < 0 ? part : part.slice(0, i));
+    query[k] = i < 0 ? '' : decodeURIComponent(part.slice(i + 1));
+  }
+  return { route, query };
+}
+
+class Runtime {
+  constructor({ packageDir, scenario, device, forwardConsole = true, maxSettleRounds = 10000, hostWaitMs = 10000 }) {
+    if (!packageDir || !fs.existsSync(packageDir)) throw new Error(`wecom runtime: packageDir not found: ${packageDir}`);
+    this.packageDir = path.resolve(packageDir);
+    this.options = { packageDir, scenario, forwardConsole, maxSettleRounds, hostWaitMs };
+    this.scenario = normalizeScenario(scenario);
+    applyTimezone(this.scenario.timezone);
+    this.device = device || createDevice();
+    this.forwardConsole = forwardConsole;
+    this.maxSettleRounds = maxSettleRounds;
+    this.hostWaitMs = hostWaitMs;
+
+    this.sched = new Scheduler(START_TIME);
+    this.log = {
+      qy: [], requests: [], setData: [], storage: [], storageCalls: [], console: [], toasts: [], wx: [],
+      wasm: [], wasmInstantiations: 0, lifecycle: [],
+    };
+    this.errors = [];
+    this.warnings = [];
+    this.listeners = { networkStatus: [], appShow: [], appHide: [], error: [], unhandledRejection: [] };
+    this.pending = new Set();
+    this.definitions = new Map(); // rel -> { kind: 'Page' | 'Component', def }
+    this.behaviors = new WeakSet();
+    this.stack = []; // page stack: { rel, comp, caller, query }
+    this.appDef = undefined;
+    this.appJson = null;
+    this.currentFile = null;
+    this.loggedInHere = false;
+    this.dead = false;
+    this.launched = false;
+    this.inErrorHandler = false;
+    this.wasmAvailable = this.scenario.flavour !== 'old';
+
+    const rt = this;
+    this.router = (kind, o) => rt.navigate(kind, o);
+    this.globals = {
+      App(def) {
+        if (rt.appDef) throw rt.logic.ctxError('App() can only be called once');
+        rt.appDef = def;
+      },
+      getApp() { return rt.appDef; },
+      Page(def) { rt.capture('Page', def); },
+      Component(def) { rt.capture('Component', def); },
+      Behavior(def) { rt.behaviors.add(def); return def; },
+      getCurrentPages() { return vmArray(rt, rt.stack.map((p) => p.caller)); },
+    };
+    this.globals.wx = makeWx(this);
+    this.logic = new LogicLayer(this);
+    this.context = this.logic.ctx;
+    this.wx = this.globals.wx;
+    this.rejections = trackContext(this.logic.Promise);
+    this.render = new RenderLayer(this);
+  }
+
+  // ------------------------------------------------------------------ internal plumbing
+  capture(kind, def) {
+    if (!this.currentFile || !this.currentFile.endsWith('.js')) {
+      throw this.logic.ctxError(`${kind}() must be called at the top level of a page or component file`);
+    }
+    const rel = this.currentFile.slice(0, -3);
+    if (this.definitions.has(rel)) throw this.logic.ctxError(`${kind}() called twice in ${this.currentFile}`);
+    if (!def || typeof def !== 'object') throw this.logic.ctxError(`${kind}() expects an object (in ${this.currentFile})`);
+    this.definitions.set(rel, { kind, def });
+  }
+
+  /** Require `${rel}.js` in the logic layer and return what it passed to Page()/Component(). */
+  loadDefinition(rel) {
+    if (!this.definitions.has(rel)) {
+      this.logic.load(`${rel}.js`);
+      if (!this.definitions.has(rel)) throw new Error(`wecom runtime: ${rel}.js did not call Page() or Component()`);
+    }
+    return this.definitions.get(rel);
+  }
+
+  track(promise) {
+    const p = Promise.resolve(promise).then(() => {}, () => {});
+    this.pending.add(p);
+    p.then(() => this.pending.delete(p));
+    return promise;
+  }
+
+  callUser(fn, arg, label) {
+    if (typeof fn !== 'function' || this.dead) return undefined;
+    try {
+      return fn(arg);
+    } catch (e) {
+      this.reportError(label, e);
+      return undefined;
+    }
+  }
+
+  lifecycle(target, name, arg, label) {
+    this.log.lifecycle.push({ target: label, hook: name, t: this.sched.now });
+    const fn = target && target[name];
+    if (typeof fn !== 'function') return undefined;
+    try {
+      return fn.call(target, arg);
+    } catch (e) {
+      this.reportError(`${label} ${name}`, e);
+      return undefined;
+    }
+  }
+
+  reportError(type, err) {
+    const message = err && typeof err === 'object' && 'message' in err ? String(err.message) : String(err);
+    this.errors.push({ type, message, stack: err && err.stack, error: err });
+    if (this.forwardConsole) {
+      // eslint-disable-next-line no-console
+      console.error(`[wecom runtime] ${type}: ${(err && err.stack) || message}`);
+    }
+    if (this.inErrorHandler || this.dead) return;
+    this.inErrorHandler = true;
+    try {
+      const text = (err && err.stack) || message;
+      if (type === 'unhandledrejection') {
+        const payload = { reason: err };
+        if (this.appDef && typeof this.appDef.onUnhandledRejection === 'function') {
+          try { this.appDef.onUnhandledRejection(payload); } catch (e) { this.errors.push({ type: 'App.onUnhandledRejection', message: e.message, error: e }); }
+        }
+        for (const cb of this.listeners.unhandledRejection) {
+          try { cb(payload); } catch (e) { this.errors.push({ type: 'onUnhandledRejection listener', message: e.message, error: e }); }
+        }
+      } else {
+        if (this.appDef && typeof this.appDef.onError === 'function') {
+          try { this.appDef.onError(text); } catch (e) { this.errors.push({ type: 'App.onError', message: e.message, error: e }); }
+        }
+        for (const cb of this.listeners.error) {
+          try { cb(text); } catch (e) { this.errors.push({ type: 'onError listener', message: e.message, error: e }); }
+        }
+      }
+    } finally {
+      this.inErrorHandler = false;
+    }
+  }
+
+  get currentPage() {
+    return this.stack[this.stack.length - 1];
+  }
+
+  allRoutes() {
+    const j = this.appJson || {};
+    const routes = [...(j.pages || [])];
+    for (const sp of j.subpackages || j.subPackages || []) {
+      for (const p of sp.pages || []) routes.push(path.posix.join(sp.root, p));
+    }
+    return routes;
+  }
+
+  openPage(route, query) {
+    const page = this.render.createPage(route, query);
+    this.stack.push(page);
+    return page;
+  }
+
+  unloadPage(page) {
+    this.lifecycle(page.caller, 'onUnload', undefined, page.rel);
+    this.render.detachPage(page);
+  }
+
+  hidePage(page) {
+    this.lifecycle(page.caller, 'onHide', undefined, page.rel);
+    this.render.pageLifetime(page, 'hide');
+  }
+
+  showPage(page) {
+    this.lifecycle(page.caller, 'onShow', undefined, page.rel);
+    this.render.pageLifetime(page, 'show');
+  }
+
+  /** wx.navigateTo / redirectTo / navigateBack / reLaunch / switchTab (runs at delivery time). */
+  navigate(kind, o) {
+    const { fail } = require('./lib/api');
+    const cur = this.currentPage;
+    if (kind === 'navigateBack') {
+      const delta = Math.max(1, Number(o.delta) || 1);
+      if (this.stack.length <= 1) fail('cannot navigate back at first page.');
+      const n = Math.min(delta, this.stack.length - 1);
+      for (let i = 0; i < n; i++) this.unloadPage(this.stack.pop());
+      this.showPage(this.currentPage);
+      return {};
+    }
+    if (typeof o.url !== 'string' || !o.url) fail('parameter error: parameter.url should be String');
+    const { route, query } = parseUrl(o.url, cur && cur.rel);
+    if (!this.allRoutes().includes(route)) fail(`page "${route}" is not found`);
+    const tabs = ((this.appJson && this.appJson.tabBar && this.appJson.tabBar.list) || []).map((t) => t.pagePath.replace(/^\//, ''));
+    if (kind === 'switchTab' && !tabs.includes(route)) fail('can not switch to no-tabBar page');
+    if ((kind === 'navigateTo' || kind === 'redirectTo') && tabs.includes(route)) fail('can not navigateTo a tabbar page');
+    if (kind === 'navigateTo') {
+      if (this.stack.length >= 10) fail('webview count limit exceed');
+      if (cur) this.hidePage(cur);
+    } else if (kind === 'redirectTo') {
+      if (cur) this.unloadPage(this.stack.pop());
+    } else {
+      while (this.stack.length) this.unloadPage(this.stack.pop());
+    }
+    this.openPage(route, kind === 'switchTab' ? {} : query);
+    return {};
+  }
+
+  enterOptions() {
+    const p = this.currentPage;
+    return Object.assign({}, this.launchOptions, p ? { path: p.rel, query: p.query || {} } : {});
+  }
+
+  // ------------------------------------------------------------------ public API
+  /** Start the app: app.js onLaunch/onShow, then the first page's onLoad/onShow/onReady; settles. */
+  async launch({ path: startPath, query, scene } = {}) {
+    if (this.dead) throw new Error('wecom runtime: this runtime was killed; use the one kill() returned');
+    if (this.launched) throw new Error('wecom runtime: launch() already called');
+    this.launched = true;
+    this.appJson = this.render.readJson('app.json');
+    if (!this.appJson || !Array.isArray(this.appJson.pages) || !this.appJson.pages.length) {
+      throw new Error('wecom runtime: app.json with a non-empty "pages" list is required');
+    }
+    this.render.start();
+    const target = startPath ? parseUrl(startPath) : { route: this.appJson.pages[0], query: {} };
+    const q = Object.assign({}, target.query, query || {});
+    if (!this.allRoutes().includes(target.route)) throw new Error(`wecom runtime: page "${target.route}" is not in app.json`);
+    this.launchOptions = { path: target.route, query: q, scene: scene === undefined ? this.scenario.scene : scene, referrerInfo: {} };
+    if (this.scenario.shareTicket) this.launchOptions.shareTicket = this.scenario.shareTicket;
+    if (fs.existsSync(path.join(this.packageDir, 'app.js'))) this.logic.load('app.js');
+    if (this.appDef) {
+      this.lifecycle(this.appDef, 'onLaunch', this.logic.toCtx(this.launchOptions), 'app');
+      this.lifecycle(this.appDef, 'onShow', this.logic.toCtx(this.launchOptions), 'app');
+    }
+    this.openPage(target.route, q);
+    await this.settle();
+    return this;
+  }
+
+  /** The current page instance (this of its methods): .data, .setData, methods. */
+  get page() {
+    const p = this.currentPage;
+    return p ? p.caller : undefined;
+  }
+
+  /** Page stack, bottom first (like getCurrentPages()). */
+  get pages() {
+    return this.stack.map((p) => p.caller);
+  }
+
+  get route() {
+    const p = this.currentPage;
+    return p ? p.rel : undefined;
+  }
+
+  get now() {
+    return this.sched.now;
+  }
+
+  get app() {
+    return this.appDef;
+  }
+
+  requirePage() {
+    const p = this.currentPage;
+    if (!p) throw new Error('wecom runtime: no page yet; call launch() first');
+    return p;
+  }
+
+  /** Rendered text of the current page, whitespace collapsed (block elements separated by a space). */
+  text() {
+    return this.render.text(this.requirePage());
+  }
+
+  /** Root DOM element of the current page (ids of WXML nodes are mirrored onto the DOM). */
+  dom() {
+    const p = this.requirePage();
+    this.render.syncIds(p);
+    return p.comp.dom;
+  }
+
+  /** Dispatch any WXML event on the first element matching a CSS selector, then settle. */
+  async trigger(selector, type, detail) {
+    this.render.dispatch(this.requirePage(), selector, type, detail);
+    await this.settle();
+  }
+
+  async tap(selector) {
+    await this.trigger(selector, 'tap', { x: 0, y: 0 });
+  }
+
+  async input(selector, value) {
+    const v = String(value);
+    await this.trigger(selector, 'input', { value: v, cursor: v.length, keyCode: 0 });
+  }
+
+  /** Run microtasks, pending host work (backend, WXWebAssembly) and timers due now, until idle. */
+  async settle() {
+    const max = this.maxSettleRounds;
+    for (let round = 0; ; round++) {
+      if (this.dead) return;
+      if (round >= max) {
+        const next = this.sched.peek();
+        throw new Error(`wecom runtime: settle() still busy after ${max} rounds (virtual t=${this.sched.now}; ` +
+          `next timer ${next ? `${next.label || 'app timer'} due ${next.due}` : 'none'}): a timer re-arming at 0 ms or an endless promise loop?`);
+      }
+      await new Promise((r) => hostSetImmediate(r));
+      if (this.pending.size) {
+        let timer;
+        const timedOut = await Promise.race([
+          Promise.race([...this.pending]).then(() => false),
+          new Promise((r) => { timer = hostSetTimeout(() => r(true), this.hostWaitMs); }),
+        ]);
+        hostClearTimeout(timer);
+        if (timedOut) throw new Error(`wecom runtime: a host operation (scenario.backend or WXWebAssembly) is still pending after ${this.hostWaitMs} ms of real time`);
+        continue;
+      }
+      const t = this.sched.nextDue(this.sched.now);
+      if (t) {
+        this.runTimer(t);
+        continue;
+      }
+      const unhandled = this.rejections.drain();
+      if (unhandled.length) {
+        for (const u of unhandled) this.reportError('unhandledrejection', u.reason);
+        continue;
+      }
+      return;
+    }
+  }
+
+  runTimer(t) {
+    try {
+      this.sched.run(t);
+    } catch (e) {
+      this.reportError(t.internal ? `runtime timer ${t.label}` : 'timer', e);
+    }
+  }
+
+  /** Move the virtual clock forward by ms, running timers in order, settling after each. */
+  async advance(ms) {
+    const target = this.sched.now + Math.max(0, Number(ms) || 0);
+    await this.settle();
+    for (;;) {
+      if (this.dead) return;
+      const t = this.sched.nextDue(target);
+      if (!t) break;
+      this.runTimer(t);
+      await this.settle();
+    }
+    this.sched.now = target;
+    await this.settle();
+  }
+
+  /** App goes to background: App.onHide, wx.onAppHide listeners, page onHide. */
+  async hide() {
+    if (this.appDef) this.lifecycle(this.appDef, 'onHide', undefined, 'app');
+    for (const cb of [...this.listeners.appHide]) this.callUser(cb, undefined, 'onAppHide listener');
+    if (this.currentPage) this.hidePage(this.currentPage);
+    await this.settle();
+  }
+
+  /** App comes back: App.onShow(options), wx.onAppShow listeners, page onShow. */
+  async show() {
+    const opts = this.enterOptions();
+    this.enterOptionsValue = opts;
+    if (this.appDef) this.lifecycle(this.appDef, 'onShow', this.logic.toCtx(opts), 'app');
+    for (const cb of [...this.listeners.appShow]) this.callUser(cb, this.logic.toCtx(opts), 'onAppShow listener');
+    if (this.currentPage) this.showPage(this.currentPage);
+    await this.settle();
+  }
+
+  /** Change connectivity and notify wx.onNetworkStatusChange listeners (then settle). */
+  setNetwork(up) {
+    this.scenario.network = !!up;
+    const res = { isConnected: !!up, networkType: up ? this.scenario.networkType : 'none' };
+    this.sched.add(() => {
+      for (const cb of [...this.listeners.networkStatus]) this.callUser(cb, this.logic.toCtx(res), 'onNetworkStatusChange listener');
+    }, 0, { internal: true, label: 'networkStatusChange' });
+    return this.settle();
+  }
+
+  /** require() a module of the package inside the logic layer (path from the package root). */
+  require(request) {
+    return this.logic.require(request);
+  }
+
+  /** Stop this runtime (timers dropped, pages detached). Storage and login stay on rt.device. */
+  dispose() {
+    if (this.dead) return;
+    this.dead = true;
+    this.sched.stop();
+    this.rejections.stop();
+    for (const p of this.stack) {
+      try { this.render.detachPage(p); } catch (e) { /* ignore */ }
+    }
+    this.render.stop();
+  }
+
+  /** Kill the process: discards the logic layer, keeps rt.device. Returns a fresh, unlaunched runtime. */
+  async kill() {
+    this.dispose();
+    return new Runtime(Object.assign({}, this.options, { device: this.device, scenario: this.scenario }));
+  }
+}
+
+function vmArray(rt, items) {
+  const arr = new rt.logic.Array();
+  items.forEach((x) => arr.push(x));
+  return arr;
+}
+
+/**
+ * @param {object} o
+ * @param {string} o.packageDir folder of the built mini program (has app.json)
+ * @param {object} [o.scenario] see DEFAULT_SCENARIO
+ * @param {object} [o.device] persisted storage + login (from createDevice() or a previous rt.device)
+ * @param {boolean} [o.forwardConsole=true] also print the logic layer's console to the test console
+ * @param {number} [o.maxSettleRounds=10000]
+ * @param {number} [o.hostWaitMs=10000] real-time limit for a pending backend/WXWebAssembly promise
+ */
+function createRuntime(o) {
+  return new Runtime(o || {});
+}
+
+module.exports = { createRuntime, createDevice, DEFAULT_SCENARIO, START_TIME, QY_MIN_VERSION, parseUrl, Runtime };

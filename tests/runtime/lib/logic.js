@@ -1,0 +1,288 @@
+'use strict';
+// Logic layer: the vm context the mini program's JS runs in, with the restrictions of a real
+// WeCom/WeChat client (facts §1): no WebAssembly/TextEncoder/TextDecoder/fetch/document/window/
+// process, no eval / new Function (except `new Function('return this')`), CommonJS require over
+// the package only, timers and Date on a virtual clock, WXWebAssembly by package path.
+
+const fs = require('fs');
+const path = require('path');
+const vm = require('vm');
+const zlib = require('zlib');
+const util = require('util');
+const { copyForLog } = require('./util');
+
+// Names the real client shadows as undefined parameters of every module wrapper.
+const SHADOWED = ['window', 'document', 'frames', 'self', 'location', 'navigator', 'localStorage', 'history',
+  'Caches', 'screen', 'alert', 'confirm', 'prompt', 'XMLHttpRequest', 'WebSocket', 'Reporter', 'webkit', 'WeixinJSCore'];
+const WRAP_HEAD = `(function (exports, require, module, __filename, __dirname, ${SHADOWED.join(', ')}) {`;
+const WRAP_TAIL = '\n})';
+
+// Script run once in each new context (compiled host side, so it is not blocked by the
+// codeGeneration flags): virtual-clock Date and the restricted Function constructor.
+const BOOT = `(function (getNow) {
+  'use strict';
+  const g = globalThis;
+  const RealDate = Date;
+  function VDate(...args) {
+    if (!new.target) return new RealDate(getNow()).toString();
+    return args.length === 0 ? new RealDate(getNow()) : new RealDate(...args);
+  }
+  Object.defineProperty(VDate, 'prototype', { value: RealDate.prototype, writable: false });
+  VDate.now = function now() { return getNow(); };
+  VDate.parse = RealDate.parse;
+  VDate.UTC = RealDate.UTC;
+  Object.defineProperty(RealDate.prototype, 'constructor', { value: VDate, writable: true, configurable: true });
+  Object.defineProperty(g, 'Date', { value: VDate, writable: true, configurable: true, enumerable: false });
+
+  const RealFunction = g.Function;
+  const SafeFunction = function Function(...args) {
+    if (args.length === 1 && args[0] === 'return this') return function () { return g; };
+    throw new EvalError('Code generation from strings disallowed for this context');
+  };
+  Object.defineProperty(SafeFunction, 'prototype', { value: RealFunction.prototype, writable: false });
+  Object.defineProperty(RealFunction.prototype, 'constructor', { value: SafeFunction, writable: true, configurable: true });
+  Object.defineProperty(g, 'Function', { value: SafeFunction, writable: true, configurable: true, enumerable: false });
+  delete g.WebAssembly;
+})`;
+
+class LogicLayer {
+  /**
+   * @param {object} rt internal runtime state: packageDir, sched, log, reportError(type, err),
+   *   scenario, globals (object of extra globals: wx, App, Page, ...), forwardConsole, track(promise)
+   */
+  constructor(rt) {
+    this.rt = rt;
+    this.modules = new Map();
+    this.ctx = vm.createContext({}, {
+      name: 'wecom-logic-layer',
+      codeGeneration: { strings: false, wasm: false },
+    });
+    const boot = new vm.Script(BOOT, { filename: 'wecom-runtime/boot.js' }).runInContext(this.ctx);
+    boot(() => rt.sched.now);
+    this.Promise = vm.runInContext('Promise', this.ctx);
+    this.Error = vm.runInContext('Error', this.ctx);
+    this.JSON = vm.runInContext('JSON', this.ctx);
+    this.Object = vm.runInContext('Object', this.ctx);
+    this.Array = vm.runInContext('Array', this.ctx);
+    this.installGlobals();
+  }
+
+  /** JSON round trip into the context realm (undefined stays undefined). */
+  toCtx(value) {
+    if (value === undefined) return undefined;
+    const s = JSON.stringify(value);
+    return s === undefined ? undefined : this.JSON.parse(s);
+  }
+
+  /** An Error of the context realm, with errMsg when given. */
+  ctxError(message, extra) {
+    const e = new this.Error(message);
+    if (extra) Object.assign(e, extra);
+    return e;
+  }
+
+  installGlobals() {
+    const rt = this.rt;
+    const ctx = this.ctx;
+    const sched = rt.sched;
+    const self = this;
+
+    const timer = (repeat) => function (fn, ms, ...args) {
+      if (typeof fn !== 'function') {
+        throw new (vm.runInContext('TypeError', ctx))('The callback provided as parameter 1 is not a function.');
+      }
+      return sched.add(() => {
+        try {
+          fn(...args);
+        } catch (e) {
+          rt.reportError(repeat ? 'setInterval' : 'setTimeout', e);
+        }
+      }, ms, { repeat });
+    };
+    const clear = (id) => { if (id !== undefined && id !== null) sched.clear(id); };
+
+    const levels = ['log', 'info', 'warn', 'error', 'debug'];
+    const consoleObj = {};
+    for (const level of levels) {
+      consoleObj[level] = (...args) => {
+        const text = util.format(...args);
+        rt.log.console.push({ level, text, args: args.map((a) => copyForLog(a)), t: sched.now });
+        if (rt.forwardConsole) {
+          // eslint-disable-next-line no-console
+          (console[level] || console.log)(`[logic] ${text}`);
+        }
+      };
+    }
+    consoleObj.group = consoleObj.log;
+    consoleObj.groupEnd = () => {};
+    consoleObj.trace = consoleObj.debug;
+    consoleObj.table = consoleObj.log;
+    consoleObj.time = () => {};
+    consoleObj.timeEnd = () => {};
+    consoleObj.assert = (cond, ...args) => { if (!cond) consoleObj.error('Assertion failed:', ...args); };
+
+    const globals = {
+      console: consoleObj,
+      setTimeout: timer(false),
+      setInterval: timer(true),
+      clearTimeout: clear,
+      clearInterval: clear,
+      ...rt.globals,
+    };
+    if (rt.wasmAvailable) globals.WXWebAssembly = this.makeWXWebAssembly();
+    for (const [k, v] of Object.entries(globals)) {
+      Object.defineProperty(ctx, k, { value: v, writable: true, configurable: true, enumerable: false });
+    }
+    void self;
+  }
+
+  // ---------------------------------------------------------------- WXWebAssembly
+  makeWXWebAssembly() {
+    const rt = this.rt;
+    const layer = this;
+    const flavour = rt.scenario.flavour;
+    const instantiate = function instantiate(pathArg, imports) {
+      const entry = { path: typeof pathArg === 'string' ? pathArg : `[${Object.prototype.toString.call(pathArg)}]`, t: rt.sched.now, ok: false };
+      rt.log.wasm.push(entry);
+      const fail = (msg) => {
+        entry.error = msg;
+        return layer.Promise.reject(layer.ctxError(msg));
+      };
+      if (typeof pathArg !== 'string') {
+        return fail(`WXWebAssembly.instantiate: first argument must be a string path to a .wasm or .wasm.br file in the code package (got ${typeof pathArg === 'object' ? Object.prototype.toString.call(pathArg) : typeof pathArg})`);
+      }
+      if (/^[a-z][a-z0-9+.-]*:/i.test(pathArg)) {
+        return fail(`WXWebAssembly.instantiate: URLs are not supported, only package paths (got "${pathArg}")`);
+      }
+      if (!/\.wasm(\.br)?$/.test(pathArg)) {
+        return fail(`WXWebAssembly.instantiate: path must end in .wasm or .wasm.br (got "${pathArg}")`);
+      }
+      const rel = path.posix.normalize(pathArg.replace(/^\/+/, ''));
+      if (rel.startsWith('..') || path.isAbsolute(rel)) {
+        return fail(`WXWebAssembly.instantiate: path escapes the code package ("${pathArg}")`);
+      }
+      const file = path.join(rt.packageDir, rel);
+      if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+        return fail(`WXWebAssembly.instantiate: file not found in the code package: "${pathArg}"`);
+      }
+      if (flavour === 'broken') {
+        return fail(`WXWebAssembly.instantiate: instantiate failed for "${pathArg}" (broken client)`);
+      }
+      let bytes = fs.readFileSync(file);
+      if (rel.endsWith('.br')) {
+        try {
+          bytes = zlib.brotliDecompressSync(bytes);
+        } catch (e) {
+          return fail(`WXWebAssembly.instantiate: cannot decompress "${pathArg}": ${e.message}`);
+        }
+      }
+      entry.bytes = bytes.length;
+      const work = (async () => {
+        const module = await WebAssembly.compile(bytes);
+        if (flavour === 'ios') {
+          const globals = WebAssembly.Module.exports(module).filter((e) => e.kind === 'global');
+          if (globals.length) {
+            throw new Error(`WXWebAssembly.instantiate: iOS does not support exported Global "${globals[0].name}"` +
+              (globals.length > 1 ? ` (and ${globals.length - 1} more: ${globals.slice(1).map((g) => g.name).join(', ')})` : ''));
+          }
+        }
+        const instance = await WebAssembly.instantiate(module, imports || {});
+        return { instance, module };
+      })();
+      rt.track(work);
+      return new layer.Promise((resolve, reject) => {
+        work.then((res) => {
+          entry.ok = true;
+          rt.log.wasmInstantiations++;
+          const out = new (vm.runInContext('Object', layer.ctx))();
+          out.instance = res.instance;
+          out.module = res.module;
+          resolve(out);
+        }, (e) => {
+          entry.error = e.message;
+          reject(layer.ctxError(e.message.startsWith('WXWebAssembly') ? e.message : `WXWebAssembly.instantiate: ${e.message}`));
+        });
+      });
+    };
+    return {
+      instantiate,
+      Memory: WebAssembly.Memory,
+      Table: WebAssembly.Table,
+      Global: WebAssembly.Global,
+      RuntimeError: WebAssembly.RuntimeError,
+    };
+  }
+
+  // ---------------------------------------------------------------- CommonJS
+  /** Resolve a require() argument to a package-relative path (posix), or null. */
+  resolve(request, fromRel) {
+    if (typeof request !== 'string' || request === '') return null;
+    const fromDir = path.posix.dirname(fromRel || 'app.js');
+    const bases = [];
+    if (request.startsWith('/')) bases.push(request.slice(1));
+    else if (request.startsWith('./') || request.startsWith('../')) bases.push(path.posix.join(fromDir, request));
+    else {
+      bases.push(path.posix.join(fromDir, request)); // the client resolves bare paths relative too
+      bases.push(path.posix.join('miniprogram_npm', request));
+    }
+    for (const b of bases) {
+      const base = path.posix.normalize(b);
+      if (base.startsWith('..')) continue;
+      for (const cand of [base, `${base}.js`, `${base}.json`, `${base}/index.js`]) {
+        const abs = path.join(this.rt.packageDir, cand);
+        if (fs.existsSync(abs) && fs.statSync(abs).isFile()) return cand;
+      }
+    }
+    return null;
+  }
+
+  makeRequire(fromRel) {
+    const req = (request) => {
+      const rel = this.resolve(request, fromRel);
+      if (!rel) {
+        throw this.ctxError(`module "${request}" is not defined, require args is '${request}' (from ${fromRel})`);
+      }
+      return this.load(rel).exports;
+    };
+    return req;
+  }
+
+  /** Load (once) a package-relative module file. */
+  load(rel) {
+    const cached = this.modules.get(rel);
+    if (cached) return cached;
+    const abs = path.join(this.rt.packageDir, rel);
+    const src = fs.readFileSync(abs, 'utf8');
+    const Obj = vm.runInContext('Object', this.ctx);
+    const module = new Obj();
+    module.exports = new Obj();
+    module.id = rel;
+    this.modules.set(rel, module);
+    try {
+      if (rel.endsWith('.json')) {
+        module.exports = this.JSON.parse(src);
+      } else {
+        const script = new vm.Script(WRAP_HEAD + src + WRAP_TAIL, { filename: rel });
+        const fn = script.runInContext(this.ctx);
+        const before = this.rt.currentFile;
+        this.rt.currentFile = rel;
+        try {
+          fn.call(module.exports, module.exports, this.makeRequire(rel), module, rel, path.posix.dirname(rel));
+        } finally {
+          this.rt.currentFile = before;
+        }
+      }
+    } catch (e) {
+      this.modules.delete(rel);
+      throw e;
+    }
+    return module;
+  }
+
+  /** require() from the package root (host-side entry). */
+  require(request) {
+    return this.makeRequire('app.js')(request);
+  }
+}
+
+module.exports = { LogicLayer };

@@ -2,7 +2,7 @@
 // The JS fallback of the core, for clients without a working WXWebAssembly
 // (WeCom base libraries below 2.13.0, or an instantiate that fails). Run after
 // scripts/build-core.js: it reads miniprogram/core/core.wasm and writes
-// miniprogram/core/core-js.js, a CommonJS module:
+// miniprogram/core/core-js.js, a CommonJS module (plus glue-js.js, below):
 //
 //   require('../core/core-js.js').instantiate(imports) -> exports
 //
@@ -21,15 +21,17 @@
 //    adapter here that rebuilds the value (BigInt when the engine has it, a
 //    Number otherwise), so the glue sees what the wasm engine passes;
 //  - memory: wasm2js grows memory by copying into a new ArrayBuffer and
-//    leaves the old one attached. The wasm-bindgen glue caches a Uint8Array
-//    view and refreshes it only when the old buffer is detached
-//    (byteLength 0), so a copy would leave the glue reading and writing the
-//    old buffer. The patched memory therefore reserves RESERVE_BYTES up
-//    front (grow within the reserve keeps the same buffer), and beyond the
-//    reserve grows with ArrayBuffer.prototype.transfer (which detaches the
-//    old buffer) where the engine has it; an engine without it gets a failed
-//    grow (-1: the core aborts, a trap the shell rebuilds from), never
-//    silently stale memory;
+//    leaves the old one attached. wasm-bindgen's glue caches its memory
+//    views and, for the Uint8Array, refreshes only when the old buffer is
+//    detached (byteLength 0), so with glue.js a grown JS memory would leave
+//    the glue reading and writing the old buffer. Two fixes: grow uses
+//    ArrayBuffer.prototype.transfer where the engine has it (detaches the old
+//    buffer, as wasm does), else copies; capacity grows by half again so
+//    copies stay rare. And the JS engine gets its own glue, glue-js.js: the
+//    text of glue.js with every cached view refreshed whenever
+//    `wasm.memory.buffer` is another object. glue-js.js is small and keeps
+//    glue.js's require of shell/text-codec.js; core-js.js requires nothing
+//    (devtools' code protection can break require in files over 500 KB);
 //  - minified with esbuild (--target=es5: the output is ES5 already, and
 //    devtools skips its own ES6->ES5 pass for big files);
 //  - checks: no eval / Function constructor / import.meta / import() /
@@ -50,12 +52,9 @@ const coreDir = path.join(root, 'miniprogram', 'core');
 const wasmIn = path.join(coreDir, 'core.wasm');
 const manifestFile = path.join(coreDir, 'manifest.js');
 const jsOut = path.join(coreDir, 'core-js.js');
+const glueIn = path.join(coreDir, 'glue.js');
+const glueJsOut = path.join(coreDir, 'glue-js.js');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
-
-// Memory the JS build reserves at instantiation (grows beyond it only with
-// ArrayBuffer.prototype.transfer). 16 MiB of zeroed ArrayBuffer is committed
-// lazily by the engines in question.
-const RESERVE_BYTES = 16 * 1024 * 1024;
 
 const BANNED = [
   ['eval', /\beval\b/],
@@ -161,7 +160,7 @@ async function main() {
   js = replaceOnce(
     js,
     bufMatch[0],
-    `\n var memoryPages = ${initialBytes / 65536};\n var buffer = new ArrayBuffer(info.reserveBytes > ${initialBytes} ? info.reserveBytes : ${initialBytes});\n`,
+    `\n var memoryPages = ${initialBytes / 65536};\n var buffer = new ArrayBuffer(${initialBytes});\n`,
     'initial buffer',
   );
   js = replaceOnce(
@@ -185,8 +184,14 @@ async function main() {
       '  var newPages = oldPages + pagesToAdd | 0;',
       '  if (pagesToAdd < 0 || newPages > 65535) return -1;',
       '  if (newPages * 65536 > buffer.byteLength) {',
-      '   if (typeof buffer.transfer !== "function") return -1;',
-      '   var newBuffer = buffer.transfer(Math.min(65535 * 65536, Math.max(newPages * 65536, buffer.byteLength * 2)));',
+      '   var newBytes = Math.min(65535 * 65536, Math.max(newPages * 65536, Math.ceil(buffer.byteLength * 1.5 / 65536) * 65536));',
+      '   var newBuffer;',
+      '   if (typeof buffer.transfer === "function") {',
+      '    newBuffer = buffer.transfer(newBytes);',
+      '   } else {',
+      '    newBuffer = new ArrayBuffer(newBytes);',
+      '    new Int8Array(newBuffer).set(HEAP8);',
+      '   }',
       ...views,
       '   buffer = newBuffer;',
       '   bufferView = HEAPU8;',
@@ -242,13 +247,13 @@ async function main() {
     `var EXPORTS = ${JSON.stringify(exportsSig.map((e) => e.name))};`,
     '',
     '/** A fresh instance: `imports` as for WXWebAssembly.instantiate; returns its exports. */',
-    'function instantiate(imports, options) {',
-    `  var info = { reserveBytes: options && options.reserveBytes > 0 ? options.reserveBytes : ${RESERVE_BYTES} };`,
+    'function instantiate(imports) {',
+    '  var info = {};',
     '  for (var key in imports) if (Object.prototype.hasOwnProperty.call(imports, key)) info[key] = imports[key];',
     '  return wasm2jsInstantiate(info);',
     '}',
     '',
-    `module.exports = { instantiate: instantiate, importModule: ${JSON.stringify(manifest.importModule)}, exportNames: EXPORTS, reserveBytes: ${RESERVE_BYTES} };`,
+    `module.exports = { instantiate: instantiate, importModule: ${JSON.stringify(manifest.importModule)}, exportNames: EXPORTS };`,
     '',
   ].join('\n');
   const unminified = path.join(tmp, 'core-js.full.js');
@@ -290,7 +295,7 @@ async function main() {
   for (const e of exportsSig) {
     const got = jsExports[e.name];
     if (e.kind === 'memory') {
-      if (!got || !(got.buffer instanceof ctx.ArrayBuffer || Object.prototype.toString.call(got.buffer) === '[object ArrayBuffer]')) {
+      if (!got || Object.prototype.toString.call(got.buffer) !== '[object ArrayBuffer]' || typeof got.grow !== 'function') {
         fail(`export ${e.name} has no ArrayBuffer .buffer`);
       }
     } else if (typeof got !== 'function' || got.length !== e.params || wasmInstance.exports[e.name].length !== e.params) {
@@ -298,7 +303,33 @@ async function main() {
     }
   }
 
+  // 6. glue-js.js: glue.js with every cached memory view refreshed when
+  // wasm.memory.buffer is another object (see the header).
+  if (!fs.existsSync(glueIn)) fail('miniprogram/core/glue.js is missing: run scripts/build-core.js first');
+  let glueJs = fs.readFileSync(glueIn, 'utf8');
+  const viewRe = /(function get(\w+)Memory0\(\) \{\n\s*if \()([^\n]*)(\) \{\n\s*cached\2Memory0 = new \w+\(wasm\.memory\.buffer\);)/g;
+  let patchedViews = 0;
+  glueJs = glueJs.replace(viewRe, (all, head, name, cond, tail) => {
+    patchedViews++;
+    return `${head}cached${name}Memory0 === null || cached${name}Memory0.buffer !== wasm.memory.buffer${tail}`;
+  });
+  const viewUses = (glueJs.match(/new \w+\(wasm\.memory\.buffer\)/g) || []).length;
+  if (!patchedViews || patchedViews !== viewUses) {
+    fail(`glue.js changed shape: patched ${patchedViews} memory views of ${viewUses}`);
+  }
+  glueJs = glueJs.replace(
+    /^\/\/ Generated by scripts\/build-core\.js[^\n]*\n/,
+    '// Generated by scripts/build-fallback.js from glue.js (build-core.js) for the JS engine: every\n' +
+      '// cached memory view is rebuilt when wasm.memory.buffer changes (a grown JS memory is a new,\n' +
+      '// still attached ArrayBuffer). Do not edit.\n',
+  );
+  for (const [what, re] of BANNED) {
+    if (what === 'require') continue; // glue.js requires ../shell/text-codec.js
+    if (re.test(glueJs)) fail(`glue-js.js uses ${what}`);
+  }
+
   fs.writeFileSync(jsOut, out);
+  fs.writeFileSync(glueJsOut, glueJs);
   fs.rmSync(tmp, { recursive: true, force: true });
 
   // 6. Sizes.
@@ -309,10 +340,16 @@ async function main() {
   console.log(
     `build-fallback: wasm2js ${flags.join(' ')}: ${kb(rawBytes)} raw -> core-js.js ${outBuf.length} B (${kb(outBuf.length)}), ` +
       `brotli ${br.length} B (${kb(br.length)}); core.wasm ${wasmBytes.length} B, core.wasm.br ` +
-      `${fs.existsSync(wasmBr) ? fs.statSync(wasmBr).size : '-'} B; adapted i64 imports: ${Object.keys(i64Imports).join(', ') || 'none'}`,
+      `${fs.existsSync(wasmBr) ? fs.statSync(wasmBr).size : '-'} B; glue-js.js ${Buffer.byteLength(glueJs)} B ` +
+      `(${patchedViews} memory views patched); adapted i64 imports: ${Object.keys(i64Imports).join(', ') || 'none'}`,
   );
   console.log(`build-fallback: miniprogram/ total ${pkgTotal} B (${kb(pkgTotal)}) of the 2 MiB main-package limit`);
-  if (pkgTotal > 2 * 1024 * 1024) fail('miniprogram/ is over the 2 MiB main-package limit');
+  if (pkgTotal > 2 * 1024 * 1024) {
+    console.warn(
+      'build-fallback: WARNING: miniprogram/ is over the 2 MiB main-package limit; devtools will refuse to upload it. ' +
+        'Move core-js.js + glue-js.js to a subpackage (loaded with require.async) or ship only one of core.wasm / core.wasm.br.',
+    );
+  }
 }
 
 main().catch((e) => fail(e && e.stack ? e.stack : String(e)));

@@ -32,6 +32,8 @@ function loadLibs() {
 const active = new Set();
 
 let runtimeSeq = 0;
+// exparser mis-resolves component ids containing digits: spell numbers with letters.
+const letters = (n) => String(n).split('').map((d) => 'abcdefghij'[+d]).join('');
 
 function walkExparser(node, fn) {
   if (!node) return;
@@ -69,7 +71,7 @@ const PAGE_SPECIAL = new Set(['data', 'options', 'behaviors']);
 class RenderLayer {
   constructor(rt) {
     this.rt = rt;
-    this.prefix = `wrt${++runtimeSeq}x`;
+    this.prefix = `wrt${letters(++runtimeSeq)}x`;
     this.seq = 0;
     this.registered = new Map(); // rel -> id
     this.meta = new Map(); // id -> { rel, kind, extra }
@@ -197,7 +199,7 @@ class RenderLayer {
     }
     const template = this.readWxml(`${rel}.wxml`);
     const captured = rt.loadDefinition(rel);
-    const id = `${this.prefix}${++this.seq}`;
+    const id = `${this.prefix}${letters(++this.seq)}`;
     let d;
     let extra = null;
     if (captured.kind === 'Page') {

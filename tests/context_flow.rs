@@ -1,0 +1,330 @@
+//! The WeCom-context journeys, native: every entry, devtools, WeChat, an old
+//! client, no permission, an expired session, the backend down then up.
+
+mod support {
+    pub mod world;
+}
+
+use serde_json::json;
+use support::world::{World, ALL_QY};
+
+fn open(entry: &str) -> World {
+    let mut w = World::new(entry);
+    w.launch();
+    w
+}
+
+#[test]
+fn customer_entries_open_the_card() {
+    for entry in [
+        "single_chat_tools",
+        "contact_profile",
+        "chain_single_chat_tools",
+    ] {
+        let w = open(entry);
+        assert_eq!(w.route(), "card", "{entry}");
+        assert_eq!(w.page["card"]["customer"]["name"], "陈晓明", "{entry}");
+        assert!(
+            w.qy_calls
+                .iter()
+                .any(|(api, _)| api == "getCurExternalContact"),
+            "{entry}"
+        );
+        w.assert_page_matches_view();
+    }
+}
+
+#[test]
+fn group_entries_open_the_group_view() {
+    for entry in ["group_chat_tools", "chain_group_chat_tools"] {
+        let w = open(entry);
+        assert_eq!(w.route(), "group", "{entry}");
+        assert_eq!(w.page["group"]["name"], "企业版客户交流群");
+        assert!(w
+            .qy_calls
+            .iter()
+            .any(|(api, _)| api == "getCurExternalChat"));
+        assert!(!w
+            .qy_calls
+            .iter()
+            .any(|(api, _)| api == "getCurExternalContact"));
+    }
+}
+
+#[test]
+fn attachment_entry_opens_the_composer_without_a_customer() {
+    let w = open("chat_attachment");
+    assert_eq!(w.route(), "compose");
+    assert!(!w
+        .qy_calls
+        .iter()
+        .any(|(api, _)| api == "getCurExternalContact"));
+    assert!(w.page["composer"].is_object());
+}
+
+#[test]
+fn normal_entry_opens_home() {
+    let w = open("normal");
+    assert_eq!(w.route(), "home");
+    assert_eq!(w.page["canPickCustomer"], true);
+    assert!(w.page["banner"].is_null());
+}
+
+#[test]
+fn unknown_and_unhandled_entries_degrade_to_home_with_a_note() {
+    for entry in [
+        "single_kf_tools",
+        "internal_group_chat_board",
+        "some_future_entry",
+        "",
+    ] {
+        let w = open(entry);
+        assert_eq!(w.route(), "home", "{entry:?}");
+        let banner = w.page["banner"].as_str().unwrap_or("").to_owned();
+        assert!(banner.contains("does not handle"), "{entry:?}: {banner}");
+    }
+}
+
+#[test]
+fn devtools_says_open_on_phone() {
+    let mut w = World::new("single_chat_tools");
+    w.platform = "devtools";
+    w.launch();
+    assert_eq!(w.route(), "notice");
+    assert_eq!(w.page["notice"]["code"], "devtools");
+    assert!(w.page["notice"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("open this on your phone"));
+    assert!(
+        !w.qy_calls.iter().any(|(api, _)| api == "getContext"),
+        "the core knows devtools cannot"
+    );
+}
+
+#[test]
+fn wechat_host_says_open_in_wecom() {
+    let mut w = World::new("single_chat_tools");
+    w.host_wecom = false;
+    w.launch();
+    assert_eq!(w.route(), "notice");
+    assert_eq!(w.page["notice"]["code"], "not_in_wecom");
+    assert!(w.page["notice"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("opened in WeChat, not WeCom"));
+    assert!(w.qy_calls.is_empty());
+}
+
+#[test]
+fn client_without_get_context_says_update() {
+    let mut w = World::new("single_chat_tools");
+    w.client_version = "2.8.0";
+    w.qy_apis = ALL_QY
+        .iter()
+        .copied()
+        .filter(|a| *a != "getContext")
+        .collect();
+    w.launch();
+    assert_eq!(w.route(), "notice");
+    assert_eq!(w.page["notice"]["code"], "client_too_old");
+    assert!(
+        w.page["notice"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("update WeCom to 3.0.24 or later"),
+        "{}",
+        w.text()
+    );
+}
+
+#[test]
+fn attachment_on_an_old_client_cannot_send() {
+    let mut w = World::new("chat_attachment");
+    w.client_version = "3.1.2";
+    w.launch();
+    assert_eq!(w.route(), "compose");
+    assert_eq!(w.page["composer"]["canSend"], false);
+    assert!(
+        w.page["composer"]["note"]
+            .as_str()
+            .unwrap_or("")
+            .contains("3.1.6"),
+        "{}",
+        w.page["composer"]
+    );
+}
+
+#[test]
+fn no_permission_shows_guidance() {
+    let mut w = World::new("single_chat_tools");
+    w.qy_fail
+        .insert("getCurExternalContact", "fail no permission".into());
+    w.launch();
+    assert_eq!(w.route(), "notice");
+    assert_eq!(w.page["notice"]["code"], "no_permission");
+    assert_eq!(
+        w.page["notice"]["guidance"],
+        "ask your admin to add you to the 客户联系 usage scope"
+    );
+}
+
+#[test]
+fn not_in_allow_list_and_wrong_entry_are_typed() {
+    let mut w = World::new("single_chat_tools");
+    w.qy_fail.insert(
+        "getCurExternalContact",
+        "fail user not in allow list".into(),
+    );
+    w.launch();
+    assert_eq!(w.page["notice"]["code"], "not_in_allow_list");
+
+    let mut w = World::new("single_chat_tools");
+    w.qy_fail.insert(
+        "getCurExternalContact",
+        "fail without context of external contact".into(),
+    );
+    w.launch();
+    assert_eq!(w.page["notice"]["code"], "wrong_entry");
+}
+
+#[test]
+fn unknown_failure_keeps_the_raw_message_and_offers_retry() {
+    let mut w = World::new("single_chat_tools");
+    w.qy_fail
+        .insert("getContext", "fail something new happened".into());
+    w.launch();
+    assert_eq!(w.page["notice"]["code"], "unknown");
+    assert_eq!(w.page["notice"]["canRetry"], true);
+    w.qy_fail.clear();
+    w.tap("retry", json!(null));
+    assert_eq!(w.route(), "card");
+}
+
+#[test]
+fn invalid_customer_id_from_wecom_is_reported() {
+    let mut w = World::new("single_chat_tools");
+    w.external_userid = "not an id".into();
+    w.launch();
+    assert_eq!(w.route(), "notice");
+    assert_eq!(w.page["notice"]["code"], "id_bad_char");
+}
+
+#[test]
+fn a_stored_session_is_reused_and_an_expired_one_logs_in_again() {
+    let mut w = open("single_chat_tools");
+    assert!(w.storage.contains_key("wcc:session"));
+    let logins = w.qy_calls.iter().filter(|(a, _)| a == "login").count();
+    assert_eq!(logins, 1);
+
+    // Relaunch with a valid WeCom session: no new login.
+    w.qy_calls.clear();
+    w.relaunch();
+    assert_eq!(w.route(), "card");
+    assert!(w.qy_calls.iter().any(|(a, _)| a == "checkSession"));
+    assert!(!w.qy_calls.iter().any(|(a, _)| a == "login"));
+
+    // Expired: checkSession fails, login runs again.
+    w.qy_calls.clear();
+    w.session_valid = false;
+    w.relaunch();
+    assert_eq!(w.route(), "card");
+    assert!(w.qy_calls.iter().any(|(a, _)| a == "login"));
+}
+
+#[test]
+fn backend_401_logs_in_again_and_carries_on() {
+    let mut w = World::new("single_chat_tools");
+    let mut expired_once = false;
+    let mut inner = support::world::ok_backend();
+    w.backend = Box::new(move |m, url, b, h| {
+        if url.contains("/api/external-contacts/") && !expired_once {
+            expired_once = true;
+            return (401, r#"{"errcode":42001}"#.into());
+        }
+        inner(m, url, b, h)
+    });
+    w.launch();
+    assert_eq!(w.route(), "card");
+    let logins = w.qy_calls.iter().filter(|(a, _)| a == "login").count();
+    assert_eq!(logins, 2, "logged in again after the 401");
+}
+
+#[test]
+fn backend_down_then_up() {
+    let mut w = World::new("single_chat_tools");
+    w.online = false;
+    w.launch();
+    assert_eq!(w.route(), "loading");
+    assert!(w.page["banner"]
+        .as_str()
+        .unwrap()
+        .contains("retrying in 1s"));
+    assert_eq!(w.timers.len(), 1);
+    // Still down when the timer fires: the delay doubles.
+    w.fire_timers();
+    assert!(
+        w.page["banner"]
+            .as_str()
+            .unwrap()
+            .contains("retrying in 2s"),
+        "{}",
+        w.page["banner"]
+    );
+    // The network returns: retry at once, no waiting for the timer.
+    w.set_online(true);
+    assert_eq!(w.route(), "card");
+    assert!(w.page["banner"].is_null());
+    // The stale timer does nothing.
+    w.fire_timers();
+    assert_eq!(w.route(), "card");
+}
+
+#[test]
+fn login_rejected_by_backend_is_explained() {
+    let mut w = World::new("single_chat_tools");
+    w.backend = Box::new(|_, url, _, _| {
+        if url.ends_with("/api/session") {
+            (400, r#"{"errcode":40029,"errmsg":"invalid code"}"#.into())
+        } else {
+            (500, String::new())
+        }
+    });
+    w.launch();
+    assert_eq!(w.route(), "notice");
+    assert_eq!(w.page["notice"]["code"], "login_rejected_40029");
+    assert!(w.page["notice"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("invalid code"));
+}
+
+#[test]
+fn every_dispatch_renders_at_most_once_and_the_page_matches_the_view() {
+    // World::dispatch asserts at most one render per dispatch.
+    let mut w = open("single_chat_tools");
+    w.assert_page_matches_view();
+    w.tap("edit", json!(null));
+    w.input("remark", "新备注");
+    w.assert_page_matches_view();
+}
+
+#[test]
+fn snapshot_mid_flow_restores() {
+    let mut w = World::new("single_chat_tools");
+    w.launch();
+    let snap = wecom_contact_core::app::snapshot(&w.model);
+    let back = wecom_contact_core::app::restore(&snap).unwrap();
+    assert_eq!(
+        wecom_contact_core::app::view_value(&back),
+        wecom_contact_core::app::view_value(&w.model)
+    );
+}
+
+#[test]
+fn the_token_never_reaches_the_view_or_logs() {
+    let w = open("single_chat_tools");
+    assert!(!w.text().contains("tok-1"));
+    assert!(w.logs.iter().all(|l| !l.contains("tok-1")));
+    assert!(w.logs.iter().all(|l| !l.contains("13800138000")));
+}

@@ -1,0 +1,366 @@
+// A fake shell for native tests: it answers the core's effects the way the
+// WeCom client and the backend would, from a scenario, and applies render
+// patches to a page. Timers are collected, not fired, so tests control time.
+#![allow(dead_code)]
+
+use std::collections::{BTreeMap, VecDeque};
+
+use serde_json::{json, Value};
+use wecom_contact_core::app::{self, Config, Event, Model};
+use wecom_contact_core::effect::Effect;
+use wecom_contact_core::patch;
+
+pub const ALL_QY: &[&str] = &[
+    "login",
+    "checkSession",
+    "getSystemInfo",
+    "getContext",
+    "getCurExternalContact",
+    "getCurExternalChat",
+    "selectExternalContact",
+    "openUserProfile",
+    "openEnterpriseChat",
+    "sendChatMessage",
+    "shareToExternalContact",
+];
+
+pub type Backend = Box<dyn FnMut(&str, &str, &Value, &Value) -> (u16, String)>;
+
+pub struct World {
+    pub model: Model,
+    pub page: Value,
+    pub storage: BTreeMap<String, String>,
+    pub storage_full: bool,
+    pub platform: &'static str,
+    pub host_wecom: bool,
+    pub client_version: &'static str,
+    pub qy_apis: Vec<&'static str>,
+    pub entry: String,
+    pub external_userid: String,
+    pub chat_id: String,
+    pub session_valid: bool,
+    pub logged_in: bool,
+    pub online: bool,
+    pub qy_fail: BTreeMap<&'static str, String>,
+    pub backend: Backend,
+    pub qy_calls: Vec<(String, Value)>,
+    pub requests: Vec<(String, String, Value, Value)>,
+    pub timers: Vec<(u32, u32)>,
+    pub logs: Vec<String>,
+    pub renders: usize,
+    pub now: f64,
+}
+
+pub fn ok_backend() -> Backend {
+    Box::new(|_m, url, _b, _h| {
+        if url.ends_with("/api/session") {
+            (
+                200,
+                json!({"token": "tok-1", "corpid": "ww7d2f1a3b9c4e5f60", "userid": "zhangsan"})
+                    .to_string(),
+            )
+        } else if url.contains("/api/corp-tags") {
+            (200, corp_tags().to_string())
+        } else if url.contains("/api/group-chats/") {
+            (200, group_chat().to_string())
+        } else if url.contains("/remark") || url.contains("/mark-tag") {
+            (200, json!({"errcode": 0, "errmsg": "ok"}).to_string())
+        } else if url.contains("/api/external-contacts/") {
+            (200, wechat_customer().to_string())
+        } else {
+            (404, "{}".into())
+        }
+    })
+}
+
+pub fn wechat_customer() -> Value {
+    json!({
+        "errcode": 0, "errmsg": "ok",
+        "external_contact": {"external_userid": "wmChenXiaoMing0001AAAA", "name": "陈晓明", "type": 1, "gender": 1},
+        "follow_user": [
+            {"userid": "lisi", "remark": "陈总", "createtime": 1690000000, "tags": [], "add_way": 3},
+            {"userid": "zhangsan", "remark": "陈先生", "description": "想了解企业版报价", "createtime": 1700000000,
+             "tags": [{"group_name": "客户等级", "tag_name": "A 级", "type": 1, "tag_id": "etLevelA0001"}],
+             "remark_corp_name": "晓明科技", "remark_mobiles": ["13800138000"], "add_way": 1}
+        ],
+        "next_cursor": ""
+    })
+}
+
+pub fn corp_tags() -> Value {
+    json!({"errcode": 0, "errmsg": "ok", "tag_group": [
+        {"group_id": "etGRP0001", "group_name": "客户等级", "order": 1, "tag": [
+            {"id": "etLevelA0001", "name": "A 级", "order": 2}, {"id": "etLevelB0001", "name": "B 级", "order": 1}]}
+    ]})
+}
+
+pub fn group_chat() -> Value {
+    json!({"errcode": 0, "errmsg": "ok", "group_chat": {
+    "chat_id": "wrOgQhDgAAMYQiS5ol9G7gK9JVAAAA", "name": "企业版客户交流群", "owner": "zhangsan",
+    "member_list": [
+        {"userid": "zhangsan", "type": 1, "join_time": 1572505491, "join_scene": 1},
+        {"userid": "wmChenXiaoMing0001AAAA", "type": 2, "join_time": 1572505491, "join_scene": 3, "name": "陈晓明"}
+    ]}})
+}
+
+impl World {
+    pub fn new(entry: &str) -> World {
+        let config = Config {
+            backend_url: "https://api.example.com".into(),
+            locale: Some("en".into()),
+        };
+        World {
+            model: Model::new(config).unwrap(),
+            page: Value::Object(Default::default()),
+            storage: BTreeMap::new(),
+            storage_full: false,
+            platform: "android",
+            host_wecom: true,
+            client_version: "4.1.36",
+            qy_apis: ALL_QY.to_vec(),
+            entry: entry.to_owned(),
+            external_userid: "wmChenXiaoMing0001AAAA".into(),
+            chat_id: "wrOgQhDgAAMYQiS5ol9G7gK9JVAAAA".into(),
+            session_valid: true,
+            logged_in: false,
+            online: true,
+            qy_fail: BTreeMap::new(),
+            backend: ok_backend(),
+            qy_calls: Vec::new(),
+            requests: Vec::new(),
+            timers: Vec::new(),
+            logs: Vec::new(),
+            renders: 0,
+            now: 1_700_000_000_000.0,
+        }
+    }
+
+    pub fn launch(&mut self) {
+        let mut info = json!({"platform": self.platform, "SDKVersion": "3.4.0", "version": "8.0.50", "language": "en"});
+        if self.host_wecom {
+            info["environment"] = json!("wxwork");
+        }
+        let event = Event::Launch {
+            now: self.now,
+            system_info: info,
+            has_qy: self.host_wecom,
+            qy_apis: if self.host_wecom {
+                self.qy_apis.iter().map(|s| s.to_string()).collect()
+            } else {
+                vec![]
+            },
+            storage: self.storage.clone(),
+        };
+        self.dispatch(event);
+    }
+
+    /// Kills the app: memory is gone, storage and the WeCom login stay.
+    pub fn relaunch(&mut self) {
+        let config = Config {
+            backend_url: "https://api.example.com".into(),
+            locale: Some("en".into()),
+        };
+        self.model = Model::new(config).unwrap();
+        self.page = Value::Object(Default::default());
+        self.timers.clear();
+        self.launch();
+    }
+
+    pub fn dispatch(&mut self, event: Event) {
+        let mut queue: VecDeque<Event> = VecDeque::from([event]);
+        let mut rounds = 0;
+        while let Some(ev) = queue.pop_front() {
+            rounds += 1;
+            assert!(rounds < 500, "the core and the shell ping-pong forever");
+            let effects = app::update(&mut self.model, ev);
+            let renders = effects.iter().filter(|e| e.is_render()).count();
+            assert!(renders <= 1, "more than one render in one dispatch");
+            for effect in effects {
+                if let Some(next) = self.perform(effect) {
+                    queue.push_back(next);
+                }
+            }
+        }
+    }
+
+    fn perform(&mut self, effect: Effect) -> Option<Event> {
+        match effect {
+            Effect::Render { patch: p } => {
+                self.renders += 1;
+                patch::apply(&mut self.page, &p);
+                None
+            }
+            Effect::Log { message, .. } => {
+                self.logs.push(message);
+                None
+            }
+            Effect::Timer { id, after_ms } => {
+                self.timers.push((id, after_ms));
+                None
+            }
+            Effect::StorageSet { id, key, value } => {
+                if self.storage_full && key.starts_with("wcc:") {
+                    return Some(Event::StorageResult {
+                        id,
+                        ok: false,
+                        err_msg: "setStorage:fail exceed storage max size 10MB".into(),
+                    });
+                }
+                self.storage.insert(key, value);
+                Some(Event::StorageResult {
+                    id,
+                    ok: true,
+                    err_msg: String::new(),
+                })
+            }
+            Effect::StorageRemove { key } => {
+                self.storage.remove(&key);
+                None
+            }
+            Effect::Wx { id, api, .. } => Some(Event::WxResult {
+                id,
+                api: api.clone(),
+                result: json!({"errMsg": format!("{api}:ok")}),
+            }),
+            Effect::Http {
+                id,
+                method,
+                url,
+                headers,
+                body,
+            } => {
+                self.requests
+                    .push((method.clone(), url.clone(), body.clone(), headers.clone()));
+                if !self.online {
+                    return Some(Event::HttpResult {
+                        id,
+                        status: 0,
+                        body: String::new(),
+                        err_msg: "request:fail network unavailable".into(),
+                    });
+                }
+                let (status, text) = (self.backend)(&method, &url, &body, &headers);
+                Some(Event::HttpResult {
+                    id,
+                    status,
+                    body: text,
+                    err_msg: String::new(),
+                })
+            }
+            Effect::Qy { id, api, args } => {
+                self.qy_calls.push((api.clone(), args.clone()));
+                let result = self.answer_qy(&api);
+                Some(Event::QyResult { id, api, result })
+            }
+        }
+    }
+
+    fn answer_qy(&mut self, api: &str) -> Value {
+        if let Some(reason) = self.qy_fail.get(api) {
+            return json!({"errMsg": format!("{api}:{reason}")});
+        }
+        let fail = |r: &str| json!({"errMsg": format!("{api}:fail {r}")});
+        if api != "login" && api != "checkSession" && !self.logged_in {
+            return fail("not login");
+        }
+        match api {
+            "login" => {
+                self.logged_in = true;
+                self.session_valid = true;
+                json!({"errMsg": "qy.login:ok", "code": "code-1"})
+            }
+            "checkSession" => {
+                if self.session_valid && self.logged_in {
+                    json!({"errMsg": "qy.checkSession:ok", "expireIn": 7200})
+                } else {
+                    fail("session expired")
+                }
+            }
+            "getSystemInfo" => {
+                json!({"errMsg": "qy.getSystemInfo:ok", "version": self.client_version})
+            }
+            "getContext" if self.platform == "devtools" => fail("not support"),
+            "getContext" => json!({"errMsg": "qy.getContext:ok", "entry": self.entry}),
+            "getCurExternalContact" => {
+                json!({"errMsg": "getCurExternalContact:ok", "userId": self.external_userid})
+            }
+            "getCurExternalChat" => {
+                json!({"errMsg": "getCurExternalChat:ok", "chatId": self.chat_id})
+            }
+            "selectExternalContact" => {
+                json!({"errMsg": "selectExternalContact:ok", "userIds": [self.external_userid]})
+            }
+            _ => json!({"errMsg": format!("{api}:ok")}),
+        }
+    }
+
+    /// Fires every collected timer (time passes).
+    pub fn fire_timers(&mut self) {
+        let timers: Vec<(u32, u32)> = std::mem::take(&mut self.timers);
+        for (id, after) in timers {
+            self.now += f64::from(after);
+            self.dispatch(Event::Timer { id, now: self.now });
+        }
+    }
+
+    pub fn tap(&mut self, action: &str, arg: Value) {
+        self.now += 1000.0;
+        self.dispatch(Event::Tap {
+            action: action.into(),
+            arg,
+            now: self.now,
+        });
+    }
+
+    pub fn input(&mut self, field: &str, value: &str) {
+        self.now += 100.0;
+        self.dispatch(Event::Input {
+            field: field.into(),
+            value: value.into(),
+            index: None,
+            now: self.now,
+        });
+    }
+
+    pub fn set_online(&mut self, online: bool) {
+        self.online = online;
+        self.dispatch(Event::NetworkChanged {
+            online,
+            now: self.now,
+        });
+    }
+
+    /// The page data (what setData built) must equal the core's own view.
+    pub fn assert_page_matches_view(&self) {
+        let view = app::view_value(&self.model);
+        assert_eq!(strip_nulls(self.page.clone()), strip_nulls(view));
+    }
+
+    pub fn route(&self) -> String {
+        self.page["route"].as_str().unwrap_or("").to_owned()
+    }
+
+    pub fn text(&self) -> String {
+        self.page.to_string()
+    }
+
+    pub fn writes(&self) -> Vec<&(String, String, Value, Value)> {
+        self.requests
+            .iter()
+            .filter(|r| r.0 == "POST" && !r.1.ends_with("/api/session"))
+            .collect()
+    }
+}
+
+pub fn strip_nulls(v: Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, strip_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.into_iter().map(strip_nulls).collect()),
+        other => other,
+    }
+}

@@ -253,7 +253,7 @@ async function main() {
     '  return wasm2jsInstantiate(info);',
     '}',
     '',
-    `module.exports = { instantiate: instantiate, importModule: ${JSON.stringify(manifest.importModule)}, exportNames: EXPORTS };`,
+    `module.exports = { instantiate: instantiate, importModule: ${JSON.stringify(manifest.importModule)}, exportNames: EXPORTS, legalizedI64Import: legalizedI64Import };`,
     '',
   ].join('\n');
   const unminified = path.join(tmp, 'core-js.full.js');

@@ -204,6 +204,9 @@ pub struct Model {
     pub notice: Option<Notice>,
     /// A non-blocking line above the page (offline, retrying, unknown entry).
     pub banner: Option<Localized>,
+    /// A note about local storage (damaged entries, quota), shown when no
+    /// other banner is; the flow's own banners do not wipe it.
+    pub storage_note: Option<Localized>,
     pub session: Option<Session>,
     pub entry: Option<String>,
     pub external_userid: Option<ExternalUserId>,

@@ -97,7 +97,7 @@ impl Model {
             .iter()
             .any(|k| k.starts_with(DRAFT_PREFIX) || k == OUTBOX_KEY)
         {
-            self.banner = Some(Localized::new(
+            self.storage_note = Some(Localized::new(
                 "有一份本地草稿已损坏，已另存并跳过",
                 "A saved draft was damaged; it was set aside and skipped",
             ));
@@ -642,7 +642,7 @@ impl Model {
             .collect();
         others.sort_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal));
         let Some((oldest, _)) = others.first().cloned() else {
-            self.banner = Some(Localized::new(
+            self.storage_note = Some(Localized::new(
                 "存储空间已满：当前修改只保存在内存中，请尽快保存",
                 "Storage is full: your edit is kept in memory only; save it soon",
             ));
@@ -652,7 +652,7 @@ impl Model {
         fx.push(Effect::StorageRemove {
             key: draft_key(&oldest),
         });
-        self.banner = Some(Localized::new(
+        self.storage_note = Some(Localized::new(
             "存储空间不足，已删除最早的一份草稿",
             "Storage was full, so the oldest draft was removed",
         ));

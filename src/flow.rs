@@ -633,7 +633,11 @@ impl Model {
                 self.retry_timer = None;
                 self.start_flow(fx);
             }
-            "dismissBanner" => self.banner = None,
+            "dismissBanner" => {
+                if self.banner.take().is_none() {
+                    self.storage_note = None;
+                }
+            }
             "pickCustomer" => {
                 if self.can_act(Api::SelectExternalContact) {
                     self.qy(

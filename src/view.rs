@@ -109,7 +109,7 @@ pub fn view(model: &Model) -> View {
         title: t(&title),
         status: loading.then(|| t(&status_text(model.step))),
         notice,
-        banner: model.banner.as_ref().map(t),
+        banner: model.banner.as_ref().or(model.storage_note.as_ref()).map(t),
         env: model.env().describe(),
         entry: model.entry.clone(),
         card,

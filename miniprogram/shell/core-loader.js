@@ -1,17 +1,42 @@
-// Loads the Rust core the only way a mini program can: WXWebAssembly.instantiate
-// with a path inside the code package. The brotli file is tried first (base
-// library >= 2.14.0), then the plain .wasm. Each load builds a fresh glue, so a
-// core rebuilt after a trap never sees the poisoned instance's memory.
+// Loads the Rust core. First choice: WXWebAssembly.instantiate with a path
+// inside the code package, the brotli file first (base library >= 2.14.0),
+// then the plain .wasm. WXWebAssembly counts as working only when it exists
+// AND an instantiate succeeds AND a call into the instance returns: base
+// library numbers are never trusted (WeCom's lag behind WeChat's).
+// Otherwise, silently, the JS build of the same core (core/core-js.js, made
+// by scripts/build-fallback.js with binaryen's wasm2js), required only then.
+// `engine` ('wasm' | 'js') and `reason` are for support tickets.
+// Each load builds a fresh glue and a fresh instance, so a core rebuilt after
+// a trap never sees the poisoned instance's memory.
 'use strict';
 
 const manifest = require('../core/manifest.js');
 const createGlue = require('../core/glue.js');
 
+const JS_PATH = '/core/core-js.js';
+
+// Why WXWebAssembly was given up on, once it failed in this process: a core
+// rebuilt after a trap then goes straight to the JS build.
+let wasmFailure = null;
+
 function hasWxWebAssembly() {
   return typeof WXWebAssembly !== 'undefined' && !!WXWebAssembly && typeof WXWebAssembly.instantiate === 'function';
 }
 
-function instantiate(path) {
+function message(err) {
+  return err && err.message ? err.message : String(err);
+}
+
+/** The glue, wired to `exports`, after a first call into the instance. */
+function wire(glue, exports) {
+  glue.__wbg_set_wasm(exports);
+  if (typeof exports.__wbindgen_start === 'function') exports.__wbindgen_start();
+  // A cheap round trip (no allocation): proves the instance runs.
+  if (typeof glue.Core.snapshotVersion === 'function') glue.Core.snapshotVersion();
+  return glue;
+}
+
+function instantiateWasm(path) {
   const glue = createGlue();
   const imports = {};
   imports[manifest.importModule] = glue;
@@ -25,39 +50,60 @@ function instantiate(path) {
     // Accept both shapes: { instance, module } and a bare instance.
     const instance = res && res.instance ? res.instance : res;
     if (!instance || !instance.exports) throw new Error(`WXWebAssembly.instantiate(${path}) gave no instance`);
-    glue.__wbg_set_wasm(instance.exports);
-    if (typeof instance.exports.__wbindgen_start === 'function') instance.exports.__wbindgen_start();
-    return glue;
+    return wire(glue, instance.exports);
   });
 }
 
-/**
- * Resolves `{ Core, engine, path }`. `engine` is 'wasm' (for support tickets).
- * Rejects with an Error whose `code` is 'no_engine' when nothing can run.
- */
-function loadCore() {
-  if (!hasWxWebAssembly()) {
-    const err = new Error('WXWebAssembly is not available on this client (base library below 2.13.0?)');
-    err.code = 'no_engine';
-    return Promise.reject(err);
-  }
+/** The wasm engine, or a rejection whose message says why not. */
+function loadWasm() {
+  if (wasmFailure) return Promise.reject(new Error(wasmFailure));
+  if (!hasWxWebAssembly()) return Promise.reject(new Error('no WXWebAssembly on this client'));
   const attempts = [manifest.wasmBr, manifest.wasm];
   const errors = [];
   const next = (i) => {
     if (i >= attempts.length) {
-      const err = new Error(`the wasm core did not load: ${errors.join('; ')}`);
-      err.code = 'no_engine';
-      return Promise.reject(err);
+      wasmFailure = `WXWebAssembly did not load the core: ${errors.join('; ')}`;
+      return Promise.reject(new Error(wasmFailure));
     }
-    return instantiate(attempts[i]).then(
+    return instantiateWasm(attempts[i]).then(
       (glue) => ({ Core: glue.Core, engine: 'wasm', path: attempts[i] }),
       (err) => {
-        errors.push(`${attempts[i]}: ${err && err.message ? err.message : err}`);
+        errors.push(`${attempts[i]}: ${message(err)}`);
         return next(i + 1);
       },
     );
   };
   return next(0);
+}
+
+/** The JS engine (synchronous; throws when it cannot run). */
+function loadJs(reason) {
+  // Required here, not at the top: only clients that need it pay for it.
+  const coreJs = require('../core/core-js.js');
+  const createGlueJs = require('../core/glue-js.js');
+  const glue = createGlueJs();
+  const imports = {};
+  imports[coreJs.importModule] = glue;
+  wire(glue, coreJs.instantiate(imports));
+  return { Core: glue.Core, engine: 'js', path: JS_PATH, reason };
+}
+
+/**
+ * Resolves `{ Core, engine: 'wasm', path }` or, when WXWebAssembly is missing
+ * or fails, `{ Core, engine: 'js', path: '/core/core-js.js', reason }`.
+ * Rejects with an Error whose `code` is 'no_engine' only when neither runs.
+ */
+function loadCore() {
+  return loadWasm().catch((wasmErr) => {
+    const reason = message(wasmErr);
+    try {
+      return loadJs(reason);
+    } catch (jsErr) {
+      const err = new Error(`the core did not load: ${reason}; ${JS_PATH}: ${message(jsErr)}`);
+      err.code = 'no_engine';
+      throw err;
+    }
+  });
 }
 
 module.exports = { loadCore, hasWxWebAssembly, manifest };

@@ -22,7 +22,7 @@ test('launch runs app and page lifecycles in order and renders the page', async 
     'app.onLaunch', 'app.onShow', 'page.created', 'page.attached', 'page.onLoad', 'page.onShow', 'page.ready', 'page.onReady']);
   expect(run(rt, 'getApp().globalData.launchPath')).toBe('pages/index/index');
   expect(rt.page.data.title).toBe('Index home');
-  expect(rt.text()).toBe('Index home Count: 0 x Name: Nothing picked Alice Bob +1 path detail bad');
+  expect(rt.text()).toBe('Index home Count: 0 x Name: /0 Nothing picked Alice* Bob* +1 path detail bad');
   expect(rt.text()).not.toContain('secret'); // hidden="{{true}}"
   expect(rt.dom().querySelector('#title').textContent).toBe('Index home');
   expect(run(rt, 'getCurrentPages().length')).toBe(1);
@@ -45,11 +45,11 @@ test('tap and input go through the render layer; custom component events bubble 
   expect(rt.dom().querySelector('.count').textContent).toBe('Count: 2');
   await rt.input('.name-input', 'Zoe');
   expect(rt.page.data.name).toBe('Zoe');
-  expect(rt.text()).toContain('Name: Zoe');
+  expect(rt.text()).toContain('Name: Zoe/3');
   const items = rt.dom().querySelectorAll('.item');
   expect(items).toHaveLength(2);
   await rt.tap('.contact:nth-of-type(2) .item');
-  expect(rt.text()).toContain('Picked Bob (wm2)');
+  expect(rt.text()).toContain('Picked Bob (wm2) T:tap');
   await expect(rt.tap('.nope')).rejects.toThrow(/no element matches ".nope"/);
   expect(rt.errors).toEqual([]);
 });
@@ -60,7 +60,7 @@ test('setData path keys, and every setData is logged with its JSON size', async 
   await rt.tap('.path');
   expect(rt.page.data.nested.a.b[2].c).toBe('y');
   expect(rt.page.data.contacts[1]).toEqual({ id: 'wm2', name: 'Bobby' });
-  expect(rt.text()).toContain('Alice Bobby');
+  expect(rt.text()).toContain('Alice* Bobby*');
   const entry = rt.log.setData[before];
   expect(entry).toMatchObject({ target: 'pages/index/index', kind: 'page', keys: ['nested.a.b[2].c', 'contacts[1].name'] });
   expect(entry.bytes).toBe(Buffer.byteLength(JSON.stringify({ 'nested.a.b[2].c': 'y', 'contacts[1].name': 'Bobby' })));
@@ -89,7 +89,7 @@ test('navigateTo / navigateBack with a Page() page', async () => {
   const rt = await launch();
   await rt.tap('.go');
   expect(rt.route).toBe('pages/detail/detail');
-  expect(rt.text()).toBe('Detail wm9 (pages/detail/detail) back');
+  expect(rt.text()).toBe('Detail WM9 (pages/detail/detail) footer for wm9 back'); // <wxs src> and <include> inlined
   expect(rt.pages).toHaveLength(2);
   expect(run(rt, 'getApp().globalData.order.slice(-2)')).toEqual(['page.onHide', 'detail.onLoad page-field']);
   await rt.tap('.back');
@@ -106,11 +106,11 @@ test('navigateTo / navigateBack with a Page() page', async () => {
 test('hide/show: App and page hooks, component pageLifetimes, wx.onAppHide/onAppShow', async () => {
   const rt = await launch();
   run(rt, 'globalThis.ev = []; wx.onAppHide(() => ev.push("hide")); wx.onAppShow((o) => ev.push("show " + o.path))');
-  expect(rt.text()).toContain('Alice *');
+  expect(rt.text()).toContain('Alice*');
   await rt.hide();
-  expect(rt.text()).not.toContain('Alice *');
+  expect(rt.text()).not.toContain('Alice*');
   await rt.show();
-  expect(rt.text()).toContain('Alice *');
+  expect(rt.text()).toContain('Alice*');
   expect(run(rt, 'ev')).toEqual(['hide', 'show pages/index/index']);
   expect(run(rt, 'getApp().globalData.order.slice(-4)')).toEqual(['app.onHide', 'page.onHide', 'app.onShow', 'page.onShow']);
 });

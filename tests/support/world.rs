@@ -30,7 +30,8 @@ pub struct World {
     pub model: Model,
     pub page: Value,
     pub storage: BTreeMap<String, String>,
-    pub storage_full: bool,
+    /// Storage quota in bytes (keys plus values); `None` is unlimited.
+    pub storage_limit: Option<usize>,
     pub platform: &'static str,
     pub host_wecom: bool,
     pub client_version: &'static str,
@@ -113,7 +114,7 @@ impl World {
             model: Model::new(config).unwrap(),
             page: Value::Object(Default::default()),
             storage: BTreeMap::new(),
-            storage_full: false,
+            storage_limit: None,
             platform: "android",
             host_wecom: true,
             client_version: "4.1.36",
@@ -155,6 +156,10 @@ impl World {
     }
 
     /// Kills the app: memory is gone, storage and the WeCom login stay.
+    pub fn storage_bytes(&self) -> usize {
+        self.storage.iter().map(|(k, v)| k.len() + v.len()).sum()
+    }
+
     pub fn relaunch(&mut self) {
         let config = Config {
             backend_url: "https://api.example.com".into(),
@@ -199,7 +204,16 @@ impl World {
                 None
             }
             Effect::StorageSet { id, key, value } => {
-                if self.storage_full && key.starts_with("wcc:") {
+                let others: usize = self
+                    .storage
+                    .iter()
+                    .filter(|(k, _)| **k != key)
+                    .map(|(k, v)| k.len() + v.len())
+                    .sum();
+                if self
+                    .storage_limit
+                    .is_some_and(|limit| others + key.len() + value.len() > limit)
+                {
                     return Some(Event::StorageResult {
                         id,
                         ok: false,

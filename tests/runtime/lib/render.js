@@ -4,7 +4,7 @@
 
 const fs = require('fs');
 const path = require('path');
-const { copyForLog, undefinedPaths, byteLength } = require('./util');
+const { copyForLog, undefinedPaths, byteLength, toHost } = require('./util');
 
 const SETDATA_MAX_BYTES = 1024 * 1024;
 const SETDATA_WARN_BYTES = 256 * 1024;
@@ -59,7 +59,7 @@ function convertProperties(props) {
       const q = Object.assign({}, p);
       if ('type' in q) q.type = hostType(q.type);
       if (Array.isArray(q.optionalTypes)) q.optionalTypes = q.optionalTypes.map(hostType);
-      if ('value' in q) q.value = copyForLog(q.value);
+      if ('value' in q) q.value = toHost(q.value);
       out[k] = q;
     } else out[k] = p;
   }
@@ -176,7 +176,7 @@ class RenderLayer {
     if (def.lifetimes) d.lifetimes = Object.assign({}, def.lifetimes);
     if (def.pageLifetimes) d.pageLifetimes = Object.assign({}, def.pageLifetimes);
     if (def.properties) d.properties = convertProperties(def.properties);
-    if (def.data) d.data = copyForLog(def.data);
+    if (def.data) d.data = toHost(def.data);
     if (Array.isArray(def.behaviors)) d.behaviors = def.behaviors.map((b) => this.behaviorId(b));
     return d;
   }
@@ -212,7 +212,7 @@ class RenderLayer {
         if (typeof v === 'function') d.methods[k] = v;
         else extra[k] = v;
       }
-      if (def.data) d.data = copyForLog(def.data);
+      if (def.data) d.data = toHost(def.data);
       if (Array.isArray(def.behaviors)) d.behaviors = def.behaviors.map((b) => this.behaviorId(b));
     } else {
       d = this.convertCommon(captured.def);
@@ -252,7 +252,7 @@ class RenderLayer {
       layer.setDataTimes = layer.setDataTimes.filter((t) => t > rt.sched.now - 1000);
       if (layer.setDataTimes.length === 21) rt.warnings.push(`setData: more than 20 calls within 1 s (virtual) at t=${rt.sched.now}`);
       const clean = {};
-      for (const k of Object.keys(payload)) if (payload[k] !== undefined) clean[k] = payload[k];
+      for (const k of Object.keys(payload)) if (payload[k] !== undefined) clean[k] = toHost(payload[k]);
       return orig.call(this, clean, callback);
     };
     if (meta.kind === 'page') {
@@ -281,6 +281,7 @@ class RenderLayer {
     exparser.Element.pretendAttached(comp._exparserNode);
     rt.lifecycle(caller, 'onLoad', ctxQuery, rel);
     rt.lifecycle(caller, 'onShow', undefined, rel);
+    this.pageLifetime(page, 'show');
     const readyAll = (node) => { // children first, like j-component's attach()
       if (node instanceof exparser.Component && node.shadowRoot instanceof exparser.Element) readyAll(node.shadowRoot);
       node.childNodes.forEach((c) => { if (c instanceof exparser.Element) readyAll(c); });

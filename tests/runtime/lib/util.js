@@ -35,7 +35,8 @@ function copyForLog(value, seen = new Set()) {
     if (Object.prototype.toString.call(value) === '[object Error]' || (value && typeof value.stack === 'string' && typeof value.message === 'string')) {
       return { name: value.name, message: value.message };
     }
-    if (Array.isArray(value)) return value.map((v) => copyForLog(v, seen));
+    // never value.map(): on a context-realm array that returns a context-realm array
+    if (Array.isArray(value)) return Array.from(value, (v) => copyForLog(v, seen));
     const out = {};
     for (const k of Object.keys(value)) {
       if (typeof value[k] === 'function') continue;
@@ -45,6 +46,25 @@ function copyForLog(value, seen = new Set()) {
   } finally {
     seen.delete(value);
   }
+}
+
+/**
+ * Deep copy into the host realm for the render layer (exparser tells arrays apart with
+ * instanceof, which fails for context-realm arrays). Like the client's JSON bridge: functions
+ * are dropped, toJSON() is honoured; unlike it, undefined is kept (callers report it).
+ */
+function toHost(value, depth = 0) {
+  if (value === null || typeof value !== 'object') return typeof value === 'function' ? undefined : value;
+  if (depth > 200) throw new Error('setData: data is nested too deeply (cycle?)');
+  if (typeof value.toJSON === 'function') return toHost(value.toJSON(), depth + 1);
+  if (ArrayBuffer.isView(value)) return Array.from(value);
+  if (Array.isArray(value)) return Array.from(value, (v) => toHost(v, depth + 1));
+  const out = {};
+  for (const k of Object.keys(value)) {
+    if (typeof value[k] === 'function') continue;
+    out[k] = toHost(value[k], depth + 1);
+  }
+  return out;
 }
 
 /** JSON round trip into the host realm (what the client does to storage values and bridge data). */
@@ -86,4 +106,4 @@ function typeName(v) {
   return t.charAt(0).toUpperCase() + t.slice(1);
 }
 
-module.exports = { compareVersion, versionAtLeast, copyForLog, jsonCopy, undefinedPaths, byteLength, typeName };
+module.exports = { toHost, compareVersion, versionAtLeast, copyForLog, jsonCopy, undefinedPaths, byteLength, typeName };

@@ -5,6 +5,10 @@ const { loadCore } = require('./shell/core-loader.js');
 const config = require('./config.js');
 
 App({
+  /** @type {CoreHost | null} */
+  host: null,
+  /** @type {Promise<CoreHost> | null} */
+  ready: null,
   onLaunch() {
     this.host = new CoreHost({ config, wx, loadCore });
     this.ready = this.host.start();

@@ -32,8 +32,8 @@
 //    `wasm.memory.buffer` is another object. glue-js.js is small and keeps
 //    glue.js's require of shell/text-codec.js; core-js.js requires nothing
 //    (devtools' code protection can break require in files over 500 KB);
-//  - minified with esbuild (--target=es5: the output is ES5 already, and
-//    devtools skips its own ES6->ES5 pass for big files);
+//  - minified with esbuild (--target=es5: the output is ES5 already and
+//    stays so, whether or not devtools transpiles it);
 //  - checks: no eval / Function constructor / import.meta / import() /
 //    fetch / WebAssembly / require in the text; evaluated in a vm context
 //    without WebAssembly and with code generation from strings off, its
@@ -67,8 +67,11 @@ const BANNED = [
   ['require', /\brequire\s*\(/],
 ];
 
+let tmp = null;
+
 function fail(msg) {
   console.error(`build-fallback: ${msg}`);
+  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   process.exit(1);
 }
 
@@ -103,6 +106,7 @@ async function main() {
   if (!fs.existsSync(wasmIn)) fail('miniprogram/core/core.wasm is missing: run scripts/build-core.js first');
   const manifest = require(manifestFile);
   const wasmBytes = fs.readFileSync(wasmIn);
+  const wasmSha256 = require('crypto').createHash('sha256').update(wasmBytes).digest('hex');
 
   // 1. The interface, from the wasm itself.
   const binaryen = (await import('binaryen')).default;
@@ -144,7 +148,7 @@ async function main() {
   mod.dispose();
 
   // 2. wasm2js.
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wcc-fallback-'));
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wcc-fallback-'));
   const raw = path.join(tmp, 'wasm2js.js');
   const flags = ['-Oz', '--emscripten'];
   execFileSync(bin('wasm2js'), [wasmIn, ...flags, '-o', raw], { stdio: 'inherit' });
@@ -253,7 +257,7 @@ async function main() {
     '  return wasm2jsInstantiate(info);',
     '}',
     '',
-    `module.exports = { instantiate: instantiate, importModule: ${JSON.stringify(manifest.importModule)}, exportNames: EXPORTS, legalizedI64Import: legalizedI64Import };`,
+    `module.exports = { instantiate: instantiate, importModule: ${JSON.stringify(manifest.importModule)}, exportNames: EXPORTS, wasmSha256: ${JSON.stringify(wasmSha256)}, legalizedI64Import: legalizedI64Import };`,
     '',
   ].join('\n');
   const unminified = path.join(tmp, 'core-js.full.js');

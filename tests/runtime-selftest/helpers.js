@@ -40,15 +40,29 @@ function wasmModule({ exportGlobal = false } = {}) {
   return Buffer.from([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...types, ...imports, ...funcs, ...globals, ...exportSec, ...code]);
 }
 
+/** A module using post-MVP features: a (result i32 i32) type and two funcref tables. */
+function wasmPostMvp() {
+  const types = section(1, [1, 0x60, 0, 2, 0x7f, 0x7f]);
+  const tables = section(4, [2, 0x70, 0, 1, 0x70, 0, 1]);
+  return Buffer.from([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...types, ...tables]);
+}
+
+const made = [];
+if (typeof afterAll === 'function') {
+  afterAll(() => { for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });
+}
+
 /** Temp copy of the fixture with wasm/plain.wasm, wasm/plain.wasm.br and wasm/global.wasm. */
 function makeFixture() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wecom-rt-'));
+  made.push(dir);
   fs.cpSync(FIXTURE, dir, { recursive: true });
   fs.mkdirSync(path.join(dir, 'wasm'), { recursive: true });
   const plain = wasmModule();
   fs.writeFileSync(path.join(dir, 'wasm/plain.wasm'), plain);
   fs.writeFileSync(path.join(dir, 'wasm/plain.wasm.br'), zlib.brotliCompressSync(plain));
   fs.writeFileSync(path.join(dir, 'wasm/global.wasm'), wasmModule({ exportGlobal: true }));
+  fs.writeFileSync(path.join(dir, 'wasm/postmvp.wasm'), wasmPostMvp());
   fs.writeFileSync(path.join(dir, 'wasm/notes.txt'), 'not wasm');
   return dir;
 }
@@ -72,4 +86,4 @@ async function call(rt, api, args = {}) {
 
 const run = (rt, code) => vm.runInContext(code, rt.context);
 
-module.exports = { FIXTURE, makeFixture, wasmModule, call, run };
+module.exports = { FIXTURE, makeFixture, wasmModule, wasmPostMvp, call, run };

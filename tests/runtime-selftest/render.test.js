@@ -45,6 +45,8 @@ test('tap and input go through the render layer; custom component events bubble 
   expect(rt.dom().querySelector('.count').textContent).toBe('Count: 2');
   await rt.input('.name-input', 'Zoe');
   expect(rt.page.data.name).toBe('Zoe');
+  expect(rt.attr('.name-input', 'value')).toBe('Zoe');
+  expect(rt.attr('.hid', 'hidden')).toBe(true);
   expect(rt.text()).toContain('Name: Zoe/3');
   const items = rt.dom().querySelectorAll('.item');
   expect(items).toHaveLength(2);

@@ -156,3 +156,27 @@ describe('errors and console', () => {
     expect(rt.log.console.map((c) => [c.level, c.text])).toEqual([['log', 'hello 1 { a: 2 }'], ['warn', 'careful']]);
   });
 });
+
+describe('iOS <= 15 Promise polyfill (scenario.promisePolyfill)', () => {
+  test('then-callbacks run as timers after already-queued timers, not as microtasks', async () => {
+    const native = mk();
+    const poly = mk({ promisePolyfill: true });
+    const code = `
+      globalThis.seq = [];
+      setTimeout(() => seq.push('timeout'), 0);
+      Promise.resolve(1).then((v) => seq.push('then ' + v));
+      Promise.all([Promise.resolve('a'), new Promise((r) => setTimeout(() => r('b'), 10))]).then((v) => seq.push(v.join('+')));
+      seq.push('sync');
+    `;
+    run(native, code);
+    run(poly, code);
+    await native.advance(20);
+    await poly.advance(20);
+    expect(run(native, 'seq')).toEqual(['sync', 'then 1', 'timeout', 'a+b']);
+    expect(run(poly, 'seq')).toEqual(['sync', 'timeout', 'then 1', 'a+b']);
+    expect(run(poly, 'Promise === (async () => {})().constructor')).toBe(false);
+    run(poly, 'Promise.reject(new Error("poly unhandled")); Promise.reject(new Error("poly handled")).catch(() => {})');
+    await poly.settle();
+    expect(poly.errors.map((e) => e.message)).toEqual(['poly unhandled']);
+  });
+});

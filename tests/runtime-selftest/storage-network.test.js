@@ -130,3 +130,23 @@ describe('request', () => {
     expect(run(rt, 'ns')).toEqual([{ isConnected: false, networkType: 'none' }, { isConnected: true, networkType: 'wifi' }]);
   });
 });
+
+describe('misc wx', () => {
+  test('UI calls are logged; showModal auto-confirms; promise form; launch options', async () => {
+    const rt = mk({ sdkVersion: '2.9.0' });
+    expect((await call(rt, 'showToast', { title: 'saved', icon: 'success' })).errMsg).toBe('showToast:ok');
+    expect((await call(rt, 'showModal', { title: 'sure?', content: 'x' })).ok).toEqual({ confirm: true, cancel: false, errMsg: 'showModal:ok' });
+    await call(rt, 'showLoading', { title: 'wait' });
+    await call(rt, 'hideLoading');
+    expect(rt.log.toasts.map((t) => [t.type, t.title])).toEqual([['toast', 'saved'], ['modal', 'sure?'], ['loading', 'wait'], ['hideLoading', undefined]]);
+    expect(run(rt, 'wx.getSystemInfo({}) === undefined')).toBe(true); // no promise form below 2.10.2
+    const cancel = mk({ modal: 'cancel' });
+    expect((await call(cancel, 'showModal', { title: 'q' })).ok).toMatchObject({ confirm: false, cancel: true });
+    run(cancel, 'wx.getSystemInfo().then((r) => { globalThis.sys = r.errMsg })');
+    await cancel.settle();
+    expect(run(cancel, 'sys')).toBe('getSystemInfo:ok');
+    run(cancel, 'globalThis.order = []; wx.nextTick(() => order.push("tick")); order.push("sync")');
+    await cancel.settle();
+    expect(run(cancel, 'order')).toEqual(['sync', 'tick']);
+  });
+});

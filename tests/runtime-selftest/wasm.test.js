@@ -71,3 +71,15 @@ test('old: no WXWebAssembly at all; broken: it exists but instantiate rejects', 
   expect(r).toMatchObject({ ok: false, isError: true });
   expect(r.err).toMatch(/broken client/);
 });
+
+test("wasmFeatures 'mvp': modules using multi-value / reference types are rejected", async () => {
+  const { wasmPostMvp } = require('./helpers');
+  expect(WebAssembly.validate(wasmPostMvp())).toBe(true);
+  const rt = mk({ wasmFeatures: 'mvp' });
+  expect(await inst(rt, '"/wasm/plain.wasm"')).toMatchObject({ ok: true, value: 42 });
+  const r = await inst(rt, '"/wasm/postmvp.wasm"');
+  expect(r.ok).toBe(false);
+  expect(r.err).toMatch(/supports only MVP WebAssembly/);
+  expect(r.err).toMatch(/multi-value \(a function type returns 2 values\)/);
+  expect(r.err).toMatch(/reference types \(2 tables\)/);
+});

@@ -48,6 +48,8 @@ const DEFAULT_SCENARIO = {
   appId: 'wx0123456789abcdef',
   envVersion: 'develop',
   timezone: 'Asia/Shanghai', // applied to process.env.TZ (devices here run in UTC+8)
+  promisePolyfill: false, // true: iOS <= 15 style setTimeout-based Promise global
+  wasmFeatures: 'all', // 'mvp': WXWebAssembly rejects modules using multi-value, reference types, SIMD, threads
 };
 
 /**
@@ -151,7 +153,7 @@ class Runtime {
     this.logic = new LogicLayer(this);
     this.context = this.logic.ctx;
     this.wx = this.globals.wx;
-    this.rejections = trackContext(this.logic.Promise);
+    this.rejections = trackContext(this.logic.NativePromise);
     this.render = new RenderLayer(this);
   }
 
@@ -373,6 +375,11 @@ class Runtime {
     return p.comp.dom;
   }
 
+  /** Evaluated value of a WXML attribute on the first match, e.g. rt.attr('.name-input', 'value'). */
+  attr(selector, name) {
+    return this.render.attr(this.requirePage(), selector, name);
+  }
+
   /** Dispatch any WXML event on the first element matching a CSS selector, then settle. */
   async trigger(selector, type, detail) {
     this.render.dispatch(this.requirePage(), selector, type, detail);
@@ -494,7 +501,7 @@ class Runtime {
   /** Kill the process: discards the logic layer, keeps rt.device. Returns a fresh, unlaunched runtime. */
   async kill() {
     this.dispose();
-    return new Runtime(Object.assign({}, this.options, { device: this.device, scenario: this.scenario }));
+    return createRuntime(Object.assign({}, this.options, { device: this.device, scenario: this.scenario }));
   }
 }
 
@@ -514,7 +521,20 @@ function vmArray(rt, items) {
  * @param {number} [o.hostWaitMs=10000] real-time limit for a pending backend/WXWebAssembly promise
  */
 function createRuntime(o) {
-  return new Runtime(o || {});
+  const rt = new Runtime(o || {});
+  live.add(rt);
+  return rt;
 }
 
-module.exports = { createRuntime, createDevice, DEFAULT_SCENARIO, START_TIME, QY_MIN_VERSION, parseUrl, Runtime };
+// Runtimes not disposed by their test are disposed after the test file (v8 promise hooks and
+// timers must not leak into the next file run by the same jest worker).
+const live = new Set();
+function disposeAll() {
+  for (const rt of live) rt.dispose();
+  live.clear();
+}
+if (typeof afterAll === 'function') {
+  try { afterAll(disposeAll); } catch (e) { /* required from inside a test: caller must dispose */ }
+}
+
+module.exports = { createRuntime, createDevice, disposeAll, DEFAULT_SCENARIO, START_TIME, QY_MIN_VERSION, parseUrl, Runtime };

@@ -10,6 +10,7 @@ const vm = require('vm');
 const zlib = require('zlib');
 const util = require('util');
 const { copyForLog } = require('./util');
+const { wasmFeatureProblems } = require('./wasmcheck');
 
 // Names the real client shadows as undefined parameters of every module wrapper.
 const SHADOWED = ['window', 'document', 'frames', 'self', 'location', 'navigator', 'localStorage', 'history',
@@ -45,6 +46,82 @@ const BOOT = `(function (getNow) {
   delete g.WebAssembly;
 })`;
 
+// iOS <= 15 clients replace Promise with a setTimeout-based polyfill (facts §1): then-callbacks
+// run as (virtual) timers, not microtasks. async functions still use the engine's promises.
+const PROMISE_POLYFILL = `(function (schedule, reportUnhandled) {
+  'use strict';
+  const PENDING = 0, FULFILLED = 1, REJECTED = 2;
+  function Promise(executor) {
+    if (!new.target) throw new TypeError("Promise constructor cannot be invoked without 'new'");
+    if (typeof executor !== 'function') throw new TypeError('Promise resolver is not a function');
+    this._s = PENDING; this._v = undefined; this._h = []; this._handled = false;
+    let done = false;
+    const res = (v) => { if (!done) { done = true; resolveWith(this, v); } };
+    const rej = (r) => { if (!done) { done = true; settle(this, REJECTED, r); } };
+    try { executor(res, rej); } catch (e) { rej(e); }
+  }
+  function resolveWith(p, x) {
+    if (x === p) return settle(p, REJECTED, new TypeError('Chaining cycle detected for promise'));
+    if (x !== null && (typeof x === 'object' || typeof x === 'function')) {
+      let then;
+      try { then = x.then; } catch (e) { return settle(p, REJECTED, e); }
+      if (typeof then === 'function') {
+        let called = false;
+        try {
+          then.call(x, (y) => { if (!called) { called = true; resolveWith(p, y); } },
+            (r) => { if (!called) { called = true; settle(p, REJECTED, r); } });
+        } catch (e) { if (!called) { called = true; settle(p, REJECTED, e); } }
+        return undefined;
+      }
+    }
+    return settle(p, FULFILLED, x);
+  }
+  function settle(p, state, v) {
+    if (p._s !== PENDING) return;
+    p._s = state; p._v = v;
+    const hs = p._h; p._h = [];
+    hs.forEach((h) => react(p, h));
+    if (state === REJECTED) schedule(() => { if (!p._handled) reportUnhandled(v); });
+  }
+  function react(p, h) {
+    schedule(() => {
+      const cb = p._s === FULFILLED ? h.f : h.r;
+      if (typeof cb !== 'function') { (p._s === FULFILLED ? h.res : h.rej)(p._v); return; }
+      let out;
+      try { out = cb(p._v); } catch (e) { h.rej(e); return; }
+      h.res(out);
+    });
+  }
+  Promise.prototype.then = function then(f, r) {
+    let res; let rej;
+    const next = new Promise((a, b) => { res = a; rej = b; });
+    this._handled = true;
+    const h = { f, r, res, rej };
+    if (this._s === PENDING) this._h.push(h); else react(this, h);
+    return next;
+  };
+  Promise.prototype.catch = function (r) { return this.then(undefined, r); };
+  Promise.prototype.finally = function (fn) {
+    return this.then((v) => Promise.resolve(fn()).then(() => v), (e) => Promise.resolve(fn()).then(() => { throw e; }));
+  };
+  Promise.resolve = (v) => (v instanceof Promise ? v : new Promise((a) => a(v)));
+  Promise.reject = (r) => new Promise((a, b) => b(r));
+  Promise.all = (items) => new Promise((a, b) => {
+    const list = Array.from(items); const out = new Array(list.length); let left = list.length;
+    if (!left) a(out);
+    list.forEach((it, i) => Promise.resolve(it).then((v) => { out[i] = v; if (--left === 0) a(out); }, b));
+  });
+  Promise.race = (items) => new Promise((a, b) => { Array.from(items).forEach((it) => Promise.resolve(it).then(a, b)); });
+  Promise.allSettled = (items) => Promise.all(Array.from(items).map((it) => Promise.resolve(it).then(
+    (value) => ({ status: 'fulfilled', value }), (reason) => ({ status: 'rejected', reason }))));
+  Promise.any = (items) => new Promise((a, b) => {
+    const list = Array.from(items); const errs = []; let left = list.length;
+    if (!left) b(new AggregateError([], 'All promises were rejected'));
+    list.forEach((it, i) => Promise.resolve(it).then(a, (e) => { errs[i] = e; if (--left === 0) b(new AggregateError(errs, 'All promises were rejected')); }));
+  });
+  Object.defineProperty(globalThis, 'Promise', { value: Promise, writable: true, configurable: true, enumerable: false });
+})`;
+
 class LogicLayer {
   /**
    * @param {object} rt internal runtime state: packageDir, sched, log, reportError(type, err),
@@ -59,7 +136,14 @@ class LogicLayer {
     });
     const boot = new vm.Script(BOOT, { filename: 'wecom-runtime/boot.js' }).runInContext(this.ctx);
     boot(() => rt.sched.now);
-    this.Promise = vm.runInContext('Promise', this.ctx);
+    this.NativePromise = vm.runInContext('Promise', this.ctx);
+    if (rt.scenario.promisePolyfill) {
+      new vm.Script(PROMISE_POLYFILL, { filename: 'wecom-runtime/promise-polyfill.js' }).runInContext(this.ctx)(
+        (fn) => rt.sched.add(fn, 0, { internal: true, label: 'Promise polyfill' }),
+        (reason) => rt.reportError('unhandledrejection', reason),
+      );
+    }
+    this.Promise = vm.runInContext('Promise', this.ctx); // what the app sees (the polyfill if enabled)
     this.Error = vm.runInContext('Error', this.ctx);
     this.JSON = vm.runInContext('JSON', this.ctx);
     this.Object = vm.runInContext('Object', this.ctx);
@@ -85,7 +169,6 @@ class LogicLayer {
     const rt = this.rt;
     const ctx = this.ctx;
     const sched = rt.sched;
-    const self = this;
 
     const timer = (repeat) => function (fn, ms, ...args) {
       if (typeof fn !== 'function') {
@@ -133,7 +216,6 @@ class LogicLayer {
     for (const [k, v] of Object.entries(globals)) {
       Object.defineProperty(ctx, k, { value: v, writable: true, configurable: true, enumerable: false });
     }
-    void self;
   }
 
   // ---------------------------------------------------------------- WXWebAssembly
@@ -177,6 +259,17 @@ class LogicLayer {
         }
       }
       entry.bytes = bytes.length;
+      if (rt.scenario.wasmFeatures === 'mvp') {
+        let problems;
+        try {
+          problems = wasmFeatureProblems(bytes);
+        } catch (e) {
+          problems = [`unreadable module (${e.message})`];
+        }
+        if (problems.length) {
+          return fail(`WXWebAssembly.instantiate: this engine supports only MVP WebAssembly; "${pathArg}" uses ${problems.join('; ')}`);
+        }
+      }
       const work = (async () => {
         const module = await WebAssembly.compile(bytes);
         if (flavour === 'ios') {

@@ -67,6 +67,7 @@ function convertProperties(props) {
 }
 
 const PAGE_SPECIAL = new Set(['data', 'options', 'behaviors']);
+const PAGE_HOOKS = ['onLoad', 'onShow', 'onReady', 'onHide', 'onUnload', 'onPullDownRefresh', 'onReachBottom', 'onShareAppMessage', 'onPageScroll'];
 
 class RenderLayer {
   constructor(rt) {
@@ -216,6 +217,12 @@ class RenderLayer {
       if (Array.isArray(def.behaviors)) d.behaviors = def.behaviors.map((b) => this.behaviorId(b));
     } else {
       d = this.convertCommon(captured.def);
+      if (kind === 'page') { // page hooks written at the top level of Component({...}) still count
+        d.methods = d.methods || {};
+        for (const k of PAGE_HOOKS) {
+          if (typeof captured.def[k] === 'function' && !d.methods[k]) d.methods[k] = captured.def[k];
+        }
+      }
     }
     d.behaviors = [this.instrumentBehavior, ...(d.behaviors || [])];
     const options = Object.assign({}, captured.def.options || {});
@@ -351,6 +358,14 @@ class RenderLayer {
     if (!el) throw new Error(`wecom runtime: no element matches "${selector}" on ${page.rel}`);
     if (!el.__wxElement) throw new Error(`wecom runtime: "${selector}" is not a rendered WXML node`);
     return el;
+  }
+
+  /** Current evaluated value of a WXML attribute (e.g. input value, disabled, src). */
+  attr(page, selector, name) {
+    const el = this.find(page, selector);
+    const attrs = (el.__wxElement._vt && el.__wxElement._vt.attrs) || [];
+    const a = attrs.find((x) => x.name === name);
+    return a ? a.value : undefined;
   }
 
   dispatch(page, selector, type, detail) {

@@ -1,7 +1,7 @@
 'use strict';
 // The `wx` object of the simulated client (everything except wx.qy, which is in qy.js).
 
-const { asyncApi, syncApi, fail, ApiFail } = require('./api');
+const { asyncApi, syncApi, fail } = require('./api');
 const { copyForLog, jsonCopy, byteLength, typeName, versionAtLeast } = require('./util');
 const { makeQy } = require('./qy');
 
@@ -289,7 +289,6 @@ function makeWx(rt) {
   wx.login = A('login', () => ({ code: `wx-code-${++rt.device.session.wxCodes}` }));
 
   if (s.host === 'wecom') wx.qy = makeQy(rt);
-  void ApiFail;
   return wx;
 }
 

@@ -1,0 +1,312 @@
+// The core's two engines, loaded from the real built package (run `make build`
+// and `node scripts/build-fallback.js` first) inside the headless WeCom logic
+// layer of tests/runtime: a vm context without WebAssembly, TextEncoder,
+// TextDecoder or fetch, with code generation from strings off.
+//  - shell/core-loader.js picks WXWebAssembly when it exists and instantiates,
+//    else the JS build (core/core-js.js, binaryen wasm2js), with no error;
+//  - both engines give the same effects, views and snapshots;
+//  - core-js.js has no eval / Function constructor and no i64 in its exports.
+'use strict';
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const vm = require('vm');
+const { execFileSync } = require('child_process');
+const { createRuntime } = require('./runtime');
+
+const ROOT = path.join(__dirname, '..');
+const PKG = path.join(ROOT, 'miniprogram');
+const CORE = path.join(PKG, 'core');
+const CORE_JS = path.join(CORE, 'core-js.js');
+
+const CONFIG = { backendUrl: 'https://api.example.com', locale: 'en' };
+const LAUNCH = {
+  type: 'launch',
+  now: 1,
+  systemInfo: { environment: 'wxwork', platform: 'android' },
+  hasQy: true,
+  qyApis: ['login', 'checkSession'],
+};
+
+beforeAll(() => {
+  for (const f of ['core.wasm', 'core.wasm.br', 'glue.js', 'manifest.js', 'core-js.js', 'glue-js.js']) {
+    if (!fs.existsSync(path.join(CORE, f))) {
+      throw new Error(`miniprogram/core/${f} is missing: run \`make build\` and \`node scripts/build-fallback.js\``);
+    }
+  }
+});
+
+function runtime(flavour, packageDir = PKG) {
+  return createRuntime({ packageDir, scenario: { flavour }, forwardConsole: false });
+}
+
+/** loadCore() inside the runtime's logic layer; settles host work (WXWebAssembly). */
+async function load(rt) {
+  const loader = rt.require('shell/core-loader.js');
+  const pending = loader.loadCore();
+  await rt.settle();
+  return pending;
+}
+
+const json = (v) => JSON.parse(JSON.stringify(v));
+
+/** core-js.js evaluated in a fresh vm context (not through jest's transform: it is 1.3 MB). */
+function evalCoreJs(text, setup) {
+  const ctx = vm.createContext({}, { codeGeneration: { strings: false, wasm: false } });
+  vm.runInContext(`delete globalThis.WebAssembly; ${setup || ''}`, ctx);
+  const mod = vm.runInContext('({ exports: {} })', ctx);
+  new vm.Script(`(function (module, exports) {${text}\n})`, { filename: 'core-js.js' }).runInContext(ctx)(mod, mod.exports);
+  return mod.exports;
+}
+
+/** The same script of events on one engine: everything the core says, as JSON. */
+function drive(rt, Core) {
+  const core = new Core(rt.logic.toCtx(CONFIG));
+  const out = { launch: json(core.dispatch(rt.logic.toCtx(LAUNCH))) };
+  out.view = json(core.view());
+  const step = (ev) => {
+    try {
+      return { effects: json(core.dispatch(rt.logic.toCtx(ev))) };
+    } catch (err) {
+      return { threw: String(err && err.message), code: err && err.code };
+    }
+  };
+  out.later = [];
+  const login = out.launch.find((e) => e.kind === 'qy' && e.api === 'login');
+  if (login) {
+    out.later.push(step({ type: 'qyResult', id: login.id, api: 'login', result: { errMsg: 'login:ok', code: 'code-1' } }));
+  }
+  const session = (out.later[0] && out.later[0].effects ? out.later[0].effects : []).find((e) => e.kind === 'http');
+  // Bodies large enough (3 MB of UTF-8) to grow memory well past its initial 1.1 MB; the second
+  // is read by the core, so a memory view left on the old buffer would show (as garbage).
+  out.later.push(step({ type: 'httpResult', id: 999999, status: 200, body: '客'.repeat(1e6), errMsg: '' }));
+  if (session) {
+    const body = JSON.stringify({ token: 'session-token', pad: '客'.repeat(1e6) });
+    out.later.push(step({ type: 'httpResult', id: session.id, status: 200, body, errMsg: '' }));
+  }
+  for (const ev of [
+    { type: 'hide', now: 2 },
+    { type: 'show', now: 3 },
+    { type: 'networkChanged', online: false, now: 4 },
+    { type: 'networkChanged', online: true, now: 5 },
+  ]) {
+    out.later.push(step(ev));
+  }
+  out.finalView = json(core.view());
+  out.snapshot = core.snapshot();
+  const restored = Core.restore(out.snapshot);
+  out.restoredSnapshot = restored.snapshot();
+  out.snapshotVersion = Core.snapshotVersion();
+  return out;
+}
+
+describe('the logic layer the engines run in', () => {
+  test('has no WebAssembly, text codecs, fetch or code generation', () => {
+    const rt = runtime('old');
+    const probe = (src) => vm.runInContext(src, rt.context);
+    expect(probe('typeof WebAssembly')).toBe('undefined');
+    expect(probe('typeof TextEncoder')).toBe('undefined');
+    expect(probe('typeof TextDecoder')).toBe('undefined');
+    expect(probe('typeof fetch')).toBe('undefined');
+    expect(probe('typeof WXWebAssembly')).toBe('undefined');
+    expect(() => probe("eval('1')")).toThrow();
+    expect(() => probe("new Function('return 1')")).toThrow();
+    rt.dispose();
+  });
+});
+
+describe('loadCore on each client flavour', () => {
+  const cases = [
+    { flavour: 'android', engine: 'wasm', path: '/core/core.wasm.br' },
+    { flavour: 'ios', engine: 'wasm', path: '/core/core.wasm.br' },
+    { flavour: 'old', engine: 'js', path: '/core/core-js.js', reason: /no WXWebAssembly/ },
+    { flavour: 'broken', engine: 'js', path: '/core/core-js.js', reason: /did not load.*broken client/ },
+  ];
+  const results = {};
+
+  test.each(cases)('$flavour: resolves with the $engine engine', async (c) => {
+    const rt = runtime(c.flavour);
+    const res = await load(rt);
+    expect(res.engine).toBe(c.engine);
+    expect(res.path).toBe(c.path);
+    if (c.reason) expect(res.reason).toMatch(c.reason);
+    else expect(res.reason).toBeUndefined();
+    // The JS build is required only when it is used.
+    expect(rt.logic.modules.has('core/core-js.js')).toBe(c.engine === 'js');
+    expect(rt.logic.modules.has('core/glue-js.js')).toBe(c.engine === 'js');
+    results[c.flavour] = drive(rt, res.Core);
+    // Nothing visible went wrong: no runtime error, no console.error.
+    expect(rt.errors).toEqual([]);
+    expect(rt.log.console.filter((l) => l.level === 'error')).toEqual([]);
+    rt.dispose();
+  });
+
+  test('every engine returns the same effects, views and snapshots', () => {
+    const ref = results.android;
+    if (process.env.ENGINE_TEST_DUMP) fs.writeFileSync(process.env.ENGINE_TEST_DUMP, JSON.stringify(results, null, 1));
+    expect(ref).toBeDefined();
+    expect(ref.launch.length).toBeGreaterThan(0);
+    expect(ref.launch.some((e) => e.kind === 'qy' && e.api === 'login')).toBe(true);
+    expect(ref.later.length).toBe(7); // login -> session request -> its (large) answer was read
+    expect(ref.later.every((r) => Array.isArray(r.effects))).toBe(true);
+    for (const flavour of ['ios', 'old', 'broken']) {
+      expect(results[flavour]).toBeDefined();
+      expect(results[flavour].launch).toEqual(ref.launch);
+      expect(results[flavour]).toEqual(ref);
+    }
+  });
+});
+
+describe('iOS rejecting a module that exports a Global', () => {
+  let dir;
+  beforeAll(() => {
+    // The package, with a core.wasm that exports one Global (as wasm-bindgen's raw output does).
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wcc-engine-'));
+    fs.cpSync(PKG, dir, { recursive: true });
+    const script = `(async () => {
+      const binaryen = (await import('binaryen')).default;
+      const fs = require('fs');
+      const zlib = require('zlib');
+      const mod = binaryen.readBinary(fs.readFileSync(${JSON.stringify(path.join(CORE, 'core.wasm'))}));
+      mod.addGlobal('test_global', binaryen.i32, false, mod.i32.const(7));
+      mod.addGlobalExport('test_global', '__test_global');
+      const bytes = Buffer.from(mod.emitBinary());
+      fs.writeFileSync(${JSON.stringify(path.join(dir, 'core', 'core.wasm'))}, bytes);
+      fs.writeFileSync(${JSON.stringify(path.join(dir, 'core', 'core.wasm.br'))}, zlib.brotliCompressSync(bytes));
+    })().catch((e) => { console.error(e); process.exit(1); });`;
+    execFileSync(process.execPath, ['-e', script], { cwd: ROOT, stdio: 'inherit' });
+  });
+  afterAll(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('ios falls back to the JS build, silently, with the same effects', async () => {
+    const rt = runtime('ios', dir);
+    const res = await load(rt);
+    expect(res.engine).toBe('js');
+    expect(res.path).toBe('/core/core-js.js');
+    expect(res.reason).toMatch(/Global/);
+    expect(rt.log.wasm.map((w) => w.ok)).toEqual([false, false]);
+    const out = drive(rt, res.Core);
+    expect(rt.errors).toEqual([]);
+    rt.dispose();
+
+    const ref = runtime('android', dir); // the same module is fine off iOS
+    const refRes = await load(ref);
+    expect(refRes.engine).toBe('wasm');
+    expect(out).toEqual(drive(ref, refRes.Core));
+    ref.dispose();
+  });
+});
+
+describe('no engine at all', () => {
+  test('rejects with code no_engine when WXWebAssembly is missing and the JS build cannot load', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wcc-engine-'));
+    try {
+      fs.cpSync(PKG, dir, { recursive: true });
+      fs.rmSync(path.join(dir, 'core', 'core-js.js'));
+      const rt = runtime('old', dir);
+      await expect(load(rt)).rejects.toMatchObject({ code: 'no_engine', message: expect.stringMatching(/core-js\.js/) });
+      rt.dispose();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('loads after the first', () => {
+  test('a failed WXWebAssembly is not retried; every load has its own memory', async () => {
+    const rt = runtime('broken');
+    const a = await load(rt);
+    const attempts = rt.log.wasm.length;
+    expect(attempts).toBe(2);
+    const b = await load(rt);
+    expect(rt.log.wasm.length).toBe(attempts);
+    expect(b.engine).toBe('js');
+    expect(b.Core).not.toBe(a.Core);
+    const coreA = new a.Core(rt.logic.toCtx(CONFIG));
+    const before = coreA.snapshot();
+    const coreB = new b.Core(rt.logic.toCtx(CONFIG));
+    coreB.dispatch(rt.logic.toCtx(LAUNCH));
+    expect(coreA.snapshot()).toBe(before);
+    expect(coreB.snapshot()).not.toBe(before);
+    rt.dispose();
+  });
+
+  test('a wasm load builds a fresh instance each time', async () => {
+    const rt = runtime('android');
+    const a = await load(rt);
+    const b = await load(rt);
+    expect(a.engine).toBe('wasm');
+    expect(b.engine).toBe('wasm');
+    expect(b.Core).not.toBe(a.Core);
+    expect(rt.log.wasm.filter((w) => w.ok).length).toBe(2);
+    rt.dispose();
+  });
+});
+
+describe('core-js.js (the wasm2js output)', () => {
+  const text = fs.existsSync(CORE_JS) ? fs.readFileSync(CORE_JS, 'utf8') : '';
+
+  test('was built from the current core.wasm', () => {
+    const sha = require('crypto').createHash('sha256').update(fs.readFileSync(path.join(CORE, 'core.wasm'))).digest('hex');
+    expect({ wasmSha256: evalCoreJs(text).wasmSha256, hint: 'stale: run node scripts/build-fallback.js' }).toEqual({
+      wasmSha256: sha,
+      hint: 'stale: run node scripts/build-fallback.js',
+    });
+  });
+
+  test('uses nothing the logic layer lacks', () => {
+    expect(text.length).toBeGreaterThan(0);
+    expect(text).not.toMatch(/\beval\b/);
+    expect(text).not.toMatch(/\bnew\s+Function\b/);
+    expect(text).not.toMatch(/\bFunction\s*\(/);
+    expect(text).not.toMatch(/\bimport\s*\.\s*meta\b/);
+    expect(text).not.toMatch(/\bimport\s*\(/);
+    expect(text).not.toMatch(/\bfetch\b/);
+    expect(text).not.toMatch(/WebAssembly/);
+    expect(text).not.toMatch(/\brequire\s*\(/);
+  });
+
+  test('exports the same surface as the wasm, with no i64 legalized into it', () => {
+    const manifest = require(path.join(CORE, 'manifest.js'));
+    const stub = () => new Proxy({}, { get: () => () => 0 });
+    const wasm = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(path.join(CORE, 'core.wasm'))), {
+      [manifest.importModule]: stub(),
+    }).exports;
+    const coreJs = evalCoreJs(text);
+    expect(coreJs.importModule).toBe(manifest.importModule);
+    const js = coreJs.instantiate({ [manifest.importModule]: stub() });
+    expect(Object.keys(js).sort()).toEqual(Object.keys(wasm).sort());
+    for (const name of Object.keys(wasm)) {
+      if (typeof wasm[name] === 'function') {
+        // An i64 parameter would be split in two (arity + 1); an i64 result would need setTempRet0.
+        expect([name, typeof js[name], js[name].length]).toEqual([name, 'function', wasm[name].length]);
+      } else {
+        expect(name).toBe('memory');
+        expect(Object.prototype.toString.call(js.memory.buffer)).toBe('[object ArrayBuffer]');
+        expect(js.memory.buffer.byteLength).toBe(wasm.memory.buffer.byteLength);
+      }
+    }
+    expect(text).not.toMatch(/TempRet0/);
+  });
+
+  test('imports taking i64 get (low, high) put back together', () => {
+    const { legalizedI64Import } = evalCoreJs(text);
+    const seen = [];
+    const f = legalizedI64Import((...args) => seen.push(args), 'iji');
+    f(7, 5, -1, 9);
+    f(1, 0xffffffff | 0, 0x7fffffff, 2);
+    f(1, 0, 0, 2);
+    expect(seen).toEqual([
+      [7, BigInt(-4294967291), 9],
+      [1, BigInt('9223372036854775807'), 2],
+      [1, BigInt(0), 2],
+    ]);
+    // Without BigInt (old engines), a Number.
+    const got = [];
+    evalCoreJs(text, 'delete globalThis.BigInt;').legalizedI64Import((x) => got.push(x), 'j')(5, -1);
+    expect(got).toEqual([-4294967291]);
+  });
+});

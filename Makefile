@@ -38,6 +38,7 @@ build: rust-tools node-tools
 	  wasm-pack --log-level warn build . --release --target bundler --out-dir pkg --out-name core \
 	  -- -Zbuild-std=std,panic_abort
 	node scripts/build-core.js
+	node scripts/build-fallback.js
 
 test: tools browser-tools test-rust test-wasm build test-js
 	@echo "make test: all suites passed"

@@ -441,11 +441,17 @@ pub fn restore(json: &str) -> Result<Model, CoreError> {
             len: json.len(),
         });
     }
-    let raw: Value =
+    // Read the version on its own first: the model's shape may differ
+    // between versions. (Going through `Value` would double the
+    // deserializer code for every model type.)
+    #[derive(Deserialize)]
+    struct VersionOnly {
+        version: Option<u64>,
+    }
+    let head: VersionOnly =
         serde_json::from_str(json).map_err(|e| CoreError::BadSnapshot(e.to_string()))?;
-    let version = raw
-        .get("version")
-        .and_then(Value::as_u64)
+    let version = head
+        .version
         .ok_or_else(|| CoreError::BadSnapshot("no version number".into()))?;
     if version > u64::from(SNAPSHOT_VERSION) {
         return Err(CoreError::SnapshotTooNew {
@@ -454,7 +460,7 @@ pub fn restore(json: &str) -> Result<Model, CoreError> {
         });
     }
     let file: SnapshotFile =
-        serde_json::from_value(raw).map_err(|e| CoreError::BadSnapshot(e.to_string()))?;
+        serde_json::from_str(json).map_err(|e| CoreError::BadSnapshot(e.to_string()))?;
     let mut model = file.model;
     model.rehydrate();
     match &model.config {

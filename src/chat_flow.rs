@@ -111,7 +111,7 @@ impl Model {
                     .missing
                     .iter()
                     .chain(filled.unknown.iter())
-                    .cloned()
+                    .map(|name| format!("{{{name}}}"))
                     .collect::<Vec<_>>()
                     .join(" ");
                 self.compose_note = Some(Localized::new(

@@ -705,9 +705,14 @@ impl Model {
             self.banner = Some(outcome.message());
             return;
         }
-        let picked = crate::enterprise_chat::parse_selected_contacts(
-            result.get("userIds").unwrap_or(&Value::Null),
-        );
+        let picked = crate::enterprise_chat::parse_selected_contacts(result);
+        for problem in &picked.problems {
+            self.log(
+                fx,
+                "warn",
+                &format!("selectExternalContact: {}", problem.code()),
+            );
+        }
         match picked.ids.into_iter().next() {
             Some(id) => self.open_card(id, fx),
             None => {

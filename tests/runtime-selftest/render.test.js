@@ -22,7 +22,7 @@ test('launch runs app and page lifecycles in order and renders the page', async 
     'app.onLaunch', 'app.onShow', 'page.created', 'page.attached', 'page.onLoad', 'page.onShow', 'page.ready', 'page.onReady']);
   expect(run(rt, 'getApp().globalData.launchPath')).toBe('pages/index/index');
   expect(rt.page.data.title).toBe('Index home');
-  expect(rt.text()).toBe('Index home Count: 0 x Name: /0 Nothing picked Alice* Bob* +1 path detail bad');
+  expect(rt.text()).toBe('Index home Count: 0 x Name: /0 Nothing picked Alice* Bob* +1 path detail bad P:Ann rename');
   expect(rt.text()).not.toContain('secret'); // hidden="{{true}}"
   expect(rt.dom().querySelector('#title').textContent).toBe('Index home');
   expect(run(rt, 'getCurrentPages().length')).toBe(1);
@@ -67,6 +67,15 @@ test('setData path keys, and every setData is logged with its JSON size', async 
   expect(entry).toMatchObject({ target: 'pages/index/index', kind: 'page', keys: ['nested.a.b[2].c', 'contacts[1].name'] });
   expect(entry.bytes).toBe(Buffer.byteLength(JSON.stringify({ 'nested.a.b[2].c': 'y', 'contacts[1].name': 'Bobby' })));
   expect(rt.log.setData.some((e) => e.kind === 'component' && e.target === 'components/contact-item/contact-item')).toBe(true);
+});
+
+test('a path key re-renders a child component bound to the root object, as the real render layer does', async () => {
+  const rt = await launch();
+  expect(rt.dom().querySelector('.profile').textContent).toBe('P:Ann');
+  await rt.tap('.rename');
+  expect(rt.page.data.profile).toEqual({ name: 'Annie', city: 'Shenzhen' });
+  expect(rt.dom().querySelector('.profile').textContent).toBe('P:Annie');
+  expect(rt.log.setData[rt.log.setData.length - 1].keys).toEqual(['profile.name']);
 });
 
 test('setData: undefined values are warned about and dropped; > 1 MB is refused', async () => {

@@ -69,6 +69,41 @@ function convertProperties(props) {
 const PAGE_SPECIAL = new Set(['data', 'options', 'behaviors']);
 const PAGE_HOOKS = ['onLoad', 'onShow', 'onReady', 'onHide', 'onUnload', 'onPullDownRefresh', 'onReachBottom', 'onShareAppMessage', 'onPageScroll'];
 
+/**
+ * The real render layer applies path keys ('form.remark.text', 'list[2].a')
+ * and re-renders every binding under the root, including child component
+ * properties bound to it. exparser updates the data but not such child
+ * properties, so apply the paths here and hand it whole, fresh roots.
+ */
+function expandPaths(current, payload) {
+  const out = {};
+  const roots = {};
+  for (const key of Object.keys(payload)) {
+    const segs = [];
+    const re = /([^.[\]]+)|\[(\d+)\]/g;
+    let m;
+    while ((m = re.exec(key))) segs.push(m[1] !== undefined ? m[1] : Number(m[2]));
+    if (segs.length <= 1) {
+      out[key] = payload[key];
+      continue;
+    }
+    const root = segs[0];
+    if (!Object.prototype.hasOwnProperty.call(roots, root)) {
+      const base = Object.prototype.hasOwnProperty.call(out, root) ? out[root] : current ? current[root] : undefined;
+      roots[root] = base === undefined || base === null ? {} : JSON.parse(JSON.stringify(base));
+    }
+    let node = roots;
+    for (let i = 0; i < segs.length - 1; i++) {
+      const seg = segs[i];
+      const nextIsIndex = typeof segs[i + 1] === 'number';
+      if (node[seg] === undefined || node[seg] === null || typeof node[seg] !== 'object') node[seg] = nextIsIndex ? [] : {};
+      node = node[seg];
+    }
+    node[segs[segs.length - 1]] = payload[key];
+  }
+  return Object.assign(out, roots);
+}
+
 class RenderLayer {
   constructor(rt) {
     this.rt = rt;
@@ -260,7 +295,7 @@ class RenderLayer {
       if (layer.setDataTimes.length === 21) rt.warnings.push(`setData: more than 20 calls within 1 s (virtual) at t=${rt.sched.now}`);
       const clean = {};
       for (const k of Object.keys(payload)) if (payload[k] !== undefined) clean[k] = toHost(payload[k]);
-      return orig.call(this, clean, callback);
+      return orig.call(this, expandPaths(this.data, clean), callback);
     };
     if (meta.kind === 'page') {
       caller.route = meta.rel;

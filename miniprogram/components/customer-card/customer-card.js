@@ -1,0 +1,27 @@
+// The customer card: header, profile attributes, "my follow-up" first (or
+// the edit form in its place while editing), then colleagues' follow-ups.
+// Presentational: shows card.* / form.* as given by the core and forwards
+// events ('action' { action, arg }, 'change' { field, value, index }),
+// including those of the embedded edit-form.
+Component({
+  options: { addGlobalClass: true },
+  properties: {
+    card: { type: Object, value: null },
+    form: { type: Object, value: null },
+    formMessage: { type: String, value: null },
+    pendingSaves: { type: Number, value: 0 },
+  },
+  methods: {
+    onTap(e) {
+      const ds = e.currentTarget.dataset;
+      if (ds.disabled) return;
+      this.triggerEvent('action', { action: ds.action, arg: ds.arg === undefined ? null : ds.arg });
+    },
+    forwardAction(e) {
+      this.triggerEvent('action', e.detail);
+    },
+    forwardChange(e) {
+      this.triggerEvent('change', e.detail);
+    },
+  },
+});

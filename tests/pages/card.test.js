@@ -1,0 +1,167 @@
+/** @jest-environment jsdom */
+'use strict';
+// The customer card, and the edit form it embeds while editing.
+// Rendered with the core's real view models (copies in ./views). Snapshots
+// pin the markup; behaviour tests check the events the component emits.
+
+const path = require('path');
+const simulate = require('miniprogram-simulate');
+
+const ROOT = path.resolve(__dirname, '../../miniprogram');
+const views = {
+  card: require('./views/card.json'),
+};
+
+// The official WXML compiler warns about wx:for without wx:key; the mobile
+// rows have none on purpose (numbers may repeat while being edited).
+const warn = console.warn;
+beforeAll(() => {
+  jest.spyOn(console, 'warn').mockImplementation((...args) => {
+    if (/wx:key/.test(String(args[0]))) return;
+    warn(...args);
+  });
+});
+afterAll(() => console.warn.mockRestore());
+
+/** A deep copy, so a test can change a view without touching the others. */
+const copy = (v) => JSON.parse(JSON.stringify(v));
+
+// Each component is loaded once per file (loading one path twice breaks the
+// simulator); render() can be called any number of times.
+const ids = {};
+function load(name) {
+  if (!ids[name]) ids[name] = simulate.load(path.join(ROOT, `components/${name}/${name}`), { rootPath: ROOT });
+  return ids[name];
+}
+
+/** Renders a component attached to the document, recording its events. */
+function render(name, props) {
+  const comp = simulate.render(load(name), props);
+  comp.attach(document.createElement('parent-wrapper'));
+  const events = [];
+  comp.addEventListener('action', (e) => events.push({ type: 'action', detail: e.detail }));
+  comp.addEventListener('change', (e) => events.push({ type: 'change', detail: e.detail }));
+  return { comp, events };
+}
+
+/** Every path in an object whose value is undefined. */
+function undefinedPaths(value, at = '') {
+  if (value === undefined) return [at || '(root)'];
+  if (value === null || typeof value !== 'object') return [];
+  const out = [];
+  for (const key of Object.keys(value)) out.push(...undefinedPaths(value[key], `${at}.${key}`));
+  return out;
+}
+
+/** The text of a node (and everything below it). */
+const text = (node) => (node ? node.dom.textContent.replace(/\s+/g, ' ').trim() : null);
+
+function cardProps(view, withForm) {
+  return {
+    card: view.card,
+    form: withForm ? view.form : null,
+    formMessage: withForm ? view.formMessage : null,
+    pendingSaves: view.pendingSaves,
+  };
+}
+
+/** The edit-form rendered inside a customer-card. */
+function innerForm(card) {
+  const form = card.querySelector('#edit-form');
+  if (!form) throw new Error('edit-form not rendered');
+  return form;
+}
+
+async function tap(node, detail) {
+  node.dispatchEvent('tap', detail ? { detail } : {});
+  await simulate.sleep(0);
+}
+
+async function type(node, value) {
+  node.dispatchEvent('input', { detail: { value } });
+  await simulate.sleep(0);
+}
+
+describe('snapshots with the core views', () => {
+  test('customer card', () => {
+    const { comp } = render('customer-card', cardProps(views.card, false));
+    expect(comp.toJSON()).toMatchSnapshot();
+  });
+});
+
+describe('customer card', () => {
+  test('shows the header, my follow-up first, then colleagues and the follower count', () => {
+    const { comp } = render('customer-card', cardProps(views.card, false));
+    expect(text(comp.querySelector('.customer-name'))).toBe('陈晓明');
+    const mine = comp.querySelector('.mine');
+    expect(text(mine)).toContain('陈先生');
+    expect(text(mine)).toContain('想了解企业版报价');
+    expect(text(mine)).toContain('晓明科技');
+    expect(text(mine)).toContain('13800138000');
+    expect(text(mine)).toContain('A 级');
+    expect(text(mine)).toContain('2023-11-15');
+    expect(text(mine)).toContain('scanned a QR code');
+    const colleagues = comp.querySelectorAll('.colleague');
+    expect(colleagues).toHaveLength(1);
+    expect(text(colleagues[0])).toContain('lisi');
+    expect(text(colleagues[0])).toContain('陈总');
+    expect(text(colleagues[0])).toContain('shared business card');
+    // mine comes before the colleagues in the document
+    const all = comp.dom.textContent;
+    expect(all.indexOf('我的跟进')).toBeLessThan(all.indexOf('其他跟进同事'));
+    expect(all).toContain('共 2 位成员跟进该客户');
+    expect(comp.querySelector('.not-mine')).toBeUndefined();
+    expect(comp.querySelector('.pending')).toBeUndefined();
+  });
+
+  test('taps: edit, compose, openProfile, openChat, refresh, removeTag with args that are never undefined', async () => {
+    const { comp, events } = render('customer-card', cardProps(views.card, false));
+    await tap(comp.querySelector('#edit'));
+    await tap(comp.querySelector('#compose'));
+    await tap(comp.querySelector('#open-profile'));
+    await tap(comp.querySelector('#open-chat'));
+    await tap(comp.querySelector('#refresh'));
+    await tap(comp.querySelector('.tag-remove'));
+    expect(events).toEqual([
+      { type: 'action', detail: { action: 'edit', arg: null } },
+      { type: 'action', detail: { action: 'compose', arg: null } },
+      { type: 'action', detail: { action: 'openProfile', arg: null } },
+      { type: 'action', detail: { action: 'openChat', arg: null } },
+      { type: 'action', detail: { action: 'refresh', arg: null } },
+      { type: 'action', detail: { action: 'removeTag', arg: 'etLevelA0001' } },
+    ]);
+    expect(undefinedPaths(events)).toEqual([]);
+  });
+
+  test('colleagues’ tags cannot be removed', () => {
+    const v = copy(views.card);
+    v.card.colleagues[0].tagGroups = [{ group: 'G', tags: [{ id: 'etOther0001', kind: 'corp', name: 'T' }] }];
+    const { comp } = render('customer-card', cardProps(v, false));
+    expect(comp.querySelectorAll('.colleague .tag')).toHaveLength(1);
+    expect(comp.querySelectorAll('.tag-remove')).toHaveLength(1); // only mine
+  });
+
+  test('not my customer and pending saves show a line each', () => {
+    const v = copy(views.card);
+    v.card.mine = null;
+    v.card.notMyCustomer = true;
+    v.pendingSaves = 2;
+    const { comp } = render('customer-card', cardProps(v, false));
+    expect(comp.querySelector('.mine')).toBeUndefined();
+    expect(comp.querySelector('#edit')).toBeUndefined();
+    expect(text(comp.querySelector('.not-mine'))).toContain('不是该客户的跟进人');
+    expect(text(comp.querySelector('.pending'))).toContain('2');
+  });
+
+  test('while editing, the form replaces my follow-up and its events come out of the card', async () => {
+    const { comp, events } = render('customer-card', cardProps(views.card, true));
+    expect(comp.querySelector('#edit')).toBeUndefined();
+    const form = innerForm(comp);
+    await type(form.querySelector('#input-remark'), '陈先生');
+    await tap(form.querySelector('#cancel'));
+    expect(events).toEqual([
+      { type: 'change', detail: { field: 'remark', value: '陈先生', index: null } },
+      { type: 'action', detail: { action: 'cancelEdit', arg: null } },
+    ]);
+  });
+});

@@ -1,0 +1,127 @@
+/** @jest-environment jsdom */
+'use strict';
+// The notice panel, home view, banner bar and group view.
+// Rendered with the core's real view models (copies in ./views). Snapshots
+// pin the markup; behaviour tests check the events the component emits.
+
+const path = require('path');
+const simulate = require('miniprogram-simulate');
+
+const ROOT = path.resolve(__dirname, '../../miniprogram');
+const views = {
+  group: require('./views/group.json'),
+  home: require('./views/home.json'),
+  notice: require('./views/notice.json'),
+  loading: require('./views/loading.json'),
+};
+
+// The official WXML compiler warns about wx:for without wx:key; the mobile
+// rows have none on purpose (numbers may repeat while being edited).
+const warn = console.warn;
+beforeAll(() => {
+  jest.spyOn(console, 'warn').mockImplementation((...args) => {
+    if (/wx:key/.test(String(args[0]))) return;
+    warn(...args);
+  });
+});
+afterAll(() => console.warn.mockRestore());
+
+/** A deep copy, so a test can change a view without touching the others. */
+const copy = (v) => JSON.parse(JSON.stringify(v));
+
+// Each component is loaded once per file (loading one path twice breaks the
+// simulator); render() can be called any number of times.
+const ids = {};
+function load(name) {
+  if (!ids[name]) ids[name] = simulate.load(path.join(ROOT, `components/${name}/${name}`), { rootPath: ROOT });
+  return ids[name];
+}
+
+/** Renders a component attached to the document, recording its events. */
+function render(name, props) {
+  const comp = simulate.render(load(name), props);
+  comp.attach(document.createElement('parent-wrapper'));
+  const events = [];
+  comp.addEventListener('action', (e) => events.push({ type: 'action', detail: e.detail }));
+  comp.addEventListener('change', (e) => events.push({ type: 'change', detail: e.detail }));
+  return { comp, events };
+}
+
+/** The text of a node (and everything below it). */
+const text = (node) => (node ? node.dom.textContent.replace(/\s+/g, ' ').trim() : null);
+
+async function tap(node, detail) {
+  node.dispatchEvent('tap', detail ? { detail } : {});
+  await simulate.sleep(0);
+}
+
+describe('snapshots with the core views', () => {
+  test('group', () => {
+    const { comp } = render('group-view', { group: views.group.group });
+    expect(comp.toJSON()).toMatchSnapshot();
+  });
+
+  test('home', () => {
+    const v = views.home;
+    const { comp } = render('home-view', { canPickCustomer: v.canPickCustomer, env: v.env });
+    expect(comp.toJSON()).toMatchSnapshot();
+  });
+
+  test('notice', () => {
+    const { comp } = render('notice-panel', { notice: views.notice.notice });
+    expect(comp.toJSON()).toMatchSnapshot();
+  });
+
+  test('banner', () => {
+    const { comp } = render('banner-bar', { text: views.loading.banner });
+    expect(comp.toJSON()).toMatchSnapshot();
+  });
+});
+
+describe('notice, home, banner, group', () => {
+  test('notice: title, message, no guidance or retry unless given', async () => {
+    const plain = render('notice-panel', { notice: views.notice.notice });
+    expect(text(plain.comp.querySelector('#notice-title'))).toBe('Open this on your phone');
+    expect(text(plain.comp.querySelector('#notice-message'))).toBe('open this on your phone: devtools cannot read the current customer');
+    expect(plain.comp.querySelector('#notice-guidance')).toBeUndefined();
+    expect(plain.comp.querySelector('#retry')).toBeUndefined();
+
+    const n = copy(views.notice.notice);
+    n.canRetry = true;
+    n.guidance = 'Check the network';
+    const retry = render('notice-panel', { notice: n });
+    expect(text(retry.comp.querySelector('#notice-guidance'))).toBe('Check the network');
+    await tap(retry.comp.querySelector('#retry'));
+    expect(retry.events).toEqual([{ type: 'action', detail: { action: 'retry', arg: null } }]);
+  });
+
+  test('home: 选择客户 taps pickCustomer; env line shown', async () => {
+    const { comp, events } = render('home-view', { canPickCustomer: true, env: views.home.env });
+    expect(text(comp.querySelector('.env'))).toBe('wecom 4.1.36 android, base library 3.4.0');
+    await tap(comp.querySelector('#pick-customer'));
+    expect(events).toEqual([{ type: 'action', detail: { action: 'pickCustomer', arg: null } }]);
+    const off = render('home-view', { canPickCustomer: false, env: null });
+    expect(off.comp.querySelector('#pick-customer')).toBeUndefined();
+    expect(off.comp.querySelector('.env')).toBeUndefined();
+  });
+
+  test('banner: dismiss taps dismissBanner; nothing rendered for null', async () => {
+    const { comp, events } = render('banner-bar', { text: 'Offline' });
+    await tap(comp.querySelector('.banner-close'));
+    expect(events).toEqual([{ type: 'action', detail: { action: 'dismissBanner', arg: null } }]);
+    const none = render('banner-bar', { text: null });
+    expect(none.comp.querySelector('.banner')).toBeUndefined();
+  });
+
+  test('group: name, owner, counts and both member lists', () => {
+    const { comp } = render('group-view', { group: views.group.group });
+    expect(text(comp.querySelector('.group-name'))).toBe('企业版客户交流群');
+    expect(text(comp.querySelector('.group-owner'))).toBe('zhangsan');
+    expect(comp.querySelector('.group-notice')).toBeUndefined();
+    expect(text(comp.querySelector('.internal-members'))).toContain('zhangsan');
+    expect(text(comp.querySelector('.internal-members'))).toContain('群主');
+    expect(text(comp.querySelector('.external-members'))).toContain('陈晓明');
+    expect(text(comp.querySelector('.external-members'))).toContain('Joined via group QR code');
+    expect(comp.querySelectorAll('.member')).toHaveLength(2);
+  });
+});

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // The JS fallback of the core, for clients without a working WXWebAssembly
-// (WeCom base libraries below 2.13.0, or an instantiate that fails). Run after
-// scripts/build-core.js: it reads miniprogram/core/core.wasm and writes
-// miniprogram/core/core-js.js, a CommonJS module (plus glue-js.js, below):
+// (WeCom base libraries below 2.13.0, below 2.14.0 since only core.wasm.br
+// ships, or an instantiate that fails). Run after scripts/build-core.js: it
+// reads build/core.wasm (the plain wasm, not shipped) and writes
+// miniprogram/fallback/core-js.js, a CommonJS module (plus glue-js.js, below),
+// into the `fallback` subpackage of app.json, so the main package stays under
+// 2 MB; shell/core-loader.js loads it with require.async only when needed:
 //
-//   require('../core/core-js.js').instantiate(imports) -> exports
+//   (await require.async('../fallback/core-js.js')).instantiate(imports) -> exports
 //
 // `imports` is the same object WXWebAssembly.instantiate gets
 // ({ [manifest.importModule]: glue }); `exports` has the same names as
@@ -30,15 +33,20 @@
 //    copies stay rare. And the JS engine gets its own glue, glue-js.js: the
 //    text of glue.js with every cached view refreshed whenever
 //    `wasm.memory.buffer` is another object. glue-js.js is small and keeps
-//    glue.js's require of shell/text-codec.js; core-js.js requires nothing
+//    glue.js's require of ../shell/text-codec.js (the same relative path
+//    from fallback/ as from core/; a subpackage may require main-package
+//    files; the build checks it resolves); core-js.js requires nothing
 //    (devtools' code protection can break require in files over 500 KB);
 //  - minified with esbuild (--target=es5: the output is ES5 already and
 //    stays so, whether or not devtools transpiles it);
 //  - checks: no eval / Function constructor / import.meta / import() /
 //    fetch / WebAssembly / require in the text; evaluated in a vm context
 //    without WebAssembly and with code generation from strings off, its
-//    export names and function arities must equal the wasm's.
-// Nothing here is committed: miniprogram/core/ is in .gitignore.
+//    export names and function arities must equal the wasm's;
+//  - sizes: main package and each subpackage (app.json) against 2 MB.
+// Nothing here is committed: miniprogram/core/, build/ and the generated files
+// of miniprogram/fallback/ (core-js.js, glue-js.js and their .d.ts) are in
+// .gitignore; the page fallback/pages/engine/ is source.
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -48,12 +56,16 @@ const zlib = require('zlib');
 const { execFileSync } = require('child_process');
 
 const root = path.resolve(__dirname, '..');
-const coreDir = path.join(root, 'miniprogram', 'core');
-const wasmIn = path.join(coreDir, 'core.wasm');
+const pkgDir = path.join(root, 'miniprogram');
+const coreDir = path.join(pkgDir, 'core');
+const fallbackRoot = 'fallback'; // the subpackage root in app.json
+const fallbackDir = path.join(pkgDir, fallbackRoot);
+const wasmIn = path.join(root, 'build', 'core.wasm');
 const manifestFile = path.join(coreDir, 'manifest.js');
-const jsOut = path.join(coreDir, 'core-js.js');
+const jsOut = path.join(fallbackDir, 'core-js.js');
 const glueIn = path.join(coreDir, 'glue.js');
-const glueJsOut = path.join(coreDir, 'glue-js.js');
+const glueJsOut = path.join(fallbackDir, 'glue-js.js');
+const { packageSizes } = require('../tests/runtime/lib/packages');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 
 const BANNED = [
@@ -85,16 +97,6 @@ function brotli(buf) {
   });
 }
 
-function dirSize(dir) {
-  let total = 0;
-  for (const ent of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, ent.name);
-    if (ent.isDirectory()) total += dirSize(p);
-    else if (ent.isFile()) total += fs.statSync(p).size;
-  }
-  return total;
-}
-
 /** Replace exactly one occurrence of `from` (a string or a RegExp) or fail. */
 function replaceOnce(text, from, to, what) {
   const matches = typeof from === 'string' ? text.split(from).length - 1 : (text.match(new RegExp(from.source, `${from.flags.replace('g', '')}g`)) || []).length;
@@ -103,10 +105,16 @@ function replaceOnce(text, from, to, what) {
 }
 
 async function main() {
-  if (!fs.existsSync(wasmIn)) fail('miniprogram/core/core.wasm is missing: run scripts/build-core.js first');
+  if (!fs.existsSync(wasmIn)) fail('build/core.wasm is missing: run scripts/build-core.js first');
   const manifest = require(manifestFile);
   const wasmBytes = fs.readFileSync(wasmIn);
   const wasmSha256 = require('crypto').createHash('sha256').update(wasmBytes).digest('hex');
+  if (manifest.wasmSha256 !== wasmSha256) {
+    fail('build/core.wasm is not the wasm of miniprogram/core/ (manifest.wasmSha256 differs): run scripts/build-core.js again');
+  }
+  const appJson = JSON.parse(fs.readFileSync(path.join(pkgDir, 'app.json'), 'utf8'));
+  const roots = (appJson.subPackages || appJson.subpackages || []).map((sp) => String(sp.root).replace(/^\/+|\/+$/g, ''));
+  if (!roots.includes(fallbackRoot)) fail(`app.json has no subpackage with root "${fallbackRoot}" (the JS engine's home)`);
 
   // 1. The interface, from the wasm itself.
   const binaryen = (await import('binaryen')).default;
@@ -331,28 +339,60 @@ async function main() {
     if (what === 'require') continue; // glue.js requires ../shell/text-codec.js
     if (re.test(glueJs)) fail(`glue-js.js uses ${what}`);
   }
+  // Its requires must resolve from the subpackage folder, inside the package.
+  for (const m of glueJs.matchAll(/\brequire\(\s*(['"])([^'"]+)\1\s*\)/g)) {
+    const target = path.resolve(fallbackDir, m[2]);
+    if (!target.startsWith(pkgDir + path.sep) || !fs.existsSync(target)) {
+      fail(`glue-js.js requires ${m[2]}, which does not resolve from miniprogram/${fallbackRoot}/ to a package file`);
+    }
+  }
 
+  fs.mkdirSync(fallbackDir, { recursive: true });
   fs.writeFileSync(jsOut, out);
   fs.writeFileSync(glueJsOut, glueJs);
+  // Types, so `tsc --checkJs` reads these instead of 1.3 MB of generated JS.
+  fs.writeFileSync(
+    path.join(fallbackDir, 'core-js.d.ts'),
+    `// Generated by scripts/build-fallback.js. Do not edit.
+declare const coreJs: {
+  instantiate(imports: Record<string, unknown>): Record<string, any>;
+  importModule: string;
+  exportNames: string[];
+  wasmSha256: string;
+  legalizedI64Import(fn: (...args: unknown[]) => unknown, spec: string): (...args: number[]) => unknown;
+};
+export = coreJs;
+`,
+  );
+  fs.writeFileSync(
+    path.join(fallbackDir, 'glue-js.d.ts'),
+    `// Generated by scripts/build-fallback.js. Do not edit. Same surface as core/glue.js.
+import createGlue = require('../core/glue.js');
+export = createGlue;
+`,
+  );
+  // An older build put the JS engine into the main package: remove it.
+  for (const stale of ['core-js.js', 'glue-js.js']) fs.rmSync(path.join(coreDir, stale), { force: true });
   fs.rmSync(tmp, { recursive: true, force: true });
 
-  // 6. Sizes.
+  // 7. Sizes.
   const outBuf = Buffer.from(out);
   const br = brotli(outBuf);
   const wasmBr = path.join(coreDir, 'core.wasm.br');
-  const pkgTotal = dirSize(path.join(root, 'miniprogram'));
+  const sizes = packageSizes(pkgDir);
+  const fb = sizes.subpackages.find((sp) => sp.root === fallbackRoot);
   console.log(
-    `build-fallback: wasm2js ${flags.join(' ')}: ${kb(rawBytes)} raw -> core-js.js ${outBuf.length} B (${kb(outBuf.length)}), ` +
-      `brotli ${br.length} B (${kb(br.length)}); core.wasm ${wasmBytes.length} B, core.wasm.br ` +
+    `build-fallback: wasm2js ${flags.join(' ')}: ${kb(rawBytes)} raw -> ${fallbackRoot}/core-js.js ${outBuf.length} B (${kb(outBuf.length)}), ` +
+      `brotli ${br.length} B (${kb(br.length)}); build/core.wasm ${wasmBytes.length} B, core/core.wasm.br ` +
       `${fs.existsSync(wasmBr) ? fs.statSync(wasmBr).size : '-'} B; glue-js.js ${Buffer.byteLength(glueJs)} B ` +
       `(${patchedViews} memory views patched); adapted i64 imports: ${Object.keys(i64Imports).join(', ') || 'none'}`,
   );
-  console.log(`build-fallback: miniprogram/ total ${pkgTotal} B (${kb(pkgTotal)}) of the 2 MiB main-package limit`);
-  if (pkgTotal > 2 * 1024 * 1024) {
-    console.warn(
-      'build-fallback: WARNING: miniprogram/ is over the 2 MiB main-package limit; devtools will refuse to upload it. ' +
-        'Move core-js.js + glue-js.js to a subpackage (loaded with require.async) or ship only one of core.wasm / core.wasm.br.',
-    );
+  console.log(
+    `build-fallback: main package ${sizes.main.bytes} B (${kb(sizes.main.bytes)}), subpackage ${fallbackRoot}/ ${fb.bytes} B ` +
+      `(${kb(fb.bytes)}); limit ${kb(sizes.limit)} each`,
+  );
+  for (const problem of sizes.problems) {
+    console.warn(`build-fallback: WARNING: ${problem}; devtools will refuse to upload it (tests/package-size.test.js fails)`);
   }
 }
 

@@ -221,6 +221,8 @@ pub struct Model {
     /// The open edit form (also the draft).
     pub form: Option<FormValues>,
     pub form_message: Option<Localized>,
+    /// Whether the corp tag picker is open on the card.
+    pub tag_picker: bool,
     pub outbox: Outbox,
     /// Drafts in storage: external_userid → values and when they were saved.
     pub drafts: BTreeMap<String, Draft>,

@@ -356,6 +356,7 @@ impl Model {
                 }
             }
             "save" => self.save(fx),
+            "tagPicker" => self.tag_picker = !self.tag_picker,
             "addTag" | "removeTag" => self.edit_tag(action == "addTag", arg, fx),
             "refresh" => {
                 if let Some(id) = self.external_userid.clone() {

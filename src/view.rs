@@ -22,6 +22,22 @@ pub struct NoticeView {
     pub can_retry: bool,
 }
 
+/// One corp tag in the picker, and whether the customer has it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TagOption {
+    pub id: String,
+    pub name: String,
+    pub selected: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TagOptionGroup {
+    pub group: String,
+    pub tags: Vec<TagOption>,
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct View {
@@ -39,6 +55,10 @@ pub struct View {
     pub form_message: Option<String>,
     /// Saves waiting in the outbox for this customer.
     pub pending_saves: usize,
+    /// The corp tag list while the picker is open (tap `addTag`/`removeTag`).
+    pub tag_picker: Option<Vec<TagOptionGroup>>,
+    /// The composer was opened from a card: offer the way back.
+    pub can_back_to_card: bool,
     pub group: Option<GroupChatView>,
     pub composer: Option<ComposerView>,
     pub compose_note: Option<String>,
@@ -104,6 +124,11 @@ pub fn view(model: &Model) -> View {
         None
     };
     let ext = model.external_userid.as_ref().map(|e| e.as_str());
+    let tag_picker = if in_card && model.tag_picker {
+        tag_options(model)
+    } else {
+        None
+    };
     View {
         route,
         title: t(&title),
@@ -127,6 +152,8 @@ pub fn view(model: &Model) -> View {
                 .filter(|x| x.external_userid == e)
                 .count()
         }),
+        tag_picker,
+        can_back_to_card: route == Route::Compose && model.customer.is_some(),
         group: if route == Route::Group {
             model.group.as_ref().map(|g| g.view(model.locale))
         } else {
@@ -145,4 +172,27 @@ pub fn view(model: &Model) -> View {
         },
         can_pick_customer: route == Route::Home,
     }
+}
+
+fn tag_options(model: &Model) -> Option<Vec<TagOptionGroup>> {
+    let corp = model.corp_tags.as_ref()?;
+    let mine = model.my_follow().map(|(fu, _)| fu.tags).unwrap_or_default();
+    let has = |id: &crate::ids::TagId| mine.iter().any(|t| t.tag_id.as_ref() == Some(id));
+    Some(
+        corp.groups
+            .iter()
+            .map(|g| TagOptionGroup {
+                group: g.group_name.clone(),
+                tags: g
+                    .tags
+                    .iter()
+                    .map(|t| TagOption {
+                        id: t.id.as_str().to_owned(),
+                        name: t.name.clone(),
+                        selected: has(&t.id),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    )
 }

@@ -342,3 +342,21 @@ fn follow_users_past_a_page_are_fetched_with_the_cursor() {
     assert_eq!(w.page["card"]["followerCount"], 3);
     assert!(w.requests.iter().any(|r| r.1.contains("cursor=page2")));
 }
+
+#[test]
+fn the_tag_picker_lists_corp_tags_and_marks_mine() {
+    let mut w = card();
+    assert!(w.page["tagPicker"].is_null());
+    w.tap("tagPicker", Value::Null);
+    let groups = w.page["tagPicker"].as_array().unwrap().clone();
+    let tags = groups[0]["tags"].as_array().unwrap().clone();
+    let a = tags.iter().find(|t| t["id"] == "etLevelA0001").unwrap();
+    let b = tags.iter().find(|t| t["id"] == "etLevelB0001").unwrap();
+    assert_eq!(a["selected"], true);
+    assert_eq!(b["selected"], false);
+    w.tap("addTag", json!("etLevelB0001"));
+    let tags = w.page["tagPicker"][0]["tags"].as_array().unwrap().clone();
+    assert!(tags.iter().all(|t| t["selected"] == true), "{tags:?}");
+    w.tap("tagPicker", Value::Null);
+    assert!(w.page["tagPicker"].is_null());
+}

@@ -241,3 +241,15 @@ fn cancelling_the_picker_stays_home() {
     assert_eq!(w.route(), "home");
     assert!(w.page["banner"].is_null());
 }
+
+#[test]
+fn the_composer_offers_the_way_back_to_the_card() {
+    let mut w = compose_from_card();
+    assert_eq!(w.page["canBackToCard"], true);
+    w.tap("card", Value::Null);
+    assert_eq!(w.route(), "card");
+    let w = World::new("chat_attachment");
+    let mut w = w;
+    w.launch();
+    assert_eq!(w.page["canBackToCard"], false);
+}

@@ -1,10 +1,15 @@
+/** @jest-environment jsdom */
 // The core's two engines, loaded from the real built package (run `make build`
-// and `node scripts/build-fallback.js` first) inside the headless WeCom logic
-// layer of tests/runtime: a vm context without WebAssembly, TextEncoder,
-// TextDecoder or fetch, with code generation from strings off.
-//  - shell/core-loader.js picks WXWebAssembly when it exists and instantiates,
-//    else the JS build (core/core-js.js, binaryen wasm2js), with no error;
+// first) inside the headless WeCom logic layer of tests/runtime: a vm context
+// without WebAssembly, TextEncoder, TextDecoder or fetch, with code generation
+// from strings off.
+//  - shell/core-loader.js picks WXWebAssembly when it exists and instantiates
+//    core/core.wasm.br (the only wasm shipped), else the JS build
+//    (fallback/core-js.js, binaryen wasm2js, in the `fallback` subpackage,
+//    loaded with require.async), with no error;
 //  - both engines give the same effects, views and snapshots;
+//  - the app launches on every flavour, and the engine page (fallback
+//    subpackage) says which engine runs and why (jsdom: the render layer);
 //  - core-js.js has no eval / Function constructor and no i64 in its exports.
 'use strict';
 
@@ -18,7 +23,10 @@ const { createRuntime } = require('./runtime');
 const ROOT = path.join(__dirname, '..');
 const PKG = path.join(ROOT, 'miniprogram');
 const CORE = path.join(PKG, 'core');
-const CORE_JS = path.join(CORE, 'core-js.js');
+const FALLBACK = path.join(PKG, 'fallback');
+const CORE_JS = path.join(FALLBACK, 'core-js.js');
+const PLAIN_WASM = path.join(ROOT, 'build', 'core.wasm'); // not shipped: tests and the fallback build read it
+const JS_PATH = '/fallback/core-js.js';
 
 const CONFIG = { backendUrl: 'https://api.example.com', locale: 'en' };
 const LAUNCH = {
@@ -30,10 +38,10 @@ const LAUNCH = {
 };
 
 beforeAll(() => {
-  for (const f of ['core.wasm', 'core.wasm.br', 'glue.js', 'manifest.js', 'core-js.js', 'glue-js.js']) {
-    if (!fs.existsSync(path.join(CORE, f))) {
-      throw new Error(`miniprogram/core/${f} is missing: run \`make build\` and \`node scripts/build-fallback.js\``);
-    }
+  const built = ['miniprogram/core/core.wasm.br', 'miniprogram/core/glue.js', 'miniprogram/core/manifest.js',
+    'miniprogram/fallback/core-js.js', 'miniprogram/fallback/glue-js.js', 'build/core.wasm'];
+  for (const f of built) {
+    if (!fs.existsSync(path.join(ROOT, f))) throw new Error(`${f} is missing: run \`make build\``);
   }
 });
 
@@ -120,8 +128,8 @@ describe('loadCore on each client flavour', () => {
   const cases = [
     { flavour: 'android', engine: 'wasm', path: '/core/core.wasm.br' },
     { flavour: 'ios', engine: 'wasm', path: '/core/core.wasm.br' },
-    { flavour: 'old', engine: 'js', path: '/core/core-js.js', reason: /no WXWebAssembly/ },
-    { flavour: 'broken', engine: 'js', path: '/core/core-js.js', reason: /did not load.*broken client/ },
+    { flavour: 'old', engine: 'js', path: JS_PATH, reason: /no WXWebAssembly/ },
+    { flavour: 'broken', engine: 'js', path: JS_PATH, reason: /did not load.*core\.wasm\.br.*broken client/ },
   ];
   const results = {};
 
@@ -132,9 +140,16 @@ describe('loadCore on each client flavour', () => {
     expect(res.path).toBe(c.path);
     if (c.reason) expect(res.reason).toMatch(c.reason);
     else expect(res.reason).toBeUndefined();
-    // The JS build is required only when it is used.
-    expect(rt.logic.modules.has('core/core-js.js')).toBe(c.engine === 'js');
-    expect(rt.logic.modules.has('core/glue-js.js')).toBe(c.engine === 'js');
+    expect(rt.require('shell/core-loader.js').lastLoad()).toMatchObject({ engine: c.engine, path: c.path, reason: res.reason || null });
+    // The JS build is loaded only when it is used, with require.async (its subpackage).
+    expect(rt.logic.modules.has('fallback/core-js.js')).toBe(c.engine === 'js');
+    expect(rt.logic.modules.has('fallback/glue-js.js')).toBe(c.engine === 'js');
+    expect(rt.log.requireAsync.map((r) => [r.path, r.subpackage, r.ok])).toEqual(
+      c.engine === 'js' ? [['fallback/core-js.js', 'fallback', true], ['fallback/glue-js.js', 'fallback', true]] : [],
+    );
+    if (c.engine === 'js') expect(res.loader).toBe('require.async');
+    // Only the .br is tried (and exists): the plain .wasm is not in the package.
+    expect(rt.log.wasm.map((w) => w.path)).toEqual(c.flavour === 'old' ? [] : ['/core/core.wasm.br']);
     results[c.flavour] = drive(rt, res.Core);
     // Nothing visible went wrong: no runtime error, no console.error.
     expect(rt.errors).toEqual([]);
@@ -168,11 +183,10 @@ describe('iOS rejecting a module that exports a Global', () => {
       const binaryen = (await import('binaryen')).default;
       const fs = require('fs');
       const zlib = require('zlib');
-      const mod = binaryen.readBinary(fs.readFileSync(${JSON.stringify(path.join(CORE, 'core.wasm'))}));
+      const mod = binaryen.readBinary(fs.readFileSync(${JSON.stringify(PLAIN_WASM)}));
       mod.addGlobal('test_global', binaryen.i32, false, mod.i32.const(7));
       mod.addGlobalExport('test_global', '__test_global');
       const bytes = Buffer.from(mod.emitBinary());
-      fs.writeFileSync(${JSON.stringify(path.join(dir, 'core', 'core.wasm'))}, bytes);
       fs.writeFileSync(${JSON.stringify(path.join(dir, 'core', 'core.wasm.br'))}, zlib.brotliCompressSync(bytes));
     })().catch((e) => { console.error(e); process.exit(1); });`;
     execFileSync(process.execPath, ['-e', script], { cwd: ROOT, stdio: 'inherit' });
@@ -185,9 +199,9 @@ describe('iOS rejecting a module that exports a Global', () => {
     const rt = runtime('ios', dir);
     const res = await load(rt);
     expect(res.engine).toBe('js');
-    expect(res.path).toBe('/core/core-js.js');
+    expect(res.path).toBe(JS_PATH);
     expect(res.reason).toMatch(/Global/);
-    expect(rt.log.wasm.map((w) => w.ok)).toEqual([false, false]);
+    expect(rt.log.wasm.map((w) => w.ok)).toEqual([false]);
     const out = drive(rt, res.Core);
     expect(rt.errors).toEqual([]);
     rt.dispose();
@@ -205,10 +219,18 @@ describe('no engine at all', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wcc-engine-'));
     try {
       fs.cpSync(PKG, dir, { recursive: true });
-      fs.rmSync(path.join(dir, 'core', 'core-js.js'));
+      fs.rmSync(path.join(dir, 'fallback', 'core-js.js'));
       const rt = runtime('old', dir);
-      await expect(load(rt)).rejects.toMatchObject({ code: 'no_engine', message: expect.stringMatching(/core-js\.js/) });
+      await expect(load(rt)).rejects.toMatchObject({
+        code: 'no_engine',
+        message: expect.stringMatching(/no WXWebAssembly.*core-js\.js.*require\.async: .*core-js\.js.*; require: .*core-js\.js/),
+      });
+      expect(rt.require('shell/core-loader.js').lastLoad()).toMatchObject({ engine: 'none', path: null, reason: 'no WXWebAssembly on this client' });
       rt.dispose();
+      // Without require.async (base library < 2.11.2) the plain require is the one try.
+      const older = createRuntime({ packageDir: dir, scenario: { flavour: 'old', sdkVersion: '2.11.1' }, forwardConsole: false });
+      await expect(load(older)).rejects.toMatchObject({ code: 'no_engine', message: expect.not.stringMatching(/require\.async/) });
+      older.dispose();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -220,7 +242,7 @@ describe('loads after the first', () => {
     const rt = runtime('broken');
     const a = await load(rt);
     const attempts = rt.log.wasm.length;
-    expect(attempts).toBe(2);
+    expect(attempts).toBe(1);
     const b = await load(rt);
     expect(rt.log.wasm.length).toBe(attempts);
     expect(b.engine).toBe('js');
@@ -246,11 +268,64 @@ describe('loads after the first', () => {
   });
 });
 
+describe('the app on every flavour, opened on the engine page', () => {
+  // The app (app.js, shell/, core/) and the fallback subpackage's page; pages/ and components/
+  // are the journeys' business (tests/journeys).
+  const { createBackend, data } = require('./journeys/harness.js');
+  const cases = [
+    { flavour: 'android', engine: 'wasm', shows: 'WebAssembly (WXWebAssembly, core.wasm.br)', detail: '/core/core.wasm.br' },
+    { flavour: 'ios', engine: 'wasm', shows: 'WebAssembly (WXWebAssembly, core.wasm.br)', detail: '/core/core.wasm.br' },
+    { flavour: 'old', engine: 'js', shows: 'JavaScript (wasm2js fallback)', detail: 'no WXWebAssembly on this client' },
+    { flavour: 'broken', engine: 'js', shows: 'JavaScript (wasm2js fallback)', detail: 'broken client' },
+  ];
+
+  test.each(cases)('$flavour: launches on the $engine engine, and the page says which and why', async (c) => {
+    const backend = createBackend();
+    const rt = createRuntime({
+      packageDir: PKG,
+      forwardConsole: false,
+      scenario: {
+        flavour: c.flavour,
+        externalUserId: data.WECHAT_ID,
+        chatId: data.CHAT_ID,
+        backend: (req) => backend.handle(req),
+      },
+    });
+    await rt.launch({ path: 'fallback/pages/engine/engine' });
+    expect(rt.route).toBe('fallback/pages/engine/engine');
+    const host = rt.app.host;
+    expect(host.engine).toBe(c.engine);
+    expect(host.failure).toBeNull();
+    expect(host.core).not.toBeNull();
+    // The core ran its launch flow: login, then the session request to the backend.
+    expect(rt.log.qy.map((q) => q.api)).toContain('login');
+    expect(backend.requests.length).toBeGreaterThan(0);
+    expect(rt.log.requireAsync.filter((r) => r.ok).map((r) => r.path)).toEqual(
+      c.engine === 'js' ? ['fallback/core-js.js', 'fallback/glue-js.js'] : [],
+    );
+    const text = rt.text();
+    expect(text).toContain(c.shows);
+    expect(text).toContain(c.detail);
+    if (c.engine === 'js') expect(text).toContain('require.async');
+    await rt.tap('.engine-copy');
+    expect(rt.device.clipboard).toContain(c.shows);
+    expect(rt.text()).toContain('已复制 / Copied');
+    expect(rt.errors).toEqual([]);
+    expect(rt.warnings).toEqual([]);
+    expect(rt.log.console.filter((l) => l.level === 'error')).toEqual([]);
+    rt.dispose();
+  });
+});
+
 describe('core-js.js (the wasm2js output)', () => {
   const text = fs.existsSync(CORE_JS) ? fs.readFileSync(CORE_JS, 'utf8') : '';
 
-  test('was built from the current core.wasm', () => {
-    const sha = require('crypto').createHash('sha256').update(fs.readFileSync(path.join(CORE, 'core.wasm'))).digest('hex');
+  test('was built from the current core (build/core.wasm = core.wasm.br, unpacked)', () => {
+    const plain = fs.readFileSync(PLAIN_WASM);
+    const sha = require('crypto').createHash('sha256').update(plain).digest('hex');
+    const manifest = require(path.join(CORE, 'manifest.js'));
+    expect(require('zlib').brotliDecompressSync(fs.readFileSync(path.join(CORE, 'core.wasm.br'))).equals(plain)).toBe(true);
+    expect({ manifest: manifest.wasmSha256, bytes: manifest.bytes, wasm: manifest.wasm }).toEqual({ manifest: sha, bytes: plain.length, wasm: undefined });
     expect({ wasmSha256: evalCoreJs(text).wasmSha256, hint: 'stale: run node scripts/build-fallback.js' }).toEqual({
       wasmSha256: sha,
       hint: 'stale: run node scripts/build-fallback.js',
@@ -272,7 +347,7 @@ describe('core-js.js (the wasm2js output)', () => {
   test('exports the same surface as the wasm, with no i64 legalized into it', () => {
     const manifest = require(path.join(CORE, 'manifest.js'));
     const stub = () => new Proxy({}, { get: () => () => 0 });
-    const wasm = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(path.join(CORE, 'core.wasm'))), {
+    const wasm = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(PLAIN_WASM)), {
       [manifest.importModule]: stub(),
     }).exports;
     const coreJs = evalCoreJs(text);

@@ -93,3 +93,17 @@ test('a WeCom customer shows the external profile and no company field', async (
   expect(view(rt).form.remarkCompanyAllowed).toBe(false);
   expect(rt.dom().querySelector('#input-remarkCompany')).toBeNull();
 });
+
+test('tags are added from the corp tag picker and saved with mark_tag', async () => {
+  const { rt, backend } = await launch({});
+  await rt.tap('#tag-picker-toggle');
+  const options = rt.dom().querySelectorAll('.tag-option');
+  expect(options.length).toBe(5); // A/B/C levels + 2 live intent tags (the deleted one is skipped)
+  const b = Array.from(options).find((el) => el.textContent.trim() === 'B 级');
+  expect(b).toBeTruthy();
+  await rt.tap('.tag-option:not(.tag-selected)');
+  const writes = backend.writes.filter((w) => w.path.endsWith('/mark-tag'));
+  expect(writes).toHaveLength(1);
+  expect(writes[0].body.add_tag).toHaveLength(1);
+  expect(rt.errors).toEqual([]);
+});

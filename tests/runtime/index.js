@@ -16,6 +16,7 @@ const { RenderLayer } = require('./lib/render');
 const { makeWx } = require('./lib/wx');
 const { trackContext } = require('./lib/promises');
 const { QY_MIN_VERSION } = require('./lib/qy');
+const { packageSizes, subpackageRoots, PACKAGE_LIMIT_BYTES } = require('./lib/packages');
 
 const START_TIME = Date.parse('2026-11-23T09:00:00+08:00');
 
@@ -118,7 +119,7 @@ class Runtime {
     this.sched = new Scheduler(START_TIME);
     this.log = {
       qy: [], requests: [], setData: [], storage: [], storageCalls: [], console: [], toasts: [], wx: [],
-      wasm: [], wasmInstantiations: 0, lifecycle: [],
+      wasm: [], wasmInstantiations: 0, lifecycle: [], requireAsync: [],
     };
     this.errors = [];
     this.warnings = [];
@@ -537,4 +538,7 @@ if (typeof afterAll === 'function') {
   try { afterAll(disposeAll); } catch (e) { /* required from inside a test: caller must dispose */ }
 }
 
-module.exports = { createRuntime, createDevice, disposeAll, DEFAULT_SCENARIO, START_TIME, QY_MIN_VERSION, parseUrl, Runtime };
+module.exports = {
+  createRuntime, createDevice, disposeAll, DEFAULT_SCENARIO, START_TIME, QY_MIN_VERSION, parseUrl, Runtime,
+  packageSizes, subpackageRoots, PACKAGE_LIMIT_BYTES,
+};

@@ -9,6 +9,7 @@ Component({
     composer: { type: Object, value: null },
     quickReplies: { type: Array, value: [] },
     composeNote: { type: String, value: null },
+    canBackToCard: { type: Boolean, value: false },
   },
   methods: {
     onTap(e) {

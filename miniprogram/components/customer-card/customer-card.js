@@ -10,6 +10,7 @@ Component({
     form: { type: Object, value: null },
     formMessage: { type: String, value: null },
     pendingSaves: { type: Number, value: 0 },
+    tagPicker: { type: Array, value: null },
   },
   methods: {
     onTap(e) {

@@ -30,6 +30,8 @@ Component({
     form: null,
     formMessage: null,
     pendingSaves: 0,
+    tagPicker: null,
+    canBackToCard: false,
     group: null,
     composer: null,
     composeNote: null,

@@ -2,14 +2,15 @@
 // Logic layer: the vm context the mini program's JS runs in, with the restrictions of a real
 // WeCom/WeChat client (facts §1): no WebAssembly/TextEncoder/TextDecoder/fetch/document/window/
 // process, no eval / new Function (except `new Function('return this')`), CommonJS require over
-// the package only, timers and Date on a virtual clock, WXWebAssembly by package path.
+// the package only (plus `require.async`, base library >= 2.11.2: 分包异步化), timers and Date on a
+// virtual clock, WXWebAssembly by package path.
 
 const fs = require('fs');
 const path = require('path');
 const vm = require('vm');
 const zlib = require('zlib');
 const util = require('util');
-const { copyForLog } = require('./util');
+const { copyForLog, versionAtLeast } = require('./util');
 const { wasmFeatureProblems } = require('./wasmcheck');
 
 // Names the real client shadows as undefined parameters of every module wrapper.
@@ -121,6 +122,23 @@ const PROMISE_POLYFILL = `(function (schedule, reportUnhandled) {
   });
   Object.defineProperty(globalThis, 'Promise', { value: Promise, writable: true, configurable: true, enumerable: false });
 })`;
+
+// require.async (分包异步化) needs base library 2.11.2 and a client that supports it
+// (mp:framework/subpackages/async): WeCom Android 3.1.23, WeCom iOS 4.0.8, WeChat Android 7.0.13,
+// WeChat iOS 7.0.12. Other platforms: base library only.
+const REQUIRE_ASYNC_MIN_SDK = '2.11.2';
+const REQUIRE_ASYNC_MIN_CLIENT = {
+  wecom: { android: '3.1.23', ios: '4.0.8' },
+  wechat: { android: '7.0.13', ios: '7.0.12' },
+};
+
+/** Whether this scenario's client has require.async. */
+function hasRequireAsync(s) {
+  if (!versionAtLeast(s.sdkVersion, REQUIRE_ASYNC_MIN_SDK)) return false;
+  const min = (REQUIRE_ASYNC_MIN_CLIENT[s.host] || {})[s.platform];
+  if (!min) return true;
+  return versionAtLeast(s.host === 'wecom' ? s.clientVersion : s.wechatVersion, min);
+}
 
 class LogicLayer {
   /**
@@ -337,7 +355,56 @@ class LogicLayer {
       }
       return this.load(rel).exports;
     };
+    if (hasRequireAsync(this.rt.scenario)) {
+      req.async = (request) => this.requireAsync(request, fromRel);
+    }
     return req;
+  }
+
+  /**
+   * require.async(path): a Promise (of the app's realm) of the module's exports. The path is
+   * resolved as require resolves it; the module is loaded in a later (virtual, 0 ms) timer, the
+   * way the client first downloads the subpackage. Logged in rt.log.requireAsync.
+   */
+  requireAsync(request, fromRel) {
+    const rt = this.rt;
+    const entry = { request: typeof request === 'string' ? request : String(request), from: fromRel, t: rt.sched.now, ok: false };
+    rt.log.requireAsync.push(entry);
+    return new this.Promise((resolve, reject) => {
+      rt.sched.add(() => {
+        const rel = this.resolve(request, fromRel);
+        if (!rel) {
+          entry.error = `module "${request}" is not defined, require.async args is '${request}' (from ${fromRel})`;
+          reject(this.ctxError(entry.error));
+          return;
+        }
+        entry.path = rel;
+        entry.subpackage = this.subpackageOf(rel);
+        let exports;
+        try {
+          exports = this.load(rel).exports;
+        } catch (e) {
+          entry.error = e && e.message ? e.message : String(e);
+          reject(e);
+          return;
+        }
+        entry.ok = true;
+        resolve(exports);
+      }, 0, { internal: true, label: `require.async(${entry.request})` });
+    });
+  }
+
+  /** The root of the app.json subpackage holding a package-relative path, or null (main package). */
+  subpackageOf(rel) {
+    const { subpackageRoots } = require('./packages');
+    let roots = [];
+    try {
+      roots = subpackageRoots(this.rt.packageDir);
+    } catch (e) { /* no or bad app.json: everything is the main package */ }
+    for (const root of roots) {
+      if (rel === root || rel.startsWith(`${root}/`)) return root;
+    }
+    return null;
   }
 
   /** Load (once) a package-relative module file. */
@@ -378,4 +445,4 @@ class LogicLayer {
   }
 }
 
-module.exports = { LogicLayer };
+module.exports = { LogicLayer, hasRequireAsync };

@@ -1,0 +1,70 @@
+// Which engine runs the core, and why: for support tickets. It lives in the
+// `fallback` subpackage with the JS engine (core-js.js, glue-js.js), so it
+// costs the main package nothing. Open it with
+// wx.navigateTo({ url: '/fallback/pages/engine/engine' }).
+// Written with Component() so that it also runs in miniprogram-simulate.
+'use strict';
+
+const { lastLoad, hasWxWebAssembly } = require('../../../shell/core-loader.js');
+
+const ENGINE_TEXT = {
+  wasm: 'WebAssembly (WXWebAssembly, core.wasm.br)',
+  js: 'JavaScript (wasm2js fallback)',
+  none: '无 / none: the core did not load',
+};
+
+/** Everything the page shows; never undefined (setData refuses it). */
+function describe() {
+  const app = typeof getApp === 'function' ? getApp() : null;
+  const host = app && app.host ? app.host : null;
+  const load = lastLoad();
+  let info = {};
+  try {
+    info = wx.getSystemInfoSync() || {};
+  } catch (err) {
+    info = {};
+  }
+  const engine = (host && host.engine) || (load && load.engine) || (host && host.failure ? 'none' : '');
+  const rows = [
+    { label: '引擎 / Engine', value: engine ? ENGINE_TEXT[engine] || engine : '加载中 / loading' },
+    { label: '文件 / File', value: (load && load.path) || '-' },
+    { label: '原因 / Why not wasm', value: (load && load.reason) || '-' },
+    { label: '加载方式 / Loaded by', value: (load && load.loader) || '-' },
+    { label: '错误 / Error', value: (load && load.error) || '-' },
+    { label: 'WXWebAssembly', value: hasWxWebAssembly() ? 'yes' : 'no' },
+    { label: '重建次数 / Rebuilds after a trap', value: String((host && host.traps) || 0) },
+    { label: '基础库 / Base library', value: String(info.SDKVersion || '-') },
+    { label: '客户端 / Client', value: `${info.environment || 'wechat'} ${info.version || '-'}` },
+    { label: '系统 / System', value: `${info.platform || '-'} ${info.system || ''}`.trim() },
+  ];
+  return {
+    engine: engine || 'loading',
+    rows,
+    summary: rows.map((r) => `${r.label}: ${r.value}`).join('\n'),
+  };
+}
+
+Component({
+  data: { engine: 'loading', rows: [], summary: '', copied: false },
+  methods: {
+    onLoad() {
+      this.refresh();
+      const app = getApp();
+      if (app && app.ready && typeof app.ready.then === 'function') {
+        app.ready.then(() => this.refresh(), () => this.refresh());
+      }
+    },
+    onShow() {
+      this.refresh();
+    },
+    refresh() {
+      this.setData(describe());
+    },
+    copy() {
+      wx.setClipboardData({
+        data: this.data.summary,
+        success: () => this.setData({ copied: true }),
+      });
+    },
+  },
+});

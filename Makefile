@@ -40,7 +40,7 @@ build: rust-tools node-tools
 	node scripts/build-core.js
 	node scripts/build-fallback.js
 
-test: tools browser-tools test-rust test-wasm build test-js
+test: tools browser-tools test-rust test-wasm build typecheck test-js
 	@echo "make test: all suites passed"
 
 test-rust:
@@ -49,6 +49,9 @@ test-rust:
 test-wasm: rust-tools browser-tools
 	wasm-pack --log-level warn test --node
 	wasm-pack --log-level warn test --headless --chrome --chromedriver "$$(command -v chromedriver)"
+
+typecheck: node-tools
+	node_modules/.bin/tsc -p tsconfig.json
 
 test-js: node-tools
 	node scripts/run-jest.js

@@ -14,7 +14,7 @@ function errText(err) {
 
 class CoreHost {
   /**
-   * @param {{ config: object, wx: any, loadCore: () => Promise<any>, now?: () => number }} options
+   * @param {{ config: object, wx: WechatMiniprogram.Wx, loadCore: () => Promise<any>, now?: () => number }} options
    */
   constructor(options) {
     this.config = options.config;

@@ -5,9 +5,16 @@
 // reads build/core.wasm (the plain wasm, not shipped) and writes
 // miniprogram/fallback/core-js.js, a CommonJS module (plus glue-js.js, below),
 // into the `fallback` subpackage of app.json, so the main package stays under
-// 2 MB; shell/core-loader.js loads it with require.async only when needed:
+// 2 MB. Main-package code may not plainly require a subpackage file, so
+// shell/core-loader.js reaches it, only when needed, with require.async
+// (base library >= 2.11.2 and WeCom Android >= 3.1.23 / iOS >= 4.0.8):
 //
 //   (await require.async('../fallback/core-js.js')).instantiate(imports) -> exports
+//
+// or, on clients without require.async (WeCom iOS 3.1.8), through the boot
+// page fallback/pages/engine/engine?boot=1, which requires both files from
+// inside the subpackage and hands them to the loader (the build checks that
+// the page is in the subpackage and that its requires resolve);
 //
 // `imports` is the same object WXWebAssembly.instantiate gets
 // ({ [manifest.importModule]: glue }); `exports` has the same names as
@@ -115,6 +122,18 @@ async function main() {
   const appJson = JSON.parse(fs.readFileSync(path.join(pkgDir, 'app.json'), 'utf8'));
   const roots = (appJson.subPackages || appJson.subpackages || []).map((sp) => String(sp.root).replace(/^\/+|\/+$/g, ''));
   if (!roots.includes(fallbackRoot)) fail(`app.json has no subpackage with root "${fallbackRoot}" (the JS engine's home)`);
+  // The boot page (shell/core-loader.js BOOT_ROUTE) must be a page of that subpackage and require both files.
+  const fallbackPackage = (appJson.subPackages || appJson.subpackages || []).find(
+    (sp) => String(sp.root).replace(/^\/+|\/+$/g, '') === fallbackRoot,
+  );
+  const bootPage = 'pages/engine/engine';
+  if (!(fallbackPackage.pages || []).includes(bootPage)) fail(`app.json: subpackage "${fallbackRoot}" lacks the boot page ${bootPage}`);
+  const bootFile = path.join(fallbackDir, `${bootPage}.js`);
+  const bootJs = fs.existsSync(bootFile) ? fs.readFileSync(bootFile, 'utf8') : '';
+  for (const out of [jsOut, glueJsOut]) {
+    const rel = path.relative(path.dirname(bootFile), out).split(path.sep).join('/');
+    if (!bootJs.includes(`require('${rel}')`)) fail(`${fallbackRoot}/${bootPage}.js does not require('${rel}'): the boot page could not load the JS engine`);
+  }
 
   // 1. The interface, from the wasm itself.
   const binaryen = (await import('binaryen')).default;

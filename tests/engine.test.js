@@ -2,14 +2,16 @@
 // The core's two engines, loaded from the real built package (run `make build`
 // first) inside the headless WeCom logic layer of tests/runtime: a vm context
 // without WebAssembly, TextEncoder, TextDecoder or fetch, with code generation
-// from strings off.
+// from strings off, and subpackages isolated as on real clients.
 //  - shell/core-loader.js picks WXWebAssembly when it exists and instantiates
-//    core/core.wasm.br (the only wasm shipped), else the JS build
-//    (fallback/core-js.js, binaryen wasm2js, in the `fallback` subpackage,
-//    loaded with require.async), with no error;
+//    core/core.wasm.br (the only wasm shipped; base library >= 2.14.0), else
+//    the JS build (fallback/core-js.js, binaryen wasm2js, in the `fallback`
+//    subpackage), with no error: by require.async where the client has it,
+//    else through the boot page fallback/pages/engine/engine?boot=1 (WeCom iOS
+//    3.1.8, base library 2.12.3: no WXWebAssembly, no require.async);
 //  - both engines give the same effects, views and snapshots;
-//  - the app launches on every flavour, and the engine page (fallback
-//    subpackage) says which engine runs and why (jsdom: the render layer);
+//  - the app launches on every flavour and client, and the engine page
+//    (fallback subpackage) says which engine runs and why (jsdom: the render layer);
 //  - core-js.js has no eval / Function constructor and no i64 in its exports.
 'use strict';
 
@@ -19,6 +21,7 @@ const path = require('path');
 const vm = require('vm');
 const { execFileSync } = require('child_process');
 const { createRuntime } = require('./runtime');
+const { createBackend, data } = require('./journeys/harness.js');
 
 const ROOT = path.join(__dirname, '..');
 const PKG = path.join(ROOT, 'miniprogram');
@@ -58,6 +61,15 @@ async function load(rt) {
 }
 
 const json = (v) => JSON.parse(JSON.stringify(v));
+
+/** Page navigations the app made: [api, url, errMsg]. */
+function navigations(rt) {
+  return rt.log.wx
+    .filter((w) => ['navigateTo', 'navigateBack', 'redirectTo', 'reLaunch'].includes(w.api))
+    .map((w) => [w.api, (w.args && w.args.url) || null, w.errMsg]);
+}
+const BOOT_URL = '/fallback/pages/engine/engine?boot=1';
+const BOOT_NAVIGATIONS = [['navigateTo', BOOT_URL, 'navigateTo:ok'], ['navigateBack', null, 'navigateBack:ok']];
 
 /** core-js.js evaluated in a fresh vm context (not through jest's transform: it is 1.3 MB). */
 function evalCoreJs(text, setup) {
@@ -215,25 +227,35 @@ describe('iOS rejecting a module that exports a Global', () => {
 });
 
 describe('no engine at all', () => {
-  test('rejects with code no_engine when WXWebAssembly is missing and the JS build cannot load', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wcc-engine-'));
-    try {
-      fs.cpSync(PKG, dir, { recursive: true });
-      fs.rmSync(path.join(dir, 'fallback', 'core-js.js'));
-      const rt = runtime('old', dir);
-      await expect(load(rt)).rejects.toMatchObject({
-        code: 'no_engine',
-        message: expect.stringMatching(/no WXWebAssembly.*core-js\.js.*require\.async: .*core-js\.js.*; require: .*core-js\.js/),
-      });
-      expect(rt.require('shell/core-loader.js').lastLoad()).toMatchObject({ engine: 'none', path: null, reason: 'no WXWebAssembly on this client' });
-      rt.dispose();
-      // Without require.async (base library < 2.11.2) the plain require is the one try.
-      const older = createRuntime({ packageDir: dir, scenario: { flavour: 'old', sdkVersion: '2.11.1' }, forwardConsole: false });
-      await expect(load(older)).rejects.toMatchObject({ code: 'no_engine', message: expect.not.stringMatching(/require\.async/) });
-      older.dispose();
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+  let dir;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wcc-engine-'));
+    fs.cpSync(PKG, dir, { recursive: true });
+    fs.rmSync(path.join(dir, 'fallback', 'core-js.js'));
+  });
+  afterAll(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test.each([
+    // require.async rejects (the file is missing), so the boot page is tried, and its require fails too.
+    ['require.async rejects', { flavour: 'old' }, /^the core did not load: no WXWebAssembly on this client; \/fallback\/core-js\.js: require\.async: module "\.\.\/fallback\/core-js\.js" is not defined.*; boot page: require: module "\.\.\/\.\.\/core-js\.js" is not defined/],
+    // Without require.async (base library < 2.11.2) the boot page is the one try.
+    ['no require.async', { flavour: 'old', sdkVersion: '2.11.1' }, /: require\.async: this client has no require\.async; boot page: require: module "\.\.\/\.\.\/core-js\.js" is not defined/],
+  ])('%s: rejects with code no_engine; the page says it cannot start', async (_name, scenario, why) => {
+    const rt = createRuntime({ packageDir: dir, scenario, forwardConsole: false });
+    await rt.launch();
+    expect(rt.app.host.failure).toMatchObject({ route: 'fatal', title: '无法启动 / Cannot start' });
+    expect(rt.route).toBe('pages/index/index'); // the boot page went back
+    expect(rt.pages).toHaveLength(1);
+    expect(rt.text()).toContain('无法启动 / Cannot start');
+    const loader = rt.require('shell/core-loader.js');
+    expect(loader.lastLoad()).toMatchObject({ engine: 'none', path: null, reason: 'no WXWebAssembly on this client', error: expect.stringMatching(why) });
+    const again = loader.loadCore().then(() => null, (err) => err);
+    await rt.settle();
+    expect(await again).toMatchObject({ code: 'no_engine', message: expect.stringMatching(why) });
+    expect(rt.errors).toEqual([]);
+    rt.dispose();
   });
 });
 
@@ -268,24 +290,165 @@ describe('loads after the first', () => {
   });
 });
 
+describe('which client gets which engine, and how (the app launched, fixture backend)', () => {
+  const { launch, view } = require('./journeys/harness.js');
+  const IOS_318 = { flavour: 'old', platform: 'ios', clientVersion: '3.1.8' }; // base library 2.12.3
+  const BR_REJECTED = /^WXWebAssembly did not load the core: \/core\/core\.wasm\.br: WXWebAssembly\.instantiate: \.wasm\.br needs base library 2\.14\.0/;
+  const cases = [
+    // (a) no WXWebAssembly, no require.async: the boot page.
+    { name: 'WeCom iOS 3.1.8, base library 2.12.3', scenario: IOS_318, engine: 'js', loader: 'boot-page', wasm: [], reason: /^no WXWebAssembly on this client$/ },
+    { name: 'WeCom Android 3.1.22, base library 2.12.3', scenario: { flavour: 'old', platform: 'android', clientVersion: '3.1.22' }, engine: 'js', loader: 'boot-page', wasm: [] },
+    // (b) no WXWebAssembly, require.async: no navigation.
+    { name: 'WeCom Android 3.1.23, base library 2.12.3', scenario: { flavour: 'old', platform: 'android', clientVersion: '3.1.23' }, engine: 'js', loader: 'require.async', wasm: [] },
+    { name: 'WeCom iOS 4.0.8, base library 2.12.3', scenario: { flavour: 'old', platform: 'ios', clientVersion: '4.0.8' }, engine: 'js', loader: 'require.async', wasm: [] },
+    // (c) WXWebAssembly, but base library 2.13.x cannot read .br.
+    { name: 'WeCom Android, base library 2.13.1', scenario: { flavour: 'android', sdkVersion: '2.13.1' }, engine: 'js', loader: 'require.async', wasm: [false], reason: BR_REJECTED },
+    { name: 'WeCom iOS, base library 2.13.9', scenario: { flavour: 'ios', sdkVersion: '2.13.9' }, engine: 'js', loader: 'require.async', wasm: [false], reason: BR_REJECTED },
+    { name: 'WeCom iOS 3.1.8, base library 2.13.1', scenario: { flavour: 'ios', clientVersion: '3.1.8', sdkVersion: '2.13.1' }, engine: 'js', loader: 'boot-page', wasm: [false], reason: BR_REJECTED },
+    // (d) as before.
+    { name: 'WeCom Android, base library 2.14.0', scenario: { flavour: 'android', sdkVersion: '2.14.0' }, engine: 'wasm', wasm: [true] },
+    { name: 'WeCom Android, base library 3.4.0', scenario: { flavour: 'android' }, engine: 'wasm', wasm: [true] },
+    { name: 'WeCom iOS, base library 3.4.0', scenario: { flavour: 'ios' }, engine: 'wasm', wasm: [true] },
+    { name: 'broken WXWebAssembly', scenario: { flavour: 'broken' }, engine: 'js', loader: 'require.async', wasm: [false], reason: /broken client/ },
+  ];
+  let reference = null;
+
+  test.each(cases.map((c) => [`${c.name}: ${c.engine}${c.loader ? ` via ${c.loader}` : ''}`, c]))('%s', async (_title, c) => {
+    const { rt } = await launch(c.scenario);
+    const loader = rt.require('shell/core-loader.js');
+    expect(loader.lastLoad()).toMatchObject({ engine: c.engine, loader: c.loader || null, error: null });
+    if (c.reason) expect(loader.lastLoad().reason).toMatch(c.reason);
+    expect(rt.app.host.engine).toBe(c.engine);
+    expect(rt.log.wasm.map((w) => [w.path, w.ok])).toEqual(c.wasm.map((ok) => ['/core/core.wasm.br', ok]));
+    expect(rt.log.requireAsync.map((r) => [r.path, r.ok])).toEqual(
+      c.loader === 'require.async' ? [['fallback/core-js.js', true], ['fallback/glue-js.js', true]] : [],
+    );
+    expect(navigations(rt)).toEqual(c.loader === 'boot-page' ? BOOT_NAVIGATIONS : []);
+    // The app reached the card, and the user is back where they were.
+    const v = view(rt);
+    expect(v.route).toBe('card');
+    if (!reference) reference = v.card;
+    expect(v.card).toEqual(reference);
+    expect(rt.route).toBe('pages/index/index');
+    expect(rt.pages).toHaveLength(1);
+    expect(rt.errors).toEqual([]);
+    expect(rt.warnings).toEqual([]);
+    expect(rt.log.console.filter((l) => l.level === 'error')).toEqual([]);
+    rt.dispose();
+  });
+
+  test('WeCom iOS 3.1.8: the main package cannot plainly require the JS engine; the boot page can, once', async () => {
+    const { rt } = await launch(IOS_318);
+    const { hasRequireAsync } = require('./runtime/lib/logic');
+    expect(hasRequireAsync(rt.scenario)).toBe(false);
+    expect(vm.runInContext('typeof WXWebAssembly', rt.context)).toBe('undefined');
+    // The boot page opened, required the two modules, and went away.
+    const hooks = rt.log.lifecycle.filter((l) => l.target === 'fallback/pages/engine/engine').map((l) => l.hook);
+    expect(hooks).toEqual(expect.arrayContaining(['onLoad', 'onReady', 'onUnload']));
+    expect(rt.logic.modules.has('fallback/core-js.js')).toBe(true);
+    // A core rebuilt after a trap (another loadCore) uses the modules it has: no second navigation.
+    const loader = rt.require('shell/core-loader.js');
+    const again = loader.loadCore();
+    await rt.settle();
+    expect(await again).toMatchObject({ engine: 'js', path: JS_PATH, loader: 'boot-page', reason: 'no WXWebAssembly on this client' });
+    expect(navigations(rt)).toEqual(BOOT_NAVIGATIONS);
+    rt.dispose();
+
+    // What the loader did before: a plain require from the main package, which real clients refuse.
+    const fresh = createRuntime({ packageDir: PKG, scenario: IOS_318, forwardConsole: false });
+    expect(() => fresh.require('fallback/core-js.js')).toThrow(/subpackage "fallback", which this client has not loaded/);
+    fresh.dispose();
+  });
+
+  test('WeCom iOS 3.1.8: a load started before any page waits for the first one; concurrent loads share one boot page', async () => {
+    const backend = createBackend();
+    const rt = createRuntime({
+      packageDir: PKG,
+      forwardConsole: false,
+      scenario: Object.assign({}, IOS_318, { externalUserId: data.WECHAT_ID, chatId: data.CHAT_ID, backend: (req) => backend.handle(req) }),
+    });
+    const loader = rt.require('shell/core-loader.js');
+    let early = null;
+    loader.loadCore().then((res) => { early = res; });
+    await rt.settle();
+    expect(navigations(rt)).toEqual([]); // no page yet: nothing to navigate from
+    await rt.launch(); // App.onLaunch loads too; then the first page opens
+    expect(navigations(rt)).toEqual([]);
+    expect(early).toBeNull();
+    await rt.advance(100); // the loader looks again
+    expect(navigations(rt)).toEqual(BOOT_NAVIGATIONS);
+    expect(early).toMatchObject({ engine: 'js', loader: 'boot-page' });
+    expect(view(rt).route).toBe('card');
+    expect(rt.route).toBe('pages/index/index');
+    expect(rt.errors).toEqual([]);
+    rt.dispose();
+  });
+
+  test('WeCom iOS 3.1.8 launched on the boot page itself: it provides the engine, then reLaunches the main page', async () => {
+    const backend = createBackend();
+    const rt = createRuntime({
+      packageDir: PKG,
+      forwardConsole: false,
+      scenario: Object.assign({}, IOS_318, { externalUserId: data.WECHAT_ID, chatId: data.CHAT_ID, backend: (req) => backend.handle(req) }),
+    });
+    await rt.launch({ path: 'fallback/pages/engine/engine?boot=1' });
+    expect(navigations(rt)).toEqual([['reLaunch', '/pages/index/index', 'reLaunch:ok']]);
+    expect(rt.route).toBe('pages/index/index');
+    expect(view(rt).route).toBe('card');
+    expect(rt.require('shell/core-loader.js').lastLoad()).toMatchObject({ engine: 'js', loader: 'boot-page' });
+    expect(rt.errors).toEqual([]);
+    rt.dispose();
+  });
+
+  test('WeCom iOS 3.1.8: a failed navigateTo is retried', async () => {
+    const backend = createBackend();
+    const rt = createRuntime({
+      packageDir: PKG,
+      forwardConsole: false,
+      scenario: Object.assign({}, IOS_318, { externalUserId: data.WECHAT_ID, chatId: data.CHAT_ID, backend: (req) => backend.handle(req) }),
+    });
+    const realNavigateTo = rt.wx.navigateTo;
+    let calls = 0;
+    rt.wx.navigateTo = (o) => {
+      calls += 1;
+      if (calls === 1) return realNavigateTo({ url: '/pages/busy/busy', fail: o.fail }); // fails: no such page
+      return realNavigateTo(o);
+    };
+    await rt.launch();
+    expect(calls).toBe(1);
+    expect(view(rt).route).toBe('loading');
+    await rt.advance(100);
+    expect(calls).toBe(2);
+    expect(navigations(rt)).toEqual([['navigateTo', '/pages/busy/busy', 'navigateTo:fail page "pages/busy/busy" is not found'], ...BOOT_NAVIGATIONS]);
+    expect(view(rt).route).toBe('card');
+    expect(rt.route).toBe('pages/index/index');
+    expect(rt.errors).toEqual([]);
+    rt.dispose();
+  });
+});
+
 describe('the app on every flavour, opened on the engine page', () => {
   // The app (app.js, shell/, core/) and the fallback subpackage's page; pages/ and components/
   // are the journeys' business (tests/journeys).
-  const { createBackend, data } = require('./journeys/harness.js');
   const cases = [
     { flavour: 'android', engine: 'wasm', shows: 'WebAssembly (WXWebAssembly, core.wasm.br)', detail: '/core/core.wasm.br' },
     { flavour: 'ios', engine: 'wasm', shows: 'WebAssembly (WXWebAssembly, core.wasm.br)', detail: '/core/core.wasm.br' },
-    { flavour: 'old', engine: 'js', shows: 'JavaScript (wasm2js fallback)', detail: 'no WXWebAssembly on this client' },
-    { flavour: 'broken', engine: 'js', shows: 'JavaScript (wasm2js fallback)', detail: 'broken client' },
+    { flavour: 'old', engine: 'js', shows: 'JavaScript (wasm2js fallback)', detail: 'no WXWebAssembly on this client', loader: 'require.async' },
+    { flavour: 'broken', engine: 'js', shows: 'JavaScript (wasm2js fallback)', detail: 'broken client', loader: 'require.async' },
+    // WeCom iOS 3.1.8: the boot page opens on top of this page, then goes back to it.
+    { flavour: 'old', platform: 'ios', clientVersion: '3.1.8', engine: 'js', shows: 'JavaScript (wasm2js fallback)', detail: 'no WXWebAssembly on this client', loader: 'boot-page' },
   ];
 
-  test.each(cases)('$flavour: launches on the $engine engine, and the page says which and why', async (c) => {
+  test.each(cases.map((c) => [`${c.flavour}${c.clientVersion ? ` ${c.platform} ${c.clientVersion}` : ''}`, c]))(
+    '%s: launches, and the page says which engine and why', async (_title, c) => {
     const backend = createBackend();
     const rt = createRuntime({
       packageDir: PKG,
       forwardConsole: false,
       scenario: {
         flavour: c.flavour,
+        platform: c.platform,
+        clientVersion: c.clientVersion || '4.1.36',
         externalUserId: data.WECHAT_ID,
         chatId: data.CHAT_ID,
         backend: (req) => backend.handle(req),
@@ -301,12 +464,14 @@ describe('the app on every flavour, opened on the engine page', () => {
     expect(rt.log.qy.map((q) => q.api)).toContain('login');
     expect(backend.requests.length).toBeGreaterThan(0);
     expect(rt.log.requireAsync.filter((r) => r.ok).map((r) => r.path)).toEqual(
-      c.engine === 'js' ? ['fallback/core-js.js', 'fallback/glue-js.js'] : [],
+      c.loader === 'require.async' ? ['fallback/core-js.js', 'fallback/glue-js.js'] : [],
     );
+    expect(navigations(rt)).toEqual(c.loader === 'boot-page' ? BOOT_NAVIGATIONS : []);
+    expect(rt.pages).toHaveLength(1);
     const text = rt.text();
     expect(text).toContain(c.shows);
     expect(text).toContain(c.detail);
-    if (c.engine === 'js') expect(text).toContain('require.async');
+    if (c.loader) expect(text).toContain(`加载方式 / Loaded by${c.loader}`);
     await rt.tap('.engine-copy');
     expect(rt.device.clipboard).toContain(c.shows);
     expect(rt.text()).toContain('已复制 / Copied');

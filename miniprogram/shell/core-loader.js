@@ -8,10 +8,22 @@
 // engine.
 // Otherwise, silently, the JS build of the same core (made by
 // scripts/build-fallback.js with binaryen's wasm2js). It lives in the
-// `fallback` subpackage (app.json), loaded only then with require.async
-// (分包异步化, base library >= 2.11.2); without require.async, a plain require.
-// `engine` ('wasm' | 'js') and `reason` are for support tickets: see
-// lastLoad() and the page fallback/pages/engine/engine.
+// `fallback` subpackage (app.json), which main-package code may not plainly
+// require. Two ways in:
+//  - require.async (分包异步化): base library >= 2.11.2 AND WeCom Android
+//    >= 3.1.23 / iOS >= 4.0.8 (WeChat Android 7.0.13 / iOS 7.0.12);
+//  - else (or if it rejects) the boot page: wx.navigateTo the subpackage's
+//    page fallback/pages/engine/engine?boot=1, which requires the two files
+//    (legal inside its own subpackage), hands them over with
+//    provideFallback() and navigates back. WeCom iOS 3.1.8 (base library
+//    2.12.3, no WXWebAssembly, no require.async) boots this way, with a brief
+//    flash. Called from App.onLaunch, when no page exists yet, it waits
+//    for the first page (and retries a failed navigateTo) for up to 10 s.
+// Once loaded, the two modules are kept: a core rebuilt after a trap does
+// not navigate again.
+// `engine` ('wasm' | 'js'), `reason` and `loader` ('require.async' |
+// 'boot-page') are for support tickets: see lastLoad() and the page
+// fallback/pages/engine/engine.
 // Each load builds a fresh glue and a fresh instance, so a core rebuilt after
 // a trap never sees the poisoned instance's memory.
 'use strict';
@@ -78,34 +90,136 @@ function loadWasm() {
   );
 }
 
+const BOOT_ROUTE = 'fallback/pages/engine/engine';
+const BOOT_URL = `/${BOOT_ROUTE}?boot=1`;
+const BOOT_RETRY_MS = 100; // poll for the first page, or retry a failed navigateTo
+const BOOT_TRIES = 100; // 10 s in all
+const BOOT_REPORT_MS = 30000; // the page opened (subpackage downloaded) but never reported
+
+/** `{ mods: [coreJs, createGlueJs], loader }` once the JS engine's modules are in hand. */
+let fallback = null;
+
+/** The boot-page attempt under way (shared by concurrent loads), or null. */
+let boot = null;
+
+/** Where the boot page returns to if navigateBack cannot (the page it was opened from). */
+let bootFrom = null;
+
+/** require.async of the two modules; rejects when the client has no require.async. */
+function viaRequireAsync() {
+  if (typeof require.async !== 'function') return Promise.reject(new Error('this client has no require.async'));
+  try {
+    // Literal paths, so devtools sees them.
+    return Promise.all([require.async('../fallback/core-js.js'), require.async('../fallback/glue-js.js')]);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+function pageStack() {
+  try {
+    return typeof getCurrentPages === 'function' ? getCurrentPages() || [] : [];
+  } catch (err) {
+    return [];
+  }
+}
+
+/** Opens the boot page and waits for it to call provideFallback(); resolves with the modules. */
+function viaBootPage() {
+  if (boot) return boot.promise;
+  /** @type {any} */
+  const state = { done: false, timer: null, tries: 0 };
+  state.promise = new Promise((resolve, reject) => {
+    state.finish = (err, mods) => {
+      if (state.done) return;
+      state.done = true;
+      if (state.timer !== null) clearTimeout(state.timer);
+      if (boot === state) boot = null;
+      if (err) reject(err);
+      else resolve(mods);
+    };
+  });
+  const again = (why) => {
+    if (state.done) return;
+    if (state.tries >= BOOT_TRIES) {
+      state.finish(new Error(`boot page: ${why} (gave up after ${state.tries} tries)`));
+      return;
+    }
+    state.timer = setTimeout(attempt, BOOT_RETRY_MS);
+  };
+  const attempt = () => {
+    state.timer = null;
+    if (state.done) return;
+    state.tries += 1;
+    const pages = pageStack();
+    // App.onLaunch runs before the first page exists: wait for it.
+    if (!pages.length) return again('no page is open yet');
+    const top = pages[pages.length - 1];
+    if (top && top.route && top.route !== BOOT_ROUTE) bootFrom = `/${top.route}`;
+    try {
+      wx.navigateTo({
+        url: BOOT_URL,
+        success: () => {
+          if (!state.done) {
+            state.timer = setTimeout(
+              () => state.finish(new Error(`boot page: opened, but it did not report within ${BOOT_REPORT_MS} ms`)),
+              BOOT_REPORT_MS,
+            );
+          }
+        },
+        fail: (res) => again((res && res.errMsg) || 'navigateTo:fail'),
+      });
+    } catch (err) {
+      again(message(err));
+    }
+    return undefined;
+  };
+  boot = state;
+  attempt();
+  return state.promise;
+}
+
 /**
- * The fallback subpackage's two modules, `[coreJs, createGlueJs]`:
- * require.async where the client has it, else (or if that fails) a plain
- * require (devtools, older clients). Literal paths, so devtools sees them.
+ * Called by fallback/pages/engine/engine when it loads with ?boot=1:
+ * `{ coreJs, createGlueJs }`, or `{ error }` when it could not require them.
+ */
+function provideFallback(o) {
+  const given = o || {};
+  if (given.error || !given.coreJs || typeof given.createGlueJs !== 'function') {
+    const err = new Error(`boot page: ${given.error || 'the JS engine modules are missing'}`);
+    if (boot) boot.finish(err);
+    return;
+  }
+  const mods = [given.coreJs, given.createGlueJs];
+  if (!fallback) fallback = { mods, loader: 'boot-page' };
+  if (boot) boot.finish(null, mods);
+}
+
+/** Where the boot page goes when navigateBack fails (it was the first page). */
+function bootReturnUrl() {
+  return bootFrom || '/pages/index/index';
+}
+
+/**
+ * The fallback subpackage's two modules, `[coreJs, createGlueJs]`, and how
+ * they were loaded: require.async where the client has it, else (or if it
+ * rejects) the boot page.
  */
 function requireFallback() {
-  const plain = (asyncErr) => {
-    try {
-      const mods = [require('../fallback/core-js.js'), require('../fallback/glue-js.js')];
-      return { mods, loader: asyncErr ? 'require (after require.async failed)' : 'require' };
-    } catch (err) {
-      throw new Error(asyncErr ? `require.async: ${message(asyncErr)}; require: ${message(err)}` : `require: ${message(err)}`);
-    }
-  };
-  if (typeof require.async !== 'function') {
-    try {
-      return Promise.resolve(plain(null));
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  }
-  let pending;
-  try {
-    pending = Promise.all([require.async('../fallback/core-js.js'), require.async('../fallback/glue-js.js')]);
-  } catch (err) {
-    pending = Promise.reject(err);
-  }
-  return pending.then((mods) => ({ mods, loader: 'require.async' }), (err) => plain(err));
+  if (fallback) return Promise.resolve(fallback);
+  return viaRequireAsync().then(
+    (mods) => {
+      fallback = fallback || { mods, loader: 'require.async' };
+      return { mods, loader: 'require.async' };
+    },
+    (asyncErr) =>
+      viaBootPage().then(
+        (mods) => ({ mods, loader: 'boot-page' }),
+        (bootErr) => {
+          throw new Error(`require.async: ${message(asyncErr)}; ${message(bootErr)}`);
+        },
+      ),
+  );
 }
 
 /** The JS engine; rejects when it cannot run. */
@@ -123,7 +237,8 @@ function loadJs(reason) {
 
 /**
  * Resolves `{ Core, engine: 'wasm', path }` or, when WXWebAssembly is missing
- * or fails, `{ Core, engine: 'js', path: '/fallback/core-js.js', reason, loader }`.
+ * or fails, `{ Core, engine: 'js', path: '/fallback/core-js.js', reason, loader }`
+ * (`loader`: 'require.async' or 'boot-page').
  * Rejects with an Error whose `code` is 'no_engine' only when neither runs.
  */
 function loadCore() {
@@ -159,4 +274,4 @@ function lastLoad() {
   return last ? Object.assign({}, last) : null;
 }
 
-module.exports = { loadCore, lastLoad, hasWxWebAssembly, manifest };
+module.exports = { loadCore, lastLoad, hasWxWebAssembly, provideFallback, bootReturnUrl, BOOT_ROUTE, manifest };

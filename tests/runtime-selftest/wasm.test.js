@@ -1,5 +1,6 @@
 'use strict';
-// WXWebAssembly: package paths only, .br, iOS Global rejection, old and broken flavours.
+// WXWebAssembly: package paths only, .br (base library >= 2.14.0), iOS Global rejection, old and broken
+// flavours, none below base library 2.13.0.
 const { createRuntime } = require('../runtime');
 const { makeFixture, run } = require('./helpers');
 
@@ -82,4 +83,19 @@ test("wasmFeatures 'mvp': modules using multi-value / reference types are reject
   expect(r.err).toMatch(/supports only MVP WebAssembly/);
   expect(r.err).toMatch(/multi-value \(a function type returns 2 values\)/);
   expect(r.err).toMatch(/reference types \(2 tables\)/);
+});
+
+test('below base library 2.14.0 .wasm.br is rejected (plain .wasm works); below 2.13.0 no WXWebAssembly at all', async () => {
+  for (const [flavour, sdkVersion] of [['android', '2.13.0'], ['ios', '2.13.9']]) {
+    const rt = mk({ flavour, sdkVersion });
+    const br = await inst(rt, '"/wasm/plain.wasm.br"');
+    expect(br).toMatchObject({ ok: false, isError: true });
+    expect(br.err).toBe(`WXWebAssembly.instantiate: .wasm.br needs base library 2.14.0 or later (this client has ${sdkVersion}): "/wasm/plain.wasm.br"`);
+    expect(await inst(rt, '"/wasm/plain.wasm"')).toMatchObject({ ok: true, value: 42 });
+    expect(rt.log.wasm.map((e) => [e.path, e.ok])).toEqual([['/wasm/plain.wasm.br', false], ['/wasm/plain.wasm', true]]);
+  }
+  expect(await inst(mk({ sdkVersion: '2.14.0' }), '"/wasm/plain.wasm.br"')).toMatchObject({ ok: true, value: 42 });
+  for (const flavour of ['android', 'ios', 'broken']) {
+    expect(run(mk({ flavour, sdkVersion: '2.12.9' }), 'typeof WXWebAssembly')).toBe('undefined');
+  }
 });

@@ -11,7 +11,8 @@ const fs = require('fs');
 const path = require('path');
 const { setImmediate: hostSetImmediate, setTimeout: hostSetTimeout, clearTimeout: hostClearTimeout } = require('timers');
 const { Scheduler } = require('./lib/scheduler');
-const { LogicLayer } = require('./lib/logic');
+const { LogicLayer, WXWEBASSEMBLY_MIN_SDK } = require('./lib/logic');
+const { versionAtLeast } = require('./lib/util');
 const { RenderLayer } = require('./lib/render');
 const { makeWx } = require('./lib/wx');
 const { trackContext } = require('./lib/promises');
@@ -135,7 +136,8 @@ class Runtime {
     this.dead = false;
     this.launched = false;
     this.inErrorHandler = false;
-    this.wasmAvailable = this.scenario.flavour !== 'old';
+    // 'old' has none; any flavour below base library 2.13.0 has none either.
+    this.wasmAvailable = this.scenario.flavour !== 'old' && versionAtLeast(this.scenario.sdkVersion, WXWEBASSEMBLY_MIN_SDK);
 
     const rt = this;
     this.router = (kind, o) => rt.navigate(kind, o);
@@ -253,9 +255,9 @@ class Runtime {
   }
 
   openPage(route, query) {
-    const page = this.render.createPage(route, query);
-    this.stack.push(page);
-    return page;
+    this.logic.markLoaded(`${route}.js`); // opening a subpackage page downloads that subpackage
+    // On the stack before its onLoad, as getCurrentPages() shows on real clients.
+    return this.render.createPage(route, query, (page) => this.stack.push(page));
   }
 
   unloadPage(page) {

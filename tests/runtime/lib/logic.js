@@ -3,7 +3,11 @@
 // WeCom/WeChat client (facts §1): no WebAssembly/TextEncoder/TextDecoder/fetch/document/window/
 // process, no eval / new Function (except `new Function('return this')`), CommonJS require over
 // the package only (plus `require.async`, base library >= 2.11.2: 分包异步化), timers and Date on a
-// virtual clock, WXWebAssembly by package path.
+// virtual clock, WXWebAssembly by package path (.wasm.br from base library 2.14.0).
+// Subpackages (app.json) are isolated as on real clients: a plain require of a file inside a
+// subpackage root, from code outside that root, throws until the subpackage is loaded (one of its
+// pages opened, or require.async resolved a module of it). Code inside a subpackage may require
+// its own files and main-package files.
 
 const fs = require('fs');
 const path = require('path');
@@ -132,6 +136,10 @@ const REQUIRE_ASYNC_MIN_CLIENT = {
   wechat: { android: '7.0.13', ios: '7.0.12' },
 };
 
+// WXWebAssembly needs base library 2.13.0; .wasm.br files 2.14.0 (mp:framework/performance/wasm).
+const WXWEBASSEMBLY_MIN_SDK = '2.13.0';
+const WASM_BR_MIN_SDK = '2.14.0';
+
 /** Whether this scenario's client has require.async. */
 function hasRequireAsync(s) {
   if (!versionAtLeast(s.sdkVersion, REQUIRE_ASYNC_MIN_SDK)) return false;
@@ -148,6 +156,8 @@ class LogicLayer {
   constructor(rt) {
     this.rt = rt;
     this.modules = new Map();
+    this.loadedSubpackages = new Set(); // roots whose code the client has (page opened, require.async)
+    this.roots = null; // app.json subpackage roots, read on first use
     this.ctx = vm.createContext({}, {
       name: 'wecom-logic-layer',
       codeGeneration: { strings: false, wasm: false },
@@ -265,6 +275,9 @@ class LogicLayer {
       if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
         return fail(`WXWebAssembly.instantiate: file not found in the code package: "${pathArg}"`);
       }
+      if (rel.endsWith('.br') && !versionAtLeast(rt.scenario.sdkVersion, WASM_BR_MIN_SDK)) {
+        return fail(`WXWebAssembly.instantiate: .wasm.br needs base library ${WASM_BR_MIN_SDK} or later (this client has ${rt.scenario.sdkVersion}): "${pathArg}"`);
+      }
       if (flavour === 'broken') {
         return fail(`WXWebAssembly.instantiate: instantiate failed for "${pathArg}" (broken client)`);
       }
@@ -353,6 +366,11 @@ class LogicLayer {
       if (!rel) {
         throw this.ctxError(`module "${request}" is not defined, require args is '${request}' (from ${fromRel})`);
       }
+      const root = this.subpackageOf(rel);
+      if (root && root !== this.subpackageOf(fromRel) && !this.loadedSubpackages.has(root)) {
+        throw this.ctxError(`module "${rel}" is not defined, require args is '${request}' (from ${fromRel}; ` +
+          `it is in subpackage "${root}", which this client has not loaded: use require.async, or open one of its pages)`);
+      }
       return this.load(rel).exports;
     };
     if (hasRequireAsync(this.rt.scenario)) {
@@ -389,6 +407,7 @@ class LogicLayer {
           return;
         }
         entry.ok = true;
+        if (entry.subpackage) this.loadedSubpackages.add(entry.subpackage);
         resolve(exports);
       }, 0, { internal: true, label: `require.async(${entry.request})` });
     });
@@ -396,15 +415,25 @@ class LogicLayer {
 
   /** The root of the app.json subpackage holding a package-relative path, or null (main package). */
   subpackageOf(rel) {
-    const { subpackageRoots } = require('./packages');
-    let roots = [];
-    try {
-      roots = subpackageRoots(this.rt.packageDir);
-    } catch (e) { /* no or bad app.json: everything is the main package */ }
-    for (const root of roots) {
+    if (!this.roots) {
+      const { subpackageRoots } = require('./packages');
+      try {
+        this.roots = subpackageRoots(this.rt.packageDir);
+      } catch (e) {
+        this.roots = []; // no or bad app.json: everything is the main package
+      }
+    }
+    for (const root of this.roots) {
       if (rel === root || rel.startsWith(`${root}/`)) return root;
     }
     return null;
+  }
+
+  /** The client now has the code of the subpackage holding `rel` (a page of it was opened). */
+  markLoaded(rel) {
+    const root = this.subpackageOf(rel);
+    if (root) this.loadedSubpackages.add(root);
+    return root;
   }
 
   /** Load (once) a package-relative module file. */
@@ -445,4 +474,4 @@ class LogicLayer {
   }
 }
 
-module.exports = { LogicLayer, hasRequireAsync };
+module.exports = { LogicLayer, hasRequireAsync, WXWEBASSEMBLY_MIN_SDK, WASM_BR_MIN_SDK };

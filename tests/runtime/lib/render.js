@@ -305,8 +305,11 @@ class RenderLayer {
     }
   }
 
-  /** Create and attach a page; runs created/attached, onLoad(query), onShow, ready, onReady. */
-  createPage(rel, query) {
+  /**
+   * Create and attach a page; runs created/attached, onLoad(query), onShow, ready, onReady.
+   * `onCreated(page)` runs before onLoad (the page is on getCurrentPages() from onLoad on).
+   */
+  createPage(rel, query, onCreated) {
     const { simulate, exparser } = loadLibs();
     const rt = this.rt;
     const id = this.register(rel, 'page', 'page');
@@ -317,6 +320,7 @@ class RenderLayer {
     const comp = simulate.render(id, props);
     const caller = comp.instance;
     const page = { rel, comp, caller, query };
+    if (onCreated) onCreated(page);
     const ctxQuery = rt.logic.toCtx(query || {});
     caller.options = ctxQuery;
     this.container.appendChild(comp.dom);

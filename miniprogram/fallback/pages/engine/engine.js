@@ -2,10 +2,47 @@
 // `fallback` subpackage with the JS engine (core-js.js, glue-js.js), so it
 // costs the main package nothing. Open it with
 // wx.navigateTo({ url: '/fallback/pages/engine/engine' }).
+// With ?boot=1 it is the boot page of shell/core-loader.js instead: on clients
+// without require.async (WeCom iOS < 4.0.8, Android < 3.1.23) the loader opens
+// it to reach the JS engine. It requires the two modules (legal: they are in
+// its own subpackage), hands them to the loader, and goes back at once.
 // Written with Component() so that it also runs in miniprogram-simulate.
 'use strict';
 
-const { lastLoad, hasWxWebAssembly } = require('../../../shell/core-loader.js');
+const loader = require('../../../shell/core-loader.js');
+
+const { lastLoad, hasWxWebAssembly } = loader;
+
+const BACK_TRIES = 5;
+const BACK_RETRY_MS = 100;
+
+/** Requires the JS engine (only now: 1.3 MB to parse) and hands it to the loader. */
+function provide() {
+  let mods = null;
+  try {
+    mods = { coreJs: require('../../core-js.js'), createGlueJs: require('../../glue-js.js') };
+  } catch (err) {
+    loader.provideFallback({ error: `require: ${err && err.message ? err.message : String(err)}` });
+    return;
+  }
+  loader.provideFallback(mods);
+}
+
+/** Back to the page the loader came from; reLaunch there if this is the only page. */
+function goBack(tries) {
+  const pages = typeof getCurrentPages === 'function' ? getCurrentPages() : [];
+  if (pages.length <= 1) {
+    wx.reLaunch({ url: loader.bootReturnUrl() });
+    return;
+  }
+  wx.navigateBack({
+    delta: 1,
+    fail: () => {
+      if (tries + 1 < BACK_TRIES) setTimeout(() => goBack(tries + 1), BACK_RETRY_MS);
+      else wx.reLaunch({ url: loader.bootReturnUrl() });
+    },
+  });
+}
 
 const ENGINE_TEXT = {
   wasm: 'WebAssembly (WXWebAssembly, core.wasm.br)',
@@ -45,17 +82,25 @@ function describe() {
 }
 
 Component({
-  data: { engine: 'loading', rows: [], summary: '', copied: false },
+  data: { engine: 'loading', rows: [], summary: '', copied: false, booting: false },
   methods: {
-    onLoad() {
+    onLoad(query) {
+      if (query && query.boot === '1') {
+        this.setData({ booting: true });
+        provide();
+        return;
+      }
       this.refresh();
       const app = getApp();
       if (app && app.ready && typeof app.ready.then === 'function') {
         app.ready.then(() => this.refresh(), () => this.refresh());
       }
     },
+    onReady() {
+      if (this.data.booting) goBack(0);
+    },
     onShow() {
-      this.refresh();
+      if (!this.data.booting) this.refresh();
     },
     refresh() {
       this.setData(describe());

@@ -349,7 +349,9 @@ pub fn update(model: &mut Model, event: Event) -> Vec<Effect> {
         }
         Event::QyResult { id, api, result } => model.on_qy_result(id, &api, &result, &mut fx),
         Event::WxResult { id, .. } => {
+            // An acknowledgement: nothing on the page can change.
             model.pending.remove(&id);
+            return fx;
         }
         Event::HttpResult {
             id,
@@ -357,8 +359,14 @@ pub fn update(model: &mut Model, event: Event) -> Vec<Effect> {
             body,
             err_msg,
         } => model.on_http_result(id, status, &body, &err_msg, &mut fx),
-        Event::StorageResult { id, ok, err_msg } => {
-            model.on_storage_result(id, ok, &err_msg, &mut fx)
+        Event::StorageResult { id, ok: true, .. } => {
+            // A write went through (one per keystroke for drafts): nothing
+            // on the page changes, so skip rebuilding the view.
+            model.pending.remove(&id);
+            return fx;
+        }
+        Event::StorageResult { id, ok: false, err_msg } => {
+            model.on_storage_result(id, false, &err_msg, &mut fx)
         }
         Event::Timer { id, now } => {
             model.now = now;

@@ -6,6 +6,10 @@
 'use strict';
 
 const STORAGE_PREFIX = 'wcc:';
+/** Dispatches between snapshots (and at every hide). */
+const SNAPSHOT_EVERY = 25;
+/** Traps survived before giving up with a message. */
+const MAX_TRAPS = 5;
 
 function errText(err) {
   if (!err) return 'unknown error';
@@ -26,6 +30,8 @@ class CoreHost {
     this.page = null;
     this.queue = [];
     this.snapshot = null;
+    /** Events dispatched since the last snapshot, for replay after a trap. */
+    this.journal = [];
     this.rebuilding = null;
     this.failure = null;
     this.traps = 0;
@@ -120,13 +126,20 @@ class CoreHost {
       this.handleThrow(err, event && event.type);
       return;
     }
+    // The core is pure, so the last snapshot plus the events since then
+    // replay to exactly this state. Snapshot now and then, not per keystroke.
+    this.journal.push(event);
+    if (this.journal.length >= SNAPSHOT_EVERY || (event && event.type === 'hide')) this.takeSnapshot();
+    for (const effect of effects) this.perform(effect);
+  }
+
+  takeSnapshot() {
     try {
       this.snapshot = this.core.snapshot();
+      this.journal = [];
     } catch (err) {
       this.handleThrow(err, 'snapshot');
-      return;
     }
-    for (const effect of effects) this.perform(effect);
   }
 
   flush() {
@@ -142,22 +155,35 @@ class CoreHost {
       return;
     }
     this.traps += 1;
+    if (this.traps > MAX_TRAPS) {
+      this.fail(err);
+      return;
+    }
     this.log('error', `core trapped during ${what}: ${errText(err)}; rebuilding from the last snapshot`);
     this.rebuild();
   }
 
+  /**
+   * A fresh instance: restore the last snapshot, then replay the events since
+   * (their effects were performed the first time; results still on their way
+   * carry the same ids). The event that trapped is not replayed.
+   */
   rebuild() {
     if (this.rebuilding) return this.rebuilding;
     const snapshot = this.snapshot;
+    const journal = this.journal.slice();
     this.core = null;
     this.rebuilding = this.loadCore()
       .then(({ Core, engine }) => {
         this.Core = Core;
         this.engine = engine;
-        this.core = snapshot ? Core.restore(snapshot) : new Core(this.config);
+        const core = snapshot ? Core.restore(snapshot) : new Core(this.config);
+        for (const event of journal) core.dispatch(event);
+        this.core = core;
         this.rebuilding = null;
-        if (this.page) this.page.setData(this.core.view());
-        if (!snapshot) this.dispatch(this.launchEvent());
+        this.takeSnapshot();
+        if (this.page) this.page.setData(core.view());
+        if (!snapshot && journal.length === 0) this.dispatch(this.launchEvent());
         this.flush();
       })
       .catch((err) => {

@@ -141,5 +141,16 @@ test('a trap is survived: the host rebuilds the core from the last snapshot', as
   expect(view.route).toBe('card');
   expect(view.form.values.remark).toBe('queued while rebuilding');
   expect(pageData.route).toBe('card');
+
+  // Past the snapshot interval: snapshot plus journal replay.
+  for (let i = 0; i < 40; i++) host.dispatch({ type: 'input', field: 'remark', value: `v${i}`, index: null, now: 10 + i });
+  expect(host.snapshot).not.toBeNull();
+  expect(host.journal.length).toBeLessThan(25);
+  expect(host.journal.length).toBeGreaterThan(0);
+  trapNext = true;
+  host.dispatch({ type: 'input', field: 'remark', value: 'lost again', index: null, now: 99 });
+  await rt.settle();
+  expect(loads).toBe(3);
+  expect(host.core.view().form.values.remark).toBe('v39');
   expect(rt.errors).toEqual([]);
 });

@@ -4,54 +4,9 @@
 // Rendered with the core's real view models (copies in ./views). Snapshots
 // pin the markup; behaviour tests check the events the component emits.
 
-const path = require('path');
-const simulate = require('miniprogram-simulate');
+const { views, simulate, quietWxKeyWarnings, copy, render, undefinedPaths } = require('./helpers');
 
-const ROOT = path.resolve(__dirname, '../../miniprogram');
-const views = {
-  card: require('./views/card.json'),
-};
-
-// The official WXML compiler warns about wx:for without wx:key; the mobile
-// rows have none on purpose (numbers may repeat while being edited).
-const warn = console.warn;
-beforeAll(() => {
-  jest.spyOn(console, 'warn').mockImplementation((...args) => {
-    if (/wx:key/.test(String(args[0]))) return;
-    warn(...args);
-  });
-});
-afterAll(() => console.warn.mockRestore());
-
-/** A deep copy, so a test can change a view without touching the others. */
-const copy = (v) => JSON.parse(JSON.stringify(v));
-
-// Each component is loaded once per file (loading one path twice breaks the
-// simulator); render() can be called any number of times.
-const ids = {};
-function load(name) {
-  if (!ids[name]) ids[name] = simulate.load(path.join(ROOT, `components/${name}/${name}`), { rootPath: ROOT });
-  return ids[name];
-}
-
-/** Renders a component attached to the document, recording its events. */
-function render(name, props) {
-  const comp = simulate.render(load(name), props);
-  comp.attach(document.createElement('parent-wrapper'));
-  const events = [];
-  comp.addEventListener('action', (e) => events.push({ type: 'action', detail: e.detail }));
-  comp.addEventListener('change', (e) => events.push({ type: 'change', detail: e.detail }));
-  return { comp, events };
-}
-
-/** Every path in an object whose value is undefined. */
-function undefinedPaths(value, at = '') {
-  if (value === undefined) return [at || '(root)'];
-  if (value === null || typeof value !== 'object') return [];
-  const out = [];
-  for (const key of Object.keys(value)) out.push(...undefinedPaths(value[key], `${at}.${key}`));
-  return out;
-}
+quietWxKeyWarnings();
 
 /** A rendered attribute or property of a node (as in its toJSON), else undefined. */
 function attr(node, name) {

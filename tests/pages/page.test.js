@@ -253,7 +253,8 @@ describe('path patches from the host', () => {
 test('page and component JS avoid ?. and ?? (old base libraries)', () => {
   const files = [path.join(ROOT, 'pages/index/index.js')];
   for (const name of fs.readdirSync(path.join(ROOT, 'components'))) {
-    files.push(path.join(ROOT, 'components', name, `${name}.js`));
+    const entry = path.join(ROOT, 'components', name);
+    files.push(fs.statSync(entry).isDirectory() ? path.join(entry, `${name}.js`) : entry);
   }
   for (const file of files) {
     const src = fs.readFileSync(file, 'utf8').replace(/\/\/.*$/gm, '');

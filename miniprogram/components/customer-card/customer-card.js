@@ -3,7 +3,10 @@
 // Presentational: shows card.* / form.* as given by the core and forwards
 // events ('action' { action, arg }, 'change' { field, value, index }),
 // including those of the embedded edit-form.
+const forwardEvents = require('../forward-events.js');
+
 Component({
+  behaviors: [forwardEvents],
   options: { addGlobalClass: true },
   properties: {
     card: { type: Object, value: null },
@@ -13,11 +16,6 @@ Component({
     tagPicker: { type: Array, value: null },
   },
   methods: {
-    onTap(e) {
-      const ds = e.currentTarget.dataset;
-      if (ds.disabled) return;
-      this.triggerEvent('action', { action: ds.action, arg: ds.arg === undefined ? null : ds.arg });
-    },
     forwardAction(e) {
       this.triggerEvent('action', e.detail);
     },

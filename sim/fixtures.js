@@ -1,0 +1,138 @@
+'use strict';
+// The simulator's fixture world: the customers and group chat of tests/fixtures/wecom-data.js,
+// plus a few more (Chinese names, both customer types, a big card from bigCustomer(), a huge
+// one paged by next_cursor, a second group chat), and the fixture backend over all of them.
+// Pure JS: bundled into the browser.
+
+const { createBackend, data } = require('../tests/fixtures/backend.js');
+
+function follow(userid, extra) {
+  return Object.assign({
+    userid, remark: '', description: '', createtime: 1700000000, tags: [], remark_corp_name: '', remark_mobiles: [], add_way: 1, oper_userid: userid,
+  }, extra);
+}
+
+// A WeChat customer with nothing written yet: an empty form to fill.
+const wangFang = {
+  errcode: 0,
+  errmsg: 'ok',
+  external_contact: {
+    external_userid: 'wmWangFang000000000000EEE',
+    name: '王芳',
+    avatar: '',
+    type: 1,
+    gender: 2,
+    unionid: 'ozynqsulJFCZ2z1aYeS8h-nuasdEEE',
+  },
+  follow_user: [
+    follow(data.ME, { createtime: 1731300000, add_way: 6 }),
+    follow('lisi', { remark: '王女士', tags: [{ group_name: '意向', tag_name: '待跟进', type: 1, tag_id: 'etIntentCold1' }], add_way: 4 }),
+  ],
+  next_cursor: '',
+};
+
+// A WeCom customer (type 2) from another company, with lenient-JSON quirks.
+const liuQiang = {
+  errcode: 0,
+  errmsg: 'ok',
+  external_contact: {
+    external_userid: 'woLiuQiang00000000000FFF',
+    name: '刘强',
+    position: '运营总监',
+    corp_name: '星河物流',
+    corp_full_name: '星河物流有限公司',
+    type: '2',
+    gender: '1',
+    external_profile: null,
+  },
+  follow_user: [
+    follow(data.ME, {
+      remark: '刘总',
+      description: '年框合同 Q3 续签，关注价格',
+      remark_mobiles: ['13912345678', '02161234567'],
+      tags: [
+        { group_name: '客户等级', tag_name: 'A 级', type: 1, tag_id: 'etLevelA0001' },
+        { group_name: null, tag_name: '老客户', type: 2 },
+      ],
+      add_way: '202',
+      createtime: '1699000000',
+    }),
+    follow('WangWu', { remark: '刘', add_way: 3 }),
+    follow('zhaoliu', { remark: '', description: null, tags: null, remark_mobiles: null, add_way: 12 }),
+  ],
+  next_cursor: null,
+};
+
+const big = data.bigCustomer(50, 200);
+
+// 1200 follow users: the backend pages them 500 at a time (next_cursor).
+const huge = (() => {
+  const c = data.bigCustomer(1200, 20);
+  c.external_contact.external_userid = 'wmHugeCustomer0000000GGG';
+  c.external_contact.name = '超大客户（1200 位跟进人）';
+  c.follow_user[0].remark = '超大客户';
+  return c;
+})();
+
+const vipChat = {
+  errcode: 0,
+  errmsg: 'ok',
+  group_chat: {
+    chat_id: 'wrVipEastChina0000000000HHHH',
+    name: '华东区 VIP 客户群',
+    owner: 'lisi',
+    create_time: 1690000000,
+    notice: '',
+    member_list: [
+      { userid: 'lisi', type: 1, join_time: 1690000000, join_scene: 1 },
+      { userid: data.ME, type: 1, join_time: 1690000100, join_scene: 1, invitor: { userid: 'lisi' } },
+      { userid: wangFang.external_contact.external_userid, type: 2, join_time: 1690000200, join_scene: 2, name: '王芳' },
+      { userid: liuQiang.external_contact.external_userid, type: 2, join_time: '1690000300', join_scene: 3, name: '刘强', group_nickname: '星河-刘强' },
+      { userid: 'wmNoName0000000000000III', type: 2, join_time: 1690000400, join_scene: 3 },
+    ],
+    admin_list: [{ userid: data.ME }],
+  },
+};
+
+/** Customers in the panel's menu: id → {label, tags: 'standard' | 'big'}. */
+const CUSTOMERS = [
+  { id: data.WECHAT_ID, label: '陈晓明 · 微信客户 (3 followers, mobiles, tags)', tags: 'standard' },
+  { id: data.WECOM_ID, label: '李娜 · 企业微信客户 (external profile)', tags: 'standard' },
+  { id: wangFang.external_contact.external_userid, label: '王芳 · 微信客户 (nothing written yet)', tags: 'standard' },
+  { id: liuQiang.external_contact.external_userid, label: '刘强 · 企业微信客户 (numbers as strings, nulls)', tags: 'standard' },
+  { id: data.NOT_MINE_ID, label: '赵六 · not my customer', tags: 'standard' },
+  { id: big.external_contact.external_userid, label: '大客户 · 50 followers, 200 tags (bigCustomer)', tags: 'big' },
+  { id: huge.external_contact.external_userid, label: '超大客户 · 1200 followers, paged by 500', tags: 'big' },
+  { id: 'wmUnknown0000000000000JJJ', label: '(unknown to the backend: 84061)', tags: 'standard' },
+];
+
+const CHATS = [
+  { id: data.CHAT_ID, label: '企业版客户交流群 (4 members)' },
+  { id: vipChat.group_chat.chat_id, label: '华东区 VIP 客户群 (5 members, a nameless one)' },
+  { id: 'wrUnknown000000000000000KKKK', label: '(unknown chat: 40050)' },
+];
+
+const CORP_TAGS = { standard: data.corpTagList, big: data.bigCorpTags(200) };
+
+/** The fixture backend of tests/fixtures/backend.js over every simulator customer and chat. */
+function createSimBackend() {
+  const backend = createBackend({
+    customers: {
+      [wangFang.external_contact.external_userid]: wangFang,
+      [liuQiang.external_contact.external_userid]: liuQiang,
+      [big.external_contact.external_userid]: big,
+      [huge.external_contact.external_userid]: huge,
+    },
+    pageSize: 500,
+  });
+  backend.state.groupChats[vipChat.group_chat.chat_id] = JSON.parse(JSON.stringify(vipChat));
+  return backend;
+}
+
+/** The corp tag list that covers a customer's tags. */
+function corpTagsFor(customerId) {
+  const c = CUSTOMERS.find((x) => x.id === customerId);
+  return JSON.parse(JSON.stringify(CORP_TAGS[c ? c.tags : 'standard']));
+}
+
+module.exports = { createSimBackend, corpTagsFor, CUSTOMERS, CHATS, data };

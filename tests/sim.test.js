@@ -1,0 +1,182 @@
+/**
+ * @jest-environment node
+ */
+// The WeCom simulator (`make dev`, sim/) in Chromium: the real reference mini program, shell
+// and wasm core in the phone frame, driven through the scenario panel. Two journeys, asserting
+// the page text at each step; they also write docs/screenshots/{card,edit,offline-save,send}.png.
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+
+const ROOT = path.resolve(__dirname, '..');
+const SHOTS = path.join(ROOT, 'docs', 'screenshots');
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+const WECHAT_ID = 'wmChenXiaoMing0001AAAA'; // tests/fixtures/wecom-data.js: 陈晓明, remark 陈先生
+const REMARK = '重点客户陈先生';
+const MESSAGE = '陈先生您好，报价单已发到您的邮箱 📎';
+
+jest.setTimeout(180000);
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+let server;
+let browser;
+let page;
+let phone;
+const pageErrors = [];
+
+beforeAll(async () => {
+  // A missing build is a clear failure, not a skip.
+  require('../sim/build').checkBuild();
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`sim.test: ${CHROMIUM} is missing; run \`make browser-tools\` (apt-get install chromium)`);
+  const { chromium } = require('playwright-core');
+  const { startServer } = require('../sim/server');
+  server = await startServer({ port: 0 });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  phone = page.frameLocator('#phone');
+  fs.mkdirSync(SHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  if (browser) await browser.close();
+  if (server) await server.close();
+});
+
+/** The phone's visible text, whitespace collapsed. */
+async function phoneText() {
+  const s = await phone.locator('#pages').innerText();
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+/** Waits until the phone shows every string (and none of `absent`); returns the text. */
+async function expectPhone(present, absent = [], timeout = 15000) {
+  const deadline = Date.now() + timeout;
+  let text = '';
+  for (;;) {
+    text = await phoneText();
+    const missing = present.filter((s) => !text.includes(s));
+    const unwanted = absent.filter((s) => text.includes(s));
+    if (!missing.length && !unwanted.length) return text;
+    if (Date.now() > deadline) {
+      throw new Error(`the phone should show ${JSON.stringify(missing)}${unwanted.length ? ` and not ${JSON.stringify(unwanted)}` : ''}; it shows: ${text}`);
+    }
+    await sleep(50);
+  }
+}
+
+/** The effects log's entries of one kind: [{text, path, api, args}]. */
+function effects(kind) {
+  return page.$$eval(`#sim-log li[data-kind="${kind}"]`, (items) => items.map((li) => ({
+    text: li.textContent, path: li.dataset.path || null, api: li.dataset.api || null, args: li.dataset.args || null,
+  })));
+}
+
+async function waitFor(what, fn, timeout = 15000) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    last = await fn();
+    if (last) return last;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+async function shot(name) {
+  await phone.locator('#pages').evaluate((el) => { el.scrollTop = 0; });
+  await sleep(150); // let the panel's log and view model catch up
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+}
+
+async function phoneErrors() {
+  return page.evaluate(() => (window.sim.phone ? window.sim.phone.errors.map((e) => `${e.type}: ${e.message}`) : ['no phone']));
+}
+
+const isRemark = (e) => /\/api\/external-contacts\/[^/]+\/remark$/.test(e.path || '');
+
+describe('WeCom simulator (make dev) in Chromium', () => {
+  test('card journey: open from single_chat_tools, edit the remark, save offline, sync once online', async () => {
+    await page.goto(`${server.url}?entry=single_chat_tools&customer=${WECHAT_ID}`);
+    expect(await page.inputValue('#sim-entry')).toBe('single_chat_tools');
+    expect(await page.inputValue('#sim-customer')).toBe(WECHAT_ID);
+
+    // the card: my follow-up first, then colleagues
+    let text = await expectPhone(['陈晓明', '我的跟进', '陈先生', '想了解企业版报价', '其他跟进同事', 'lisi', '陈总']);
+    expect(await phone.locator('.customer-name').innerText()).toBe('陈晓明');
+    expect(text.indexOf('我的跟进')).toBeLessThan(text.indexOf('其他跟进同事'));
+    // launched the WXWebAssembly way, on the real core
+    expect(await page.textContent('#sim-phone-status')).toMatch(/engine: wasm/);
+    const wasm = await effects('wasm');
+    expect(wasm.map((e) => e.text).join('\n')).toMatch(/WXWebAssembly\.instantiate\("\/core\/core\.wasm\.br"\)→ ok/);
+    const qy = (await effects('qy')).map((e) => e.api);
+    expect(qy).toEqual(expect.arrayContaining(['login', 'getContext', 'getCurExternalContact']));
+    await shot('card');
+
+    // edit: the form replaces my follow-up
+    await phone.locator('#edit').click();
+    text = await expectPhone(['备注名', '3/20', '描述', '取消', '保存'], ['编辑']);
+    const remark = phone.locator('#input-remark input');
+    expect(await remark.inputValue()).toBe('陈先生');
+    await remark.fill('');
+    await remark.pressSequentially(REMARK, { delay: 20 });
+    text = await expectPhone([`${[...REMARK].length}/20`]);
+    expect(await remark.inputValue()).toBe(REMARK);
+    await waitFor('the draft in storage', () => page.$(`#sim-storage [data-key="wcc:draft:${WECHAT_ID}"]`));
+    await shot('edit');
+
+    // offline, then save: optimistic card, the save waits in the outbox
+    await page.locator('#sim-network').uncheck();
+    expect(await page.textContent('#sim-phone-status')).toMatch(/OFFLINE/);
+    await phone.locator('#save').click();
+    text = await expectPhone([REMARK, '编辑', '有 1 项修改等待同步到企业微信'], ['取消']);
+    await waitFor('a remark request that fails offline', async () => (await effects('request')).some((e) => isRemark(e) && /network unavailable/.test(e.text)));
+    expect((await effects('backend')).filter(isRemark)).toHaveLength(0);
+    await waitFor('the outbox in storage', () => page.$('#sim-storage [data-key="wcc:outbox"]'));
+    await shot('offline-save');
+
+    // online again: the outbox drains; exactly one remark request reaches the backend
+    await page.locator('#sim-network').check();
+    text = await expectPhone([REMARK, '编辑'], ['等待同步']);
+    await waitFor('the remark at the backend', async () => (await effects('backend')).some(isRemark));
+    await sleep(2500); // longer than the first retry backoff: nothing more may arrive
+    const reached = (await effects('backend')).filter(isRemark);
+    expect(reached).toHaveLength(1);
+    expect(reached[0].text).toMatch(/POST \/api\/external-contacts\/wmChenXiaoMing0001AAAA\/remark/);
+    expect(reached[0].text).toMatch(/"errcode":0/);
+    const writes = await page.evaluate(() => window.sim.backend.writes.map((w) => w.body));
+    expect(writes).toEqual([expect.objectContaining({ external_userid: WECHAT_ID, remark: REMARK })]);
+    expect(await phone.locator('.mine .follow-remark').innerText()).toBe(REMARK);
+    expect(await phoneErrors()).toEqual([]);
+  });
+
+  test('send journey: compose, type, send; the log shows sendChatMessage with the exact args', async () => {
+    await expectPhone(['陈晓明', '发送消息']);
+    await phone.locator('#compose').click();
+    await expectPhone(['文本', '文本内容', '0/4000', '发送', '快捷回复']);
+    const box = phone.locator('#input-composer-text textarea');
+    await box.click();
+    await box.pressSequentially(MESSAGE, { delay: 10 });
+    await expectPhone([`${[...MESSAGE].length}/4000`]);
+    expect(await box.inputValue()).toBe(MESSAGE);
+    await phone.locator('#send').click();
+
+    const sent = await waitFor('sendChatMessage in the effects log', async () => {
+      const list = (await effects('qy')).filter((e) => e.api === 'sendChatMessage');
+      return list.length && /sendChatMessage:ok/.test(list[0].text) ? list : null;
+    });
+    expect(sent).toHaveLength(1);
+    const args = JSON.parse(sent[0].args);
+    // WeCom 4.1.36 on a phone: enterChat is offered (≥ 3.1.10, mobile), and off by default
+    expect(args).toEqual({ msgtype: 'text', enterChat: false, text: { content: MESSAGE } });
+    expect(sent[0].text).toContain(`wx.qy.sendChatMessage(${sent[0].args})`);
+    await expectPhone(['已发送']);
+    await shot('send');
+    expect(await phoneErrors()).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -10,7 +10,7 @@ WASM_PACK_VERSION := 0.13.1
 MVP_TARGET_DIR := target/mvp
 JEST := node_modules/.bin/jest
 
-.PHONY: tools rust-tools node-tools browser-tools build core test test-rust test-wasm test-js typecheck dev bench clean
+.PHONY: screenshots tools rust-tools node-tools browser-tools build core test test-rust test-wasm test-js typecheck dev bench clean
 
 tools: rust-tools node-tools
 
@@ -26,9 +26,13 @@ node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
+# Chromium for the wasm and simulator tests; CJK and emoji fonts so the
+# simulator's screenshots show Chinese text.
+BROWSER_PACKAGES := chromium chromium-driver fonts-wqy-microhei fonts-noto-color-emoji
 browser-tools:
-	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
-	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; \
+	@missing=$$(for p in $(BROWSER_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
 	fi
 
 # The shipped core: an MVP wasm (no reference types, bulk memory or
@@ -61,6 +65,10 @@ dev: tools build
 
 bench: tools build
 	node bench/run.js
+
+# Refresh the README's simulator screenshots (docs/screenshots).
+screenshots: tools browser-tools build
+	WCC_UPDATE_SCREENSHOTS=1 node scripts/run-jest.js tests/sim.test.js
 
 clean:
 	rm -rf pkg miniprogram/core target/mvp

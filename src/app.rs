@@ -365,9 +365,11 @@ pub fn update(model: &mut Model, event: Event) -> Vec<Effect> {
             model.pending.remove(&id);
             return fx;
         }
-        Event::StorageResult { id, ok: false, err_msg } => {
-            model.on_storage_result(id, false, &err_msg, &mut fx)
-        }
+        Event::StorageResult {
+            id,
+            ok: false,
+            err_msg,
+        } => model.on_storage_result(id, false, &err_msg, &mut fx),
         Event::Timer { id, now } => {
             model.now = now;
             model.on_timer(id, &mut fx);

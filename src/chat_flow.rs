@@ -86,9 +86,10 @@ impl Model {
                 let id = arg.as_str().unwrap_or("");
                 if let Some(q) = QUICK_REPLIES.iter().find(|q| q.id == id) {
                     let _ = self.composer.set(ComposerField::MsgType, "text".into());
-                    let _ = self
-                        .composer
-                        .set(ComposerField::Text, q.template(self.locale).to_owned());
+                    // Filled from the card at once; a value the card lacks stays as a
+                    // visible placeholder, which the send refuses until edited.
+                    let filled = q.fill(&self.template_context(), self.locale);
+                    let _ = self.composer.set(ComposerField::Text, filled.text);
                     self.compose_note = None;
                 }
             }

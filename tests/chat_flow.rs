@@ -72,6 +72,15 @@ fn a_quick_reply_is_filled_from_the_card() {
     assert!(!replies.is_empty());
     let id = replies[0]["id"].as_str().unwrap().to_owned();
     w.tap("quickReply", json!(id));
+    let shown = w.page["composer"]["fields"][0]["value"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        shown.contains("陈晓明") || !replies[0]["text"].as_str().unwrap().contains("陈晓明"),
+        "{shown}"
+    );
+    assert!(!shown.contains("{name}"), "filled when inserted: {shown}");
     w.tap("send", Value::Null);
     let sent = sends(&w);
     assert_eq!(sent.len(), 1, "{}", w.page["composeNote"]);

@@ -3,14 +3,17 @@
  */
 // The WeCom simulator (`make dev`, sim/) in Chromium: the real reference mini program, shell
 // and wasm core in the phone frame, driven through the scenario panel. Two journeys, asserting
-// the page text at each step; they also write docs/screenshots/{card,edit,offline-save,send}.png.
+// the page text at each step, and save screenshots {card,edit,offline-save,send}.png: into a temp
+// folder, or into docs/screenshots with `make screenshots` (WCC_UPDATE_SCREENSHOTS=1).
 'use strict';
 
 const fs = require('fs');
 const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..');
-const SHOTS = path.join(ROOT, 'docs', 'screenshots');
+const SHOTS = process.env.WCC_UPDATE_SCREENSHOTS
+  ? path.join(ROOT, 'docs', 'screenshots')
+  : fs.mkdtempSync(path.join(require('os').tmpdir(), 'wcc-shots-'));
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -91,6 +94,7 @@ async function shot(name) {
   await phone.locator('#pages').evaluate((el) => { el.scrollTop = 0; });
   await sleep(150); // let the panel's log and view model catch up
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  expect(fs.statSync(path.join(SHOTS, `${name}.png`)).size).toBeGreaterThan(10000);
 }
 
 async function phoneErrors() {

@@ -58,7 +58,7 @@ mod.dispose();
 const wasmOut = path.join(buildDir, 'core.wasm');
 // An older build put the plain wasm into the package: remove it.
 fs.rmSync(path.join(out, 'core.wasm'), { force: true });
-execFileSync(bin('wasm-opt'), ['-Oz', '--strip-debug', '--strip-producers', stripped, '-o', wasmOut], {
+execFileSync(bin('wasm-opt'), ['-Oz', '--mvp-features', '--strip-debug', '--strip-producers', stripped, '-o', wasmOut], {
   stdio: 'inherit',
 });
 const wasmBytes = fs.readFileSync(wasmOut);

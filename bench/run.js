@@ -17,7 +17,7 @@ const path = require('path');
 const zlib = require('zlib');
 const { Bench } = require('tinybench');
 
-const { loadGlue, launchEvent, CONFIG, START, ROOT, PKG, CORE_DIR } = require('./world.js');
+const { loadGlue, loadGlueJs, launchEvent, CONFIG, START, ROOT, PKG, CORE_DIR } = require('./world.js');
 const scenarios = require('./scenarios.js');
 const { verdict } = require('./setdata.js');
 const { packageSizes, PACKAGE_LIMIT_BYTES } = require('../tests/runtime/lib/packages.js');
@@ -95,7 +95,9 @@ function sizes() {
 // snapshot, effects), onto a page whose setData serializes what it gets.
 // WXWebAssembly here reads the file from the package and brotli-decompresses
 // it, then WebAssembly.instantiate: what the client does natively.
-async function coldStart() {
+const coldMedians = {};
+const coldFirsts = {};
+async function coldStart(engine) {
   global.WXWebAssembly = {
     instantiate(p, imports) {
       let bytes = fs.readFileSync(path.join(PKG, p));
@@ -103,7 +105,9 @@ async function coldStart() {
       return WebAssembly.instantiate(bytes, imports);
     },
   };
+  if (engine === 'js') delete global.WXWebAssembly; // an old client: no WXWebAssembly
   const loader = require('../miniprogram/shell/core-loader.js');
+  let provided = false;
   const { CoreHost } = require('../miniprogram/shell/core-host.js');
   const info = launchEvent().systemInfo;
   const qy = {};
@@ -122,6 +126,16 @@ async function coldStart() {
     return new Promise((resolve, reject) => {
       const t0 = now();
       let tLoaded = t0;
+      if (engine === 'js' && !provided) {
+        // What the boot page does on a client without require.async: load
+        // the engine's modules (parsing 1.2 MB of JS) and hand them over.
+        // The loader keeps them, so only the first run pays for this.
+        provided = true;
+        loader.provideFallback({
+          coreJs: require('../miniprogram/fallback/core-js.js'),
+          createGlueJs: require('../miniprogram/fallback/glue-js.js'),
+        });
+      }
       const page = {
         setData(data) {
           JSON.stringify(data); // the bridge serializes every setData
@@ -142,7 +156,7 @@ async function coldStart() {
       host.attach(page); // no core yet: nothing is sent until the first render
       host.start().then(() => {
         if (host.failure) reject(new Error(host.failure.message));
-        if (host.engine !== 'wasm') reject(new Error(`cold start ran engine ${host.engine}`));
+        if (host.engine !== engine) reject(new Error(`cold start ran engine ${host.engine}, not ${engine}`));
       }, reject);
     });
   }
@@ -157,8 +171,11 @@ async function coldStart() {
   delete global.WXWebAssembly;
   const t = bench.tasks[0].result;
   const m = median(t.samples);
-  row('cold start', `loader start → first setData, median of ${t.samples.length}`, ms(m), `of which .br → instance: ${ms(median(loads))}`, '', '');
-  row('cold start', 'the same, first run in this process', ms(first), `of which .br → instance: ${ms(firstLoad)}`, ratio(first, m) + ' the median', '');
+  const what = engine === 'wasm' ? '.br → instance' : 'JS engine → instance';
+  row('cold start', `${engine}: loader start → first setData, median of ${t.samples.length}`, ms(m), `of which ${what}: ${ms(median(loads))}`, coldMedians.wasm ? `${ratio(m, coldMedians.wasm)} the wasm median` : '', '');
+  row('cold start', `${engine}: the same, first run in this process${engine === 'js' ? ' (incl. parsing the engine)' : ''}`, ms(first), `of which ${what}: ${ms(firstLoad)}`, coldFirsts.wasm ? `${ratio(first, coldFirsts.wasm)} the wasm first run` : '', '');
+  coldMedians[engine] = m;
+  coldFirsts[engine] = first;
 }
 
 // ---------------------------------------------------------------- 3 + 4. actions
@@ -253,6 +270,42 @@ async function actions() {
       },
     },
   );
+  // The same actions on the JS engine (the wasm2js fallback), as ratios to
+  // the wasm build measured in this same run.
+  const glueJs = loadGlueJs();
+  let coreJs = null;
+  const freshJs = (prefixEnd) => {
+    const c = new glueJs.Core(CONFIG);
+    scenarios.replay(c, E, 0, prefixEnd);
+    return c;
+  };
+  const disposeJs = () => {
+    if (coreJs) coreJs.free();
+    coreJs = null;
+  };
+  bench.add(
+    'launch → card (js)',
+    () => {
+      for (const ev of L) coreJs.dispatch(ev);
+    },
+    { beforeEach: () => { coreJs = new glueJs.Core(CONFIG); }, afterEach: disposeJs },
+  );
+  bench.add('open big card (js)', () => coreJs.dispatch(E[cardIndex]), {
+    beforeEach: () => { coreJs = freshJs(cardIndex); },
+    afterEach: disposeJs,
+  });
+  let typedJs = 0;
+  let stampJs = E[keystrokeIndex].now;
+  bench.add(
+    'keystroke (js)',
+    () => {
+      stampJs += 100;
+      typedJs += 1;
+      const fx = coreJs.dispatch({ type: 'input', field: 'remark', value: typedJs % 2 ? '大客户A' : '大客户AB', index: null, now: stampJs });
+      for (const e of fx) if (e.kind === 'storageSet') coreJs.dispatch({ type: 'storageResult', id: e.id, ok: true, errMsg: '' });
+    },
+    { beforeAll: () => { coreJs = freshJs(keystrokeIndex); }, afterAll: disposeJs },
+  );
   bench.add('save', () => core.dispatch(E[saveIndex]), {
     beforeEach: () => { core = fresh(saveIndex); },
     afterEach: dispose,
@@ -276,6 +329,9 @@ async function actions() {
   };
   for (const name of ['launch → card', 'open big card', 'keystroke', 'save', 'snapshot', 'keystroke via host']) {
     row('dispatch', labels[name], ms(med[name]), `median of ${SAMPLES}`, `${ratio(med[name], noop)} noop`);
+  }
+  for (const name of ['launch → card', 'open big card', 'keystroke']) {
+    row('dispatch', `JS engine: ${labels[name]}`, ms(med[`${name} (js)`]), `wasm: ${ms(med[name])}`, `${ratio(med[`${name} (js)`], med[name])} the wasm build`);
   }
 
   for (const name of scenarios.ACTIONS) {
@@ -310,7 +366,8 @@ function printTable() {
 
 async function main() {
   sizes();
-  await coldStart();
+  await coldStart('wasm');
+  await coldStart('js');
   await actions();
   const cpus = os.cpus();
   console.log(

@@ -38,6 +38,16 @@ function loadGlue(bytes = wasmBytes()) {
   return glue;
 }
 
+/** The JS engine (wasm2js build in the fallback subpackage), wired like the loader does. */
+function loadGlueJs() {
+  const coreJs = require(path.join(PKG, 'fallback', 'core-js.js'));
+  const glue = require(path.join(PKG, 'fallback', 'glue-js.js'))();
+  const exports = coreJs.instantiate({ [coreJs.importModule]: glue });
+  glue.__wbg_set_wasm(exports);
+  if (typeof exports.__wbindgen_start === 'function') exports.__wbindgen_start();
+  return glue;
+}
+
 function launchEvent(now = START) {
   return {
     type: 'launch',
@@ -164,4 +174,4 @@ function createWorld(options = {}) {
   return world;
 }
 
-module.exports = { createWorld, loadGlue, wasmBytes, launchEvent, bigBackend, createBackend, data, CONFIG, START, BIG_ID, ROOT, PKG, CORE_DIR };
+module.exports = { createWorld, loadGlue, loadGlueJs, wasmBytes, launchEvent, bigBackend, createBackend, data, CONFIG, START, BIG_ID, ROOT, PKG, CORE_DIR };

@@ -45,7 +45,6 @@ build: rust-tools node-tools
 	node scripts/build-fallback.js
 
 test: tools browser-tools test-rust test-wasm build typecheck test-js
-	@echo "make test: all suites passed"
 
 test-rust:
 	cargo test

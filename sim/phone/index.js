@@ -4,13 +4,14 @@
 // (wx.js, qy.js, api.js: reused unchanged, on a real-time clock), the real wasm core through
 // WXWebAssembly, and j-component rendering. "Kill & relaunch" reloads this frame: memory is
 // gone, while storage, login state and the fixture backend live in the panel (the parent page).
+// Globals, lifecycles, errors, page stack and navigation are tests/runtime/lib/host.js, shared
+// with the headless runtime.
 
 const { makeWx } = require('../../tests/runtime/lib/wx');
-const { fail } = require('../../tests/runtime/lib/api');
 const { copyForLog } = require('../../tests/runtime/lib/util');
+const { AppHost, makeConsole } = require('../../tests/runtime/lib/host');
 const { LogicLayer, hasWXWebAssembly, hasRequireAsync } = require('./logic');
 const { RenderLayer } = require('./render');
-const paths = require('./paths');
 
 /** Timers on the real clock, with the interface of tests/runtime/lib/scheduler.js. */
 class RealScheduler {
@@ -123,8 +124,9 @@ const DEFAULT_SCENARIO = {
   envVersion: 'develop',
 };
 
-class PhoneRuntime {
+class PhoneRuntime extends AppHost {
   constructor({ scenario, device, backend, notify, container, ui }) {
+    super('WeCom simulator');
     this.scenario = Object.assign({}, DEFAULT_SCENARIO, scenario || {});
     if (!this.scenario.results) this.scenario.results = {};
     this.seq = 0;
@@ -151,14 +153,6 @@ class PhoneRuntime {
       errors: logList(this, 'error'),
       warnings: logList(this, 'warning'),
     };
-    this.listeners = { networkStatus: [], appShow: [], appHide: [], error: [], unhandledRejection: [] };
-    this.definitions = new Map();
-    this.stack = [];
-    this.appDef = undefined;
-    this.appJson = null;
-    this.currentFile = null;
-    this.loggedInHere = false;
-    this.dead = false;
     this.device = {
       storage: new JsonMap(device.storage),
       session: device.session,
@@ -177,43 +171,15 @@ class PhoneRuntime {
       });
       return r;
     };
-    // the logic layer's object helpers, as wx.js/api.js expect them (one realm here)
     this.logic = new LogicLayer(this);
-    this.logic.toCtx = (v) => {
-      const s = v === undefined ? undefined : JSON.stringify(v);
-      return s === undefined ? undefined : JSON.parse(s);
-    };
-    this.logic.ctxError = (message, extra) => Object.assign(new Error(message), extra || {});
-    this.logic.Promise = Promise;
-    this.logic.Object = Object;
-    this.logic.Array = Array;
-    this.router = (kind, o) => rt.navigate(kind, o);
-    const consoleObj = {};
-    for (const level of ['log', 'info', 'warn', 'error', 'debug']) {
-      consoleObj[level] = (...args) => {
-        const text = args.map((a) => (typeof a === 'string' ? a : safeJson(a))).join(' ');
-        rt.log.console.push({ level, text, t: rt.sched.now });
-        (console[level] || console.log).call(console, `[logic] ${text}`);
-      };
-    }
-    consoleObj.group = consoleObj.log;
-    consoleObj.groupEnd = () => {};
-    consoleObj.trace = consoleObj.debug;
-    consoleObj.table = consoleObj.log;
-    consoleObj.time = () => {};
-    consoleObj.timeEnd = () => {};
-    consoleObj.assert = (cond, ...args) => { if (!cond) consoleObj.error('Assertion failed:', ...args); };
+    const consoleObj = makeConsole((level, args) => {
+      const text = args.map((a) => (typeof a === 'string' ? a : safeJson(a))).join(' ');
+      rt.log.console.push({ level, text, t: rt.sched.now });
+      (console[level] || console.log).call(console, `[logic] ${text}`);
+    });
     this.wx = makeWx(this);
     this.globals = {
-      App(def) {
-        if (rt.appDef) throw new Error('App() can only be called once');
-        rt.appDef = def;
-      },
-      getApp() { return rt.appDef; },
-      Page(def) { rt.capture('Page', def); },
-      Component(def) { rt.capture('Component', def); },
-      Behavior(def) { return def; },
-      getCurrentPages() { return rt.stack.map((p) => p.caller); },
+      ...this.appGlobals(),
       wx: this.wx,
       WXWebAssembly: hasWXWebAssembly(this.scenario) ? this.logic.makeWXWebAssembly() : undefined,
       console: consoleObj,
@@ -234,190 +200,47 @@ class PhoneRuntime {
     console.warn(`[sim] ${text}`);
   }
 
-  capture(kind, def) {
-    if (!this.currentFile || !this.currentFile.endsWith('.js')) throw new Error(`${kind}() must be called at the top level of a page or component file`);
-    const rel = this.currentFile.slice(0, -3);
-    if (this.definitions.has(rel)) throw new Error(`${kind}() called twice in ${this.currentFile}`);
-    if (!def || typeof def !== 'object') throw new Error(`${kind}() expects an object (in ${this.currentFile})`);
-    this.definitions.set(rel, { kind, def });
-  }
-
-  loadDefinition(rel) {
-    if (!this.definitions.has(rel)) {
-      this.logic.load(`${rel}.js`);
-      if (!this.definitions.has(rel)) throw new Error(`WeCom simulator: ${rel}.js did not call Page() or Component()`);
-    }
-    return this.definitions.get(rel);
-  }
-
   track(promise) {
     return promise;
   }
 
-  callUser(fn, arg, label) {
-    if (typeof fn !== 'function' || this.dead) return undefined;
-    try {
-      return fn(arg);
-    } catch (e) {
-      this.reportError(label, e);
-      return undefined;
-    }
-  }
-
-  lifecycle(target, name, arg, label) {
-    this.log.lifecycle.push({ target: label, hook: name, t: this.sched.now });
-    const fn = target && target[name];
-    if (typeof fn !== 'function') return undefined;
-    try {
-      return fn.call(target, arg);
-    } catch (e) {
-      this.reportError(`${label} ${name}`, e);
-      return undefined;
-    }
-  }
-
-  reportError(type, err) {
-    const message = err && typeof err === 'object' && 'message' in err ? String(err.message) : String(err);
+  recordError(type, err, message) {
     const entry = { type, message, stack: err && err.stack, t: this.sched.now };
     this.errors.push(entry);
     this.log.errors.push(entry);
     console.error(`[sim] ${type}: ${(err && err.stack) || message}`);
-    if (this.inErrorHandler || this.dead) return;
-    this.inErrorHandler = true;
-    try {
-      const text = (err && err.stack) || message;
-      if (type === 'unhandledrejection') {
-        if (this.appDef && typeof this.appDef.onUnhandledRejection === 'function') this.appDef.onUnhandledRejection({ reason: err });
-        for (const cb of this.listeners.unhandledRejection) cb({ reason: err });
-      } else {
-        if (this.appDef && typeof this.appDef.onError === 'function') this.appDef.onError(text);
-        for (const cb of this.listeners.error) cb(text);
-      }
-    } catch (e) {
-      this.errors.push({ type: 'error handler', message: e.message, t: this.sched.now });
-    } finally {
-      this.inErrorHandler = false;
-    }
   }
 
-  get currentPage() {
-    return this.stack[this.stack.length - 1];
+  handlerFailed(type, e) {
+    this.errors.push({ type, message: e.message, t: this.sched.now });
   }
 
-  get page() {
-    const p = this.currentPage;
-    return p ? p.caller : undefined;
-  }
-
-  allRoutes() {
-    const j = this.appJson || {};
-    const routes = [...(j.pages || [])];
-    for (const sp of j.subpackages || j.subPackages || []) {
-      for (const p of sp.pages || []) routes.push(paths.join(sp.root, p));
-    }
-    return routes;
-  }
-
-  enterOptions() {
-    const p = this.currentPage;
-    return Object.assign({}, this.launchOptions, p ? { path: p.rel, query: p.query || {} } : {});
-  }
-
-  openPage(route, query) {
-    const page = this.render.createPage(route, query);
-    this.stack.push(page);
-    this.ui.onPages && this.ui.onPages(this);
-    return page;
-  }
-
-  unloadPage(page) {
-    this.lifecycle(page.caller, 'onUnload', undefined, page.rel);
-    this.render.detachPage(page);
-  }
-
-  hidePage(page) {
-    this.lifecycle(page.caller, 'onHide', undefined, page.rel);
-    this.render.pageLifetime(page, 'hide');
-  }
-
-  showPage(page) {
-    this.render.showPageDom(page);
-    this.lifecycle(page.caller, 'onShow', undefined, page.rel);
-    this.render.pageLifetime(page, 'show');
-  }
-
-  navigate(kind, o) {
-    const cur = this.currentPage;
-    if (kind === 'navigateBack') {
-      const delta = Math.max(1, Number(o.delta) || 1);
-      if (this.stack.length <= 1) fail('cannot navigate back at first page.');
-      const n = Math.min(delta, this.stack.length - 1);
-      for (let i = 0; i < n; i++) this.unloadPage(this.stack.pop());
-      this.showPage(this.currentPage);
-      this.ui.onPages && this.ui.onPages(this);
-      return {};
-    }
-    if (typeof o.url !== 'string' || !o.url) fail('parameter error: parameter.url should be String');
-    const { route, query } = paths.parseUrl(o.url, cur && cur.rel);
-    if (!this.allRoutes().includes(route)) fail(`page "${route}" is not found`);
-    const tabs = ((this.appJson && this.appJson.tabBar && this.appJson.tabBar.list) || []).map((t) => t.pagePath.replace(/^\//, ''));
-    if (kind === 'switchTab' && !tabs.includes(route)) fail('can not switch to no-tabBar page');
-    if ((kind === 'navigateTo' || kind === 'redirectTo') && tabs.includes(route)) fail('can not navigateTo a tabbar page');
-    if (kind === 'navigateTo') {
-      if (this.stack.length >= 10) fail('webview count limit exceed');
-      if (cur) this.hidePage(cur);
-    } else if (kind === 'redirectTo') {
-      if (cur) this.unloadPage(this.stack.pop());
-    } else {
-      while (this.stack.length) this.unloadPage(this.stack.pop());
-    }
-    this.openPage(route, kind === 'switchTab' ? {} : query);
-    return {};
+  pagesChanged() {
+    if (this.ui.onPages) this.ui.onPages(this);
   }
 
   // ------------------------------------------------------------------ what the panel drives
   launch() {
-    this.appJson = this.logic.readJson('app.json');
-    if (!this.appJson || !Array.isArray(this.appJson.pages) || !this.appJson.pages.length) {
-      throw new Error('WeCom simulator: app.json with a non-empty "pages" list is required');
-    }
+    this.useAppJson(this.logic.readJson('app.json'));
     // the app-level styles: global (every component here sets addGlobalClass)
     const appCss = this.logic.readFile('app.wxss');
     if (appCss) this.render.addStyle(require('./wxss').compile(appCss), 'app.wxss');
-    const start = this.scenario.launchPath ? paths.parseUrl(this.scenario.launchPath) : { route: this.appJson.pages[0], query: {} };
-    if (!this.allRoutes().includes(start.route)) throw new Error(`WeCom simulator: page "${start.route}" is not in app.json`);
-    this.launchOptions = { path: start.route, query: start.query, scene: this.scenario.scene, referrerInfo: {} };
-    if (this.scenario.shareTicket) this.launchOptions.shareTicket = this.scenario.shareTicket;
-    if (this.logic.exists('app.js')) this.logic.load('app.js');
-    if (this.appDef) {
-      this.lifecycle(this.appDef, 'onLaunch', copyForLog(this.launchOptions), 'app');
-      this.lifecycle(this.appDef, 'onShow', copyForLog(this.launchOptions), 'app');
-    }
-    this.openPage(start.route, start.query);
+    this.startApp(this.scenario.launchPath);
     this.notify();
   }
 
   hide() {
-    if (this.appDef) this.lifecycle(this.appDef, 'onHide', undefined, 'app');
-    for (const cb of [...this.listeners.appHide]) this.callUser(cb, undefined, 'onAppHide listener');
-    if (this.currentPage) this.hidePage(this.currentPage);
+    this.appHidden();
     this.notify();
   }
 
   show() {
-    const opts = this.enterOptions();
-    if (this.appDef) this.lifecycle(this.appDef, 'onShow', copyForLog(opts), 'app');
-    for (const cb of [...this.listeners.appShow]) this.callUser(cb, copyForLog(opts), 'onAppShow listener');
-    if (this.currentPage) this.showPage(this.currentPage);
+    this.appShown();
     this.notify();
   }
 
   setNetwork(up) {
-    this.scenario.network = !!up;
-    const res = { isConnected: !!up, networkType: up ? this.scenario.networkType : 'none' };
-    this.sched.add(() => {
-      for (const cb of [...this.listeners.networkStatus]) this.callUser(cb, copyForLog(res), 'onNetworkStatusChange listener');
-    }, 0, { label: 'networkStatusChange' });
+    this.networkChanged(up);
   }
 
   /** Live scenario changes from the panel (those read at call time take effect at once). */

@@ -3,17 +3,15 @@
 // are registered with j-component (templates from .wxml, usingComponents from .json, inlined
 // at build time) and rendered into the phone frame, with their .wxss applied. Taps, typing,
 // switches and focus/blur reach the WXML handlers as exparser events.
-// Modelled on tests/runtime/lib/render.js (which reads files with fs and loads
-// miniprogram-simulate for jsdom).
+// Registration, setData and page lifecycles are tests/runtime/lib/components.js, shared with
+// the headless runtime (whose render.js reads files with fs and loads miniprogram-simulate for
+// jsdom); this file adds the styles, the page frame and the real form controls.
 
 const jComponent = require('j-component');
 const exparser = require('miniprogram-exparser');
-const { copyForLog, undefinedPaths, byteLength, toHost } = require('../../tests/runtime/lib/util');
-const paths = require('./paths');
+const { copyForLog } = require('../../tests/runtime/lib/util');
+const { ComponentLayer, walkExparser, fireEvent, expandPaths } = require('../../tests/runtime/lib/components');
 const wxss = require('./wxss');
-
-const SETDATA_MAX_BYTES = 1024 * 1024;
-const SETDATA_WARN_BYTES = 256 * 1024;
 
 // The built-in components, registered as miniprogram-simulate's definition.js does (its
 // index.js needs fs/path, so it is not bundled): each renders its children into a wx-<name>.
@@ -32,63 +30,6 @@ function registerBuiltins() {
   for (const name of OFFICIAL_TAGS) jComponent.register({ id: name, tagName: `wx-${name}`, template: '<slot/>' });
 }
 
-// exparser mis-resolves component ids containing digits: spell numbers with letters.
-const letters = (n) => String(n).split('').map((d) => 'abcdefghij'[+d]).join('');
-
-function walkExparser(node, fn) {
-  if (!node) return;
-  fn(node);
-  if (node.shadowRoot && node.shadowRoot !== node) walkExparser(node.shadowRoot, fn);
-  (node.childNodes || []).forEach((c) => walkExparser(c, fn));
-}
-
-function convertProperties(props) {
-  if (!props || typeof props !== 'object') return undefined;
-  const out = {};
-  for (const k of Object.keys(props)) {
-    const p = props[k];
-    if (p && typeof p === 'object' && !Array.isArray(p)) {
-      const q = Object.assign({}, p);
-      if ('value' in q) q.value = toHost(q.value);
-      out[k] = q;
-    } else out[k] = p;
-  }
-  return out;
-}
-
-const PAGE_SPECIAL = new Set(['data', 'options', 'behaviors']);
-const PAGE_HOOKS = ['onLoad', 'onShow', 'onReady', 'onHide', 'onUnload', 'onPullDownRefresh', 'onReachBottom', 'onShareAppMessage', 'onPageScroll'];
-
-/** Apply path keys ('form.remark.text', 'list[2].a') and hand exparser whole fresh roots (as render.js). */
-function expandPaths(current, payload) {
-  const out = {};
-  const roots = {};
-  for (const key of Object.keys(payload)) {
-    const segs = [];
-    const re = /([^.[\]]+)|\[(\d+)\]/g;
-    let m;
-    while ((m = re.exec(key))) segs.push(m[1] !== undefined ? m[1] : Number(m[2]));
-    if (segs.length <= 1) {
-      out[key] = payload[key];
-      continue;
-    }
-    const root = segs[0];
-    if (!Object.prototype.hasOwnProperty.call(roots, root)) {
-      const base = Object.prototype.hasOwnProperty.call(out, root) ? out[root] : current ? current[root] : undefined;
-      roots[root] = base === undefined || base === null ? {} : JSON.parse(JSON.stringify(base));
-    }
-    let node = roots;
-    for (let i = 0; i < segs.length - 1; i++) {
-      const seg = segs[i];
-      const nextIsIndex = typeof segs[i + 1] === 'number';
-      if (node[seg] === undefined || node[seg] === null || typeof node[seg] !== 'object') node[seg] = nextIsIndex ? [] : {};
-      node = node[seg];
-    }
-    node[segs[segs.length - 1]] = payload[key];
-  }
-  return Object.assign(out, roots);
-}
-
 function vtAttr(el, name) {
   const node = el && el.__wxElement;
   const attrs = (node && node._vt && node._vt.attrs) || [];
@@ -98,68 +39,38 @@ function vtAttr(el, name) {
 
 const truthy = (v) => v !== undefined && v !== null && v !== false && v !== 'false' && v !== '';
 
-class RenderLayer {
+class RenderLayer extends ComponentLayer {
   constructor(rt, container) {
-    this.rt = rt;
+    super(rt, { prefix: 'wsim', renderer: 'j-component', virtualClock: false });
     this.logic = rt.logic;
     this.container = container;
-    this.prefix = 'wsim';
-    this.seq = 0;
-    this.registered = new Map(); // rel -> id
-    this.meta = new Map(); // id -> { rel, kind, extra }
-    this.behaviorIds = new Map();
-    this.setDataTimes = [];
     this.styles = [];
     registerBuiltins();
-    const layer = this;
-    this.instrumentBehavior = jComponent.behavior({
-      created() { layer.instrument(this); },
-    });
+    this.makeInstrumentBehavior();
     this.observer = new MutationObserver(() => this.decorate());
     this.observer.observe(container, { childList: true, subtree: true, attributes: true, attributeFilter: ['class'] });
     container.addEventListener('click', (e) => this.onClick(e));
   }
 
-  // ------------------------------------------------------------ files
-  readWxml(rel, depth = 0) {
-    let text = this.logic.readFile(rel);
-    if (text === null) throw new Error(`WeCom simulator: missing template ${rel}`);
-    if (depth > 16) throw new Error(`WeCom simulator: <include> nesting too deep at ${rel}`);
-    const dir = paths.dirname(rel);
-    const resolveRel = (src, ext) => {
-      let r = src.startsWith('/') ? src.slice(1) : paths.join(dir, src);
-      if (!r.endsWith(ext)) r += ext;
-      return paths.normalize(r);
-    };
-    text = text.replace(/<include\s+src\s*=\s*["']([^"']+)["']\s*\/?>(\s*<\/include>)?/g, (m, src) => this.readWxml(resolveRel(src, '.wxml'), depth + 1));
-    text = text.replace(/<wxs\b([^>]*?)\/?>(\s*<\/wxs>)?/g, (m, attrs) => {
-      const src = /\bsrc\s*=\s*["']([^"']+)["']/.exec(attrs);
-      const mod = /\bmodule\s*=\s*["']([^"']+)["']/.exec(attrs);
-      if (!src || !mod) return m;
-      const code = this.logic.readFile(resolveRel(src[1], '.wxs'));
-      if (code === null) throw new Error(`WeCom simulator: missing wxs ${src[1]} (from ${rel})`);
-      return `<wxs module="${mod[1]}">${code}</wxs>`;
-    });
-    if (/<import\b|<template\s+is\s*=/.test(text)) this.rt.warn(`${rel}: <import>/<template is> are not supported by j-component; that part renders nothing`);
-    return text;
+  libs() {
+    return { jComponent, exparser };
   }
 
-  resolveComponent(value, ownerRel) {
-    if (typeof value !== 'string' || value.startsWith('plugin://')) {
-      throw new Error(`WeCom simulator: unsupported component reference "${value}" in ${ownerRel}.json`);
-    }
-    const cands = [];
-    if (value.startsWith('/')) cands.push(value.slice(1));
-    else {
-      cands.push(paths.join(paths.dirname(ownerRel), value));
-      cands.push(paths.join('miniprogram_npm', value), paths.join('miniprogram_npm', value, 'index'));
-    }
-    for (const c of cands) {
-      const n = paths.normalize(c);
-      if (!n.startsWith('..') && this.logic.exists(`${n}.js`)) return n;
-      if (!n.startsWith('..') && this.logic.exists(`${n}/index.js`)) return `${n}/index`;
-    }
-    throw new Error(`WeCom simulator: component "${value}" used by ${ownerRel} not found in the package`);
+  warn(text) {
+    this.rt.warn(text);
+  }
+
+  // ------------------------------------------------------------ files
+  readFile(rel) {
+    return this.logic.readFile(rel);
+  }
+
+  readJson(rel) {
+    return this.logic.readJson(rel);
+  }
+
+  fileExists(rel) {
+    return this.logic.exists(rel);
   }
 
   addStyle(css, label) {
@@ -169,76 +80,12 @@ class RenderLayer {
     document.head.appendChild(style);
   }
 
-  // ------------------------------------------------------------ registration
-  behaviorId(def) {
-    if (typeof def === 'string') return def;
-    if (this.behaviorIds.has(def)) return this.behaviorIds.get(def);
-    const id = jComponent.behavior(this.convertCommon(def));
-    this.behaviorIds.set(def, id);
-    return id;
-  }
-
-  convertCommon(def) {
-    const d = {};
-    for (const k of ['observers', 'methods', 'lifetimes', 'pageLifetimes', 'created', 'attached', 'ready', 'moved', 'detached', 'error', 'externalClasses', 'relations', 'export', 'definitionFilter']) {
-      if (def[k] !== undefined) d[k] = def[k];
-    }
-    if (def.methods) d.methods = Object.assign({}, def.methods);
-    if (def.lifetimes) d.lifetimes = Object.assign({}, def.lifetimes);
-    if (def.pageLifetimes) d.pageLifetimes = Object.assign({}, def.pageLifetimes);
-    if (def.properties) d.properties = convertProperties(def.properties);
-    if (def.data) d.data = toHost(def.data);
-    if (Array.isArray(def.behaviors)) d.behaviors = def.behaviors.map((b) => this.behaviorId(b));
-    return d;
-  }
-
-  register(rel, tagName, kind, stack = []) {
-    if (this.registered.has(rel)) return this.registered.get(rel);
-    if (stack.includes(rel)) throw new Error(`WeCom simulator: circular usingComponents: ${[...stack, rel].join(' -> ')}`);
-    const rt = this.rt;
-    const json = this.logic.readJson(`${rel}.json`) || {};
-    const appUsing = (rt.appJson && rt.appJson.usingComponents) || {};
-    const own = json.usingComponents || {};
-    const using = {};
-    for (const [tag, value] of Object.entries(Object.assign({}, appUsing, own))) {
-      const owner = Object.prototype.hasOwnProperty.call(own, tag) ? rel : 'app';
-      const childRel = this.resolveComponent(value, owner);
-      if (childRel === rel) continue;
-      using[tag] = this.register(childRel, tag, 'component', [...stack, rel]);
-    }
-    const template = this.readWxml(`${rel}.wxml`);
-    const captured = rt.loadDefinition(rel);
-    const id = `${this.prefix}${letters(++this.seq)}`;
-    let d;
-    let extra = null;
-    if (captured.kind === 'Page') {
-      const def = captured.def;
-      d = { methods: {} };
-      extra = {};
-      for (const k of Object.keys(def)) {
-        const v = def[k];
-        if (PAGE_SPECIAL.has(k)) continue;
-        if (typeof v === 'function') d.methods[k] = v;
-        else extra[k] = v;
-      }
-      if (def.data) d.data = toHost(def.data);
-      if (Array.isArray(def.behaviors)) d.behaviors = def.behaviors.map((b) => this.behaviorId(b));
-    } else {
-      d = this.convertCommon(captured.def);
-      if (kind === 'page') {
-        d.methods = d.methods || {};
-        for (const k of PAGE_HOOKS) {
-          if (typeof captured.def[k] === 'function' && !d.methods[k]) d.methods[k] = captured.def[k];
-        }
-      }
-    }
-    d.behaviors = [this.instrumentBehavior, ...(d.behaviors || [])];
-    const options = Object.assign({}, captured.def.options || {});
-    this.meta.set(id, { rel, kind, extra, json });
-    jComponent.register(Object.assign(d, { id, tagName, template, usingComponents: using, options }));
-    this.registered.set(rel, id);
-    // Its styles: scoped to its host tag, stopping at the components it uses. A page's
-    // styles reach into its components (they all set addGlobalClass), so no limit there.
+  // ------------------------------------------------------------ hooks of ComponentLayer
+  /**
+   * A component's styles: scoped to its host tag, stopping at the components it uses. A page's
+   * styles reach into its components (they all set addGlobalClass), so no limit there.
+   */
+  afterRegister(rel, kind, tagName, using) {
     const css = this.logic.readFile(`${rel}.wxss`);
     if (css) {
       this.addStyle(wxss.compile(css, {
@@ -246,98 +93,28 @@ class RenderLayer {
         limits: kind === 'page' ? [] : Object.keys(using),
       }), rel);
     }
-    return id;
   }
 
-  // ------------------------------------------------------------ instances
-  instrument(caller) {
-    const meta = this.meta.get(caller.is);
-    if (!meta) return;
-    const rt = this.rt;
-    const orig = caller.setData;
-    const layer = this;
-    caller.setData = function setData(data, callback) {
-      const payload = data && typeof data === 'object' ? data : {};
-      const json = JSON.stringify(payload);
-      const bytes = byteLength(json);
-      const undef = undefinedPaths(payload, '');
-      const entry = { target: meta.rel, kind: meta.kind, keys: Object.keys(payload), bytes, t: rt.sched.now };
-      if (undef.length) {
-        entry.undefinedPaths = undef;
-        rt.warn(`setData on ${meta.rel}: undefined value at ${undef.join(', ')} (the client drops top-level undefined keys; use null)`);
-      }
-      rt.log.setData.push(entry);
-      if (bytes > SETDATA_MAX_BYTES) {
-        entry.rejected = true;
-        throw new Error(`setData:fail data size ${bytes} bytes exceeds the 1048576-byte (1 MB) limit (${meta.rel})`);
-      }
-      if (bytes > SETDATA_WARN_BYTES) rt.warn(`setData on ${meta.rel}: ${bytes} bytes > 256 KB`);
-      const now = Date.now();
-      layer.setDataTimes.push(now);
-      layer.setDataTimes = layer.setDataTimes.filter((t) => t > now - 1000);
-      if (layer.setDataTimes.length === 21) rt.warn('setData: more than 20 calls within 1 s');
-      const clean = {};
-      for (const k of Object.keys(payload)) if (payload[k] !== undefined) clean[k] = toHost(payload[k]);
-      const out = orig.call(this, expandPaths(this.data, clean), callback);
-      layer.scheduleDecorate(); // input values change in the template data, not in the DOM
-      rt.notify('setData');
-      return out;
-    };
-    if (meta.kind === 'page') {
-      caller.route = meta.rel;
-      caller.__route__ = meta.rel;
-      caller.options = {};
-      if (meta.extra) for (const [k, v] of Object.entries(meta.extra)) caller[k] = copyForLog(v);
-    }
+  /** One realm: Page({...}) fields need no crossing. */
+  pageField(value) {
+    return copyForLog(value);
   }
 
-  createPage(rel, query) {
-    const rt = this.rt;
-    const id = this.register(rel, 'page', 'page');
-    const captured = rt.definitions.get(rel);
-    const props = {};
-    const declared = (captured.kind === 'Component' && captured.def.properties) || {};
-    for (const k of Object.keys(query || {})) if (Object.prototype.hasOwnProperty.call(declared, k)) props[k] = query[k];
-    const comp = jComponent.create(id, props);
-    const caller = comp.instance;
-    const page = { rel, comp, caller, query, json: this.meta.get(id).json };
-    caller.options = Object.assign({}, query || {});
+  afterSetData() {
+    this.scheduleDecorate(); // input values change in the template data, not in the DOM
+    this.rt.notify('setData');
+  }
+
+  attachPageDom(comp) {
     for (const other of this.container.children) other.style.display = 'none';
     this.container.appendChild(comp.dom);
-    exparser.Element.pretendAttached(comp._exparserNode);
-    rt.lifecycle(caller, 'onLoad', Object.assign({}, query || {}), rel);
-    rt.lifecycle(caller, 'onShow', undefined, rel);
-    this.pageLifetime(page, 'show');
-    const readyAll = (node) => {
-      if (node instanceof exparser.Component && node.shadowRoot instanceof exparser.Element) readyAll(node.shadowRoot);
-      node.childNodes.forEach((c) => { if (c instanceof exparser.Element) readyAll(c); });
-      if (node instanceof exparser.Component) node.triggerLifeTime('ready');
-    };
-    try {
-      readyAll(comp._exparserNode);
-    } catch (e) {
-      rt.reportError(`${rel} ready`, e);
-    }
-    rt.lifecycle(caller, 'onReady', undefined, rel);
+  }
+
+  afterCreatePage() {
     this.decorate();
-    return page;
   }
 
-  pageLifetime(page, name) {
-    try {
-      page.comp.triggerPageLifeTime(name);
-    } catch (e) {
-      this.rt.reportError(`${page.rel} pageLifetimes.${name}`, e);
-    }
-  }
-
-  detachPage(page) {
-    try {
-      exparser.Element.pretendDetached(page.comp._exparserNode);
-    } catch (e) {
-      this.rt.reportError(`${page.rel} detached`, e);
-    }
-    if (page.comp.dom.parentNode) page.comp.dom.parentNode.removeChild(page.comp.dom);
+  afterDetachPage() {
     const top = this.container.lastElementChild;
     if (top) top.style.display = '';
   }
@@ -448,13 +225,7 @@ class RenderLayer {
 
   fire(el, type, detail) {
     if (!el.__wxElement || this.rt.dead) return;
-    const evt = exparser.Event.create(type, detail || {}, {
-      bubbles: true,
-      composed: true,
-      capturePhase: true,
-      extraFields: { touches: [], changedTouches: [] },
-    });
-    exparser.Event.dispatchEvent(el.__wxElement, evt);
+    fireEvent(exparser, el.__wxElement, type, detail);
     this.rt.notify();
   }
 

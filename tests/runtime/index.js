@@ -11,9 +11,11 @@ const fs = require('fs');
 const path = require('path');
 const { setImmediate: hostSetImmediate, setTimeout: hostSetTimeout, clearTimeout: hostClearTimeout } = require('timers');
 const { Scheduler } = require('./lib/scheduler');
-const { LogicLayer, WXWEBASSEMBLY_MIN_SDK } = require('./lib/logic');
-const { versionAtLeast } = require('./lib/util');
+const { LogicLayer } = require('./lib/logic');
+const { hasWXWebAssembly } = require('./lib/features');
 const { RenderLayer } = require('./lib/render');
+const { AppHost } = require('./lib/host');
+const { parseUrl } = require('./lib/paths');
 const { makeWx } = require('./lib/wx');
 const { trackContext } = require('./lib/promises');
 const { QY_MIN_VERSION } = require('./lib/qy');
@@ -86,27 +88,9 @@ function normalizeScenario(input) {
   return s;
 }
 
-/** Split 'pages/a/b?x=1&y=2' into a route and a query object (values are strings). */
-function parseUrl(url, fromRoute) {
-  const [p, q = ''] = String(url).split('?');
-  let route = p.replace(/\.html$/, '');
-  if (route.startsWith('/')) route = route.slice(1);
-  else if (fromRoute && (route.startsWith('./') || route.startsWith('../') || !route.includes('/'))) {
-    route = path.posix.join(path.posix.dirname(fromRoute), route);
-  }
-  route = path.posix.normalize(route);
-  const query = {};
-  for (const part of q.split('&')) {
-    if (!part) continue;
-    const i = part.indexOf('=');
-    const k = decodeURIComponent(i < 0 ? part : part.slice(0, i));
-    query[k] = i < 0 ? '' : decodeURIComponent(part.slice(i + 1));
-  }
-  return { route, query };
-}
-
-class Runtime {
+class Runtime extends AppHost {
   constructor({ packageDir, scenario, device, forwardConsole = true, maxSettleRounds = 10000, hostWaitMs = 10000 }) {
+    super('wecom runtime');
     if (!packageDir || !fs.existsSync(packageDir)) throw new Error(`wecom runtime: packageDir not found: ${packageDir}`);
     this.packageDir = path.resolve(packageDir);
     this.options = { packageDir, scenario, forwardConsole, maxSettleRounds, hostWaitMs };
@@ -124,34 +108,12 @@ class Runtime {
     };
     this.errors = [];
     this.warnings = [];
-    this.listeners = { networkStatus: [], appShow: [], appHide: [], error: [], unhandledRejection: [] };
     this.pending = new Set();
-    this.definitions = new Map(); // rel -> { kind: 'Page' | 'Component', def }
-    this.behaviors = new WeakSet();
-    this.stack = []; // page stack: { rel, comp, caller, query }
-    this.appDef = undefined;
-    this.appJson = null;
-    this.currentFile = null;
-    this.loggedInHere = false;
-    this.dead = false;
     this.launched = false;
-    this.inErrorHandler = false;
     // 'old' has none; any flavour below base library 2.13.0 has none either.
-    this.wasmAvailable = this.scenario.flavour !== 'old' && versionAtLeast(this.scenario.sdkVersion, WXWEBASSEMBLY_MIN_SDK);
+    this.wasmAvailable = hasWXWebAssembly(this.scenario);
 
-    const rt = this;
-    this.router = (kind, o) => rt.navigate(kind, o);
-    this.globals = {
-      App(def) {
-        if (rt.appDef) throw rt.logic.ctxError('App() can only be called once');
-        rt.appDef = def;
-      },
-      getApp() { return rt.appDef; },
-      Page(def) { rt.capture('Page', def); },
-      Component(def) { rt.capture('Component', def); },
-      Behavior(def) { rt.behaviors.add(def); return def; },
-      getCurrentPages() { return vmArray(rt, rt.stack.map((p) => p.caller)); },
-    };
+    this.globals = this.appGlobals();
     this.globals.wx = makeWx(this);
     this.logic = new LogicLayer(this);
     this.context = this.logic.ctx;
@@ -160,26 +122,7 @@ class Runtime {
     this.render = new RenderLayer(this);
   }
 
-  // ------------------------------------------------------------------ internal plumbing
-  capture(kind, def) {
-    if (!this.currentFile || !this.currentFile.endsWith('.js')) {
-      throw this.logic.ctxError(`${kind}() must be called at the top level of a page or component file`);
-    }
-    const rel = this.currentFile.slice(0, -3);
-    if (this.definitions.has(rel)) throw this.logic.ctxError(`${kind}() called twice in ${this.currentFile}`);
-    if (!def || typeof def !== 'object') throw this.logic.ctxError(`${kind}() expects an object (in ${this.currentFile})`);
-    this.definitions.set(rel, { kind, def });
-  }
-
-  /** Require `${rel}.js` in the logic layer and return what it passed to Page()/Component(). */
-  loadDefinition(rel) {
-    if (!this.definitions.has(rel)) {
-      this.logic.load(`${rel}.js`);
-      if (!this.definitions.has(rel)) throw new Error(`wecom runtime: ${rel}.js did not call Page() or Component()`);
-    }
-    return this.definitions.get(rel);
-  }
-
+  // ------------------------------------------------------------------ internal plumbing (and lib/host.js)
   track(promise) {
     const p = Promise.resolve(promise).then(() => {}, () => {});
     this.pending.add(p);
@@ -187,127 +130,12 @@ class Runtime {
     return promise;
   }
 
-  callUser(fn, arg, label) {
-    if (typeof fn !== 'function' || this.dead) return undefined;
-    try {
-      return fn(arg);
-    } catch (e) {
-      this.reportError(label, e);
-      return undefined;
-    }
-  }
-
-  lifecycle(target, name, arg, label) {
-    this.log.lifecycle.push({ target: label, hook: name, t: this.sched.now });
-    const fn = target && target[name];
-    if (typeof fn !== 'function') return undefined;
-    try {
-      return fn.call(target, arg);
-    } catch (e) {
-      this.reportError(`${label} ${name}`, e);
-      return undefined;
-    }
-  }
-
-  reportError(type, err) {
-    const message = err && typeof err === 'object' && 'message' in err ? String(err.message) : String(err);
+  recordError(type, err, message) {
     this.errors.push({ type, message, stack: err && err.stack, error: err });
     if (this.forwardConsole) {
       // eslint-disable-next-line no-console
       console.error(`[wecom runtime] ${type}: ${(err && err.stack) || message}`);
     }
-    if (this.inErrorHandler || this.dead) return;
-    this.inErrorHandler = true;
-    try {
-      const text = (err && err.stack) || message;
-      if (type === 'unhandledrejection') {
-        const payload = { reason: err };
-        if (this.appDef && typeof this.appDef.onUnhandledRejection === 'function') {
-          try { this.appDef.onUnhandledRejection(payload); } catch (e) { this.errors.push({ type: 'App.onUnhandledRejection', message: e.message, error: e }); }
-        }
-        for (const cb of this.listeners.unhandledRejection) {
-          try { cb(payload); } catch (e) { this.errors.push({ type: 'onUnhandledRejection listener', message: e.message, error: e }); }
-        }
-      } else {
-        if (this.appDef && typeof this.appDef.onError === 'function') {
-          try { this.appDef.onError(text); } catch (e) { this.errors.push({ type: 'App.onError', message: e.message, error: e }); }
-        }
-        for (const cb of this.listeners.error) {
-          try { cb(text); } catch (e) { this.errors.push({ type: 'onError listener', message: e.message, error: e }); }
-        }
-      }
-    } finally {
-      this.inErrorHandler = false;
-    }
-  }
-
-  get currentPage() {
-    return this.stack[this.stack.length - 1];
-  }
-
-  allRoutes() {
-    const j = this.appJson || {};
-    const routes = [...(j.pages || [])];
-    for (const sp of j.subpackages || j.subPackages || []) {
-      for (const p of sp.pages || []) routes.push(path.posix.join(sp.root, p));
-    }
-    return routes;
-  }
-
-  openPage(route, query) {
-    this.logic.markLoaded(`${route}.js`); // opening a subpackage page downloads that subpackage
-    // On the stack before its onLoad, as getCurrentPages() shows on real clients.
-    return this.render.createPage(route, query, (page) => this.stack.push(page));
-  }
-
-  unloadPage(page) {
-    this.lifecycle(page.caller, 'onUnload', undefined, page.rel);
-    this.render.detachPage(page);
-  }
-
-  hidePage(page) {
-    this.lifecycle(page.caller, 'onHide', undefined, page.rel);
-    this.render.pageLifetime(page, 'hide');
-  }
-
-  showPage(page) {
-    this.lifecycle(page.caller, 'onShow', undefined, page.rel);
-    this.render.pageLifetime(page, 'show');
-  }
-
-  /** wx.navigateTo / redirectTo / navigateBack / reLaunch / switchTab (runs at delivery time). */
-  navigate(kind, o) {
-    const { fail } = require('./lib/api');
-    const cur = this.currentPage;
-    if (kind === 'navigateBack') {
-      const delta = Math.max(1, Number(o.delta) || 1);
-      if (this.stack.length <= 1) fail('cannot navigate back at first page.');
-      const n = Math.min(delta, this.stack.length - 1);
-      for (let i = 0; i < n; i++) this.unloadPage(this.stack.pop());
-      this.showPage(this.currentPage);
-      return {};
-    }
-    if (typeof o.url !== 'string' || !o.url) fail('parameter error: parameter.url should be String');
-    const { route, query } = parseUrl(o.url, cur && cur.rel);
-    if (!this.allRoutes().includes(route)) fail(`page "${route}" is not found`);
-    const tabs = ((this.appJson && this.appJson.tabBar && this.appJson.tabBar.list) || []).map((t) => t.pagePath.replace(/^\//, ''));
-    if (kind === 'switchTab' && !tabs.includes(route)) fail('can not switch to no-tabBar page');
-    if ((kind === 'navigateTo' || kind === 'redirectTo') && tabs.includes(route)) fail('can not navigateTo a tabbar page');
-    if (kind === 'navigateTo') {
-      if (this.stack.length >= 10) fail('webview count limit exceed');
-      if (cur) this.hidePage(cur);
-    } else if (kind === 'redirectTo') {
-      if (cur) this.unloadPage(this.stack.pop());
-    } else {
-      while (this.stack.length) this.unloadPage(this.stack.pop());
-    }
-    this.openPage(route, kind === 'switchTab' ? {} : query);
-    return {};
-  }
-
-  enterOptions() {
-    const p = this.currentPage;
-    return Object.assign({}, this.launchOptions, p ? { path: p.rel, query: p.query || {} } : {});
   }
 
   // ------------------------------------------------------------------ public API
@@ -316,30 +144,11 @@ class Runtime {
     if (this.dead) throw new Error('wecom runtime: this runtime was killed; use the one kill() returned');
     if (this.launched) throw new Error('wecom runtime: launch() already called');
     this.launched = true;
-    this.appJson = this.render.readJson('app.json');
-    if (!this.appJson || !Array.isArray(this.appJson.pages) || !this.appJson.pages.length) {
-      throw new Error('wecom runtime: app.json with a non-empty "pages" list is required');
-    }
+    this.useAppJson(this.render.readJson('app.json'));
     this.render.start();
-    const target = startPath ? parseUrl(startPath) : { route: this.appJson.pages[0], query: {} };
-    const q = Object.assign({}, target.query, query || {});
-    if (!this.allRoutes().includes(target.route)) throw new Error(`wecom runtime: page "${target.route}" is not in app.json`);
-    this.launchOptions = { path: target.route, query: q, scene: scene === undefined ? this.scenario.scene : scene, referrerInfo: {} };
-    if (this.scenario.shareTicket) this.launchOptions.shareTicket = this.scenario.shareTicket;
-    if (fs.existsSync(path.join(this.packageDir, 'app.js'))) this.logic.load('app.js');
-    if (this.appDef) {
-      this.lifecycle(this.appDef, 'onLaunch', this.logic.toCtx(this.launchOptions), 'app');
-      this.lifecycle(this.appDef, 'onShow', this.logic.toCtx(this.launchOptions), 'app');
-    }
-    this.openPage(target.route, q);
+    this.startApp(startPath, query, scene);
     await this.settle();
     return this;
-  }
-
-  /** The current page instance (this of its methods): .data, .setData, methods. */
-  get page() {
-    const p = this.currentPage;
-    return p ? p.caller : undefined;
   }
 
   /** Page stack, bottom first (like getCurrentPages()). */
@@ -458,29 +267,19 @@ class Runtime {
 
   /** App goes to background: App.onHide, wx.onAppHide listeners, page onHide. */
   async hide() {
-    if (this.appDef) this.lifecycle(this.appDef, 'onHide', undefined, 'app');
-    for (const cb of [...this.listeners.appHide]) this.callUser(cb, undefined, 'onAppHide listener');
-    if (this.currentPage) this.hidePage(this.currentPage);
+    this.appHidden();
     await this.settle();
   }
 
   /** App comes back: App.onShow(options), wx.onAppShow listeners, page onShow. */
   async show() {
-    const opts = this.enterOptions();
-    this.enterOptionsValue = opts;
-    if (this.appDef) this.lifecycle(this.appDef, 'onShow', this.logic.toCtx(opts), 'app');
-    for (const cb of [...this.listeners.appShow]) this.callUser(cb, this.logic.toCtx(opts), 'onAppShow listener');
-    if (this.currentPage) this.showPage(this.currentPage);
+    this.appShown();
     await this.settle();
   }
 
   /** Change connectivity and notify wx.onNetworkStatusChange listeners (then settle). */
   setNetwork(up) {
-    this.scenario.network = !!up;
-    const res = { isConnected: !!up, networkType: up ? this.scenario.networkType : 'none' };
-    this.sched.add(() => {
-      for (const cb of [...this.listeners.networkStatus]) this.callUser(cb, this.logic.toCtx(res), 'onNetworkStatusChange listener');
-    }, 0, { internal: true, label: 'networkStatusChange' });
+    this.networkChanged(up);
     return this.settle();
   }
 
@@ -506,12 +305,6 @@ class Runtime {
     this.dispose();
     return createRuntime(Object.assign({}, this.options, { device: this.device, scenario: this.scenario }));
   }
-}
-
-function vmArray(rt, items) {
-  const arr = new rt.logic.Array();
-  items.forEach((x) => arr.push(x));
-  return arr;
 }
 
 /**

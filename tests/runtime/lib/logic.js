@@ -4,18 +4,22 @@
 // process, no eval / new Function (except `new Function('return this')`), CommonJS require over
 // the package only (plus `require.async`, base library >= 2.11.2: 分包异步化), timers and Date on a
 // virtual clock, WXWebAssembly by package path (.wasm.br from base library 2.14.0).
-// Subpackages (app.json) are isolated as on real clients: a plain require of a file inside a
-// subpackage root, from code outside that root, throws until the subpackage is loaded (one of its
-// pages opened, or require.async resolved a module of it). Code inside a subpackage may require
-// its own files and main-package files.
+// The module system (resolution, subpackage isolation, require.async) is lib/modules.js, shared
+// with the browser simulator; this file gives it the package's files (fs) and runs them (vm).
 
 const fs = require('fs');
 const path = require('path');
 const vm = require('vm');
 const zlib = require('zlib');
 const util = require('util');
-const { copyForLog, versionAtLeast } = require('./util');
+const { copyForLog } = require('./util');
 const { wasmFeatureProblems } = require('./wasmcheck');
+const { ModuleLoader } = require('./modules');
+const { makeConsole } = require('./host');
+const { hasRequireAsync, WXWEBASSEMBLY_MIN_SDK, WASM_BR_MIN_SDK } = require('./features');
+const {
+  describePathArg, checkWasmPath, compileAndInstantiate, instantiateError, wxWebAssembly,
+} = require('./wxwasm');
 
 // Names the real client shadows as undefined parameters of every module wrapper.
 const SHADOWED = ['window', 'document', 'frames', 'self', 'location', 'navigator', 'localStorage', 'history',
@@ -127,37 +131,13 @@ const PROMISE_POLYFILL = `(function (schedule, reportUnhandled) {
   Object.defineProperty(globalThis, 'Promise', { value: Promise, writable: true, configurable: true, enumerable: false });
 })`;
 
-// require.async (分包异步化) needs base library 2.11.2 and a client that supports it
-// (mp:framework/subpackages/async): WeCom Android 3.1.23, WeCom iOS 4.0.8, WeChat Android 7.0.13,
-// WeChat iOS 7.0.12. Other platforms: base library only.
-const REQUIRE_ASYNC_MIN_SDK = '2.11.2';
-const REQUIRE_ASYNC_MIN_CLIENT = {
-  wecom: { android: '3.1.23', ios: '4.0.8' },
-  wechat: { android: '7.0.13', ios: '7.0.12' },
-};
-
-// WXWebAssembly needs base library 2.13.0; .wasm.br files 2.14.0 (mp:framework/performance/wasm).
-const WXWEBASSEMBLY_MIN_SDK = '2.13.0';
-const WASM_BR_MIN_SDK = '2.14.0';
-
-/** Whether this scenario's client has require.async. */
-function hasRequireAsync(s) {
-  if (!versionAtLeast(s.sdkVersion, REQUIRE_ASYNC_MIN_SDK)) return false;
-  const min = (REQUIRE_ASYNC_MIN_CLIENT[s.host] || {})[s.platform];
-  if (!min) return true;
-  return versionAtLeast(s.host === 'wecom' ? s.clientVersion : s.wechatVersion, min);
-}
-
-class LogicLayer {
+class LogicLayer extends ModuleLoader {
   /**
    * @param {object} rt internal runtime state: packageDir, sched, log, reportError(type, err),
    *   scenario, globals (object of extra globals: wx, App, Page, ...), forwardConsole, track(promise)
    */
   constructor(rt) {
-    this.rt = rt;
-    this.modules = new Map();
-    this.loadedSubpackages = new Set(); // roots whose code the client has (page opened, require.async)
-    this.roots = null; // app.json subpackage roots, read on first use
+    super(rt);
     this.ctx = vm.createContext({}, {
       name: 'wecom-logic-layer',
       codeGeneration: { strings: false, wasm: false },
@@ -212,25 +192,14 @@ class LogicLayer {
     };
     const clear = (id) => { if (id !== undefined && id !== null) sched.clear(id); };
 
-    const levels = ['log', 'info', 'warn', 'error', 'debug'];
-    const consoleObj = {};
-    for (const level of levels) {
-      consoleObj[level] = (...args) => {
-        const text = util.format(...args);
-        rt.log.console.push({ level, text, args: args.map((a) => copyForLog(a)), t: sched.now });
-        if (rt.forwardConsole) {
-          // eslint-disable-next-line no-console
-          (console[level] || console.log)(`[logic] ${text}`);
-        }
-      };
-    }
-    consoleObj.group = consoleObj.log;
-    consoleObj.groupEnd = () => {};
-    consoleObj.trace = consoleObj.debug;
-    consoleObj.table = consoleObj.log;
-    consoleObj.time = () => {};
-    consoleObj.timeEnd = () => {};
-    consoleObj.assert = (cond, ...args) => { if (!cond) consoleObj.error('Assertion failed:', ...args); };
+    const consoleObj = makeConsole((level, args) => {
+      const text = util.format(...args);
+      rt.log.console.push({ level, text, args: args.map((a) => copyForLog(a)), t: sched.now });
+      if (rt.forwardConsole) {
+        // eslint-disable-next-line no-console
+        (console[level] || console.log)(`[logic] ${text}`);
+      }
+    });
 
     const globals = {
       console: consoleObj,
@@ -252,36 +221,19 @@ class LogicLayer {
     const layer = this;
     const flavour = rt.scenario.flavour;
     const instantiate = function instantiate(pathArg, imports) {
-      const entry = { path: typeof pathArg === 'string' ? pathArg : `[${Object.prototype.toString.call(pathArg)}]`, t: rt.sched.now, ok: false };
+      const entry = { path: describePathArg(pathArg), t: rt.sched.now, ok: false };
       rt.log.wasm.push(entry);
       const fail = (msg) => {
         entry.error = msg;
         return layer.Promise.reject(layer.ctxError(msg));
       };
-      if (typeof pathArg !== 'string') {
-        return fail(`WXWebAssembly.instantiate: first argument must be a string path to a .wasm or .wasm.br file in the code package (got ${typeof pathArg === 'object' ? Object.prototype.toString.call(pathArg) : typeof pathArg})`);
-      }
-      if (/^[a-z][a-z0-9+.-]*:/i.test(pathArg)) {
-        return fail(`WXWebAssembly.instantiate: URLs are not supported, only package paths (got "${pathArg}")`);
-      }
-      if (!/\.wasm(\.br)?$/.test(pathArg)) {
-        return fail(`WXWebAssembly.instantiate: path must end in .wasm or .wasm.br (got "${pathArg}")`);
-      }
-      const rel = path.posix.normalize(pathArg.replace(/^\/+/, ''));
-      if (rel.startsWith('..') || path.isAbsolute(rel)) {
-        return fail(`WXWebAssembly.instantiate: path escapes the code package ("${pathArg}")`);
-      }
-      const file = path.join(rt.packageDir, rel);
-      if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
-        return fail(`WXWebAssembly.instantiate: file not found in the code package: "${pathArg}"`);
-      }
-      if (rel.endsWith('.br') && !versionAtLeast(rt.scenario.sdkVersion, WASM_BR_MIN_SDK)) {
-        return fail(`WXWebAssembly.instantiate: .wasm.br needs base library ${WASM_BR_MIN_SDK} or later (this client has ${rt.scenario.sdkVersion}): "${pathArg}"`);
-      }
+      const checked = checkWasmPath(pathArg, rt.scenario, (r) => layer.isFile(r));
+      if (checked.error) return fail(checked.error);
+      const rel = checked.rel;
       if (flavour === 'broken') {
         return fail(`WXWebAssembly.instantiate: instantiate failed for "${pathArg}" (broken client)`);
       }
-      let bytes = fs.readFileSync(file);
+      let bytes = fs.readFileSync(layer.abs(rel));
       if (rel.endsWith('.br')) {
         try {
           bytes = zlib.brotliDecompressSync(bytes);
@@ -301,18 +253,7 @@ class LogicLayer {
           return fail(`WXWebAssembly.instantiate: this engine supports only MVP WebAssembly; "${pathArg}" uses ${problems.join('; ')}`);
         }
       }
-      const work = (async () => {
-        const module = await WebAssembly.compile(bytes);
-        if (flavour === 'ios') {
-          const globals = WebAssembly.Module.exports(module).filter((e) => e.kind === 'global');
-          if (globals.length) {
-            throw new Error(`WXWebAssembly.instantiate: iOS does not support exported Global "${globals[0].name}"` +
-              (globals.length > 1 ? ` (and ${globals.length - 1} more: ${globals.slice(1).map((g) => g.name).join(', ')})` : ''));
-          }
-        }
-        const instance = await WebAssembly.instantiate(module, imports || {});
-        return { instance, module };
-      })();
+      const work = compileAndInstantiate(WebAssembly, bytes, imports, flavour === 'ios');
       rt.track(work);
       return new layer.Promise((resolve, reject) => {
         work.then((res) => {
@@ -324,153 +265,50 @@ class LogicLayer {
           resolve(out);
         }, (e) => {
           entry.error = e.message;
-          reject(layer.ctxError(e.message.startsWith('WXWebAssembly') ? e.message : `WXWebAssembly.instantiate: ${e.message}`));
+          reject(layer.ctxError(instantiateError(e)));
         });
       });
     };
-    return {
-      instantiate,
-      Memory: WebAssembly.Memory,
-      Table: WebAssembly.Table,
-      Global: WebAssembly.Global,
-      RuntimeError: WebAssembly.RuntimeError,
-    };
+    return wxWebAssembly(instantiate, WebAssembly);
   }
 
-  // ---------------------------------------------------------------- CommonJS
-  /** Resolve a require() argument to a package-relative path (posix), or null. */
-  resolve(request, fromRel) {
-    if (typeof request !== 'string' || request === '') return null;
-    const fromDir = path.posix.dirname(fromRel || 'app.js');
-    const bases = [];
-    if (request.startsWith('/')) bases.push(request.slice(1));
-    else if (request.startsWith('./') || request.startsWith('../')) bases.push(path.posix.join(fromDir, request));
-    else {
-      bases.push(path.posix.join(fromDir, request)); // the client resolves bare paths relative too
-      bases.push(path.posix.join('miniprogram_npm', request));
-    }
-    for (const b of bases) {
-      const base = path.posix.normalize(b);
-      if (base.startsWith('..')) continue;
-      for (const cand of [base, `${base}.js`, `${base}.json`, `${base}/index.js`]) {
-        const abs = path.join(this.rt.packageDir, cand);
-        if (fs.existsSync(abs) && fs.statSync(abs).isFile()) return cand;
-      }
-    }
-    return null;
+  // ---------------------------------------------------------------- CommonJS (lib/modules.js)
+  abs(rel) {
+    return path.join(this.rt.packageDir, rel);
   }
 
-  makeRequire(fromRel) {
-    const req = (request) => {
-      const rel = this.resolve(request, fromRel);
-      if (!rel) {
-        throw this.ctxError(`module "${request}" is not defined, require args is '${request}' (from ${fromRel})`);
-      }
-      const root = this.subpackageOf(rel);
-      if (root && root !== this.subpackageOf(fromRel) && !this.loadedSubpackages.has(root)) {
-        throw this.ctxError(`module "${rel}" is not defined, require args is '${request}' (from ${fromRel}; ` +
-          `it is in subpackage "${root}", which this client has not loaded: use require.async, or open one of its pages)`);
-      }
-      return this.load(rel).exports;
-    };
-    if (hasRequireAsync(this.rt.scenario)) {
-      req.async = (request) => this.requireAsync(request, fromRel);
-    }
-    return req;
+  exists(rel) {
+    return fs.existsSync(this.abs(rel));
   }
 
-  /**
-   * require.async(path): a Promise (of the app's realm) of the module's exports. The path is
-   * resolved as require resolves it; the module is loaded in a later (virtual, 0 ms) timer, the
-   * way the client first downloads the subpackage. Logged in rt.log.requireAsync.
-   */
-  requireAsync(request, fromRel) {
-    const rt = this.rt;
-    const entry = { request: typeof request === 'string' ? request : String(request), from: fromRel, t: rt.sched.now, ok: false };
-    rt.log.requireAsync.push(entry);
-    return new this.Promise((resolve, reject) => {
-      rt.sched.add(() => {
-        const rel = this.resolve(request, fromRel);
-        if (!rel) {
-          entry.error = `module "${request}" is not defined, require.async args is '${request}' (from ${fromRel})`;
-          reject(this.ctxError(entry.error));
-          return;
-        }
-        entry.path = rel;
-        entry.subpackage = this.subpackageOf(rel);
-        let exports;
-        try {
-          exports = this.load(rel).exports;
-        } catch (e) {
-          entry.error = e && e.message ? e.message : String(e);
-          reject(e);
-          return;
-        }
-        entry.ok = true;
-        if (entry.subpackage) this.loadedSubpackages.add(entry.subpackage);
-        resolve(exports);
-      }, 0, { internal: true, label: `require.async(${entry.request})` });
-    });
+  isFile(rel) {
+    const abs = this.abs(rel);
+    return fs.existsSync(abs) && fs.statSync(abs).isFile();
   }
 
-  /** The root of the app.json subpackage holding a package-relative path, or null (main package). */
-  subpackageOf(rel) {
-    if (!this.roots) {
-      const { subpackageRoots } = require('./packages');
-      try {
-        this.roots = subpackageRoots(this.rt.packageDir);
-      } catch (e) {
-        this.roots = []; // no or bad app.json: everything is the main package
-      }
-    }
-    for (const root of this.roots) {
-      if (rel === root || rel.startsWith(`${root}/`)) return root;
-    }
-    return null;
+  subpackageRoots() {
+    const { subpackageRoots } = require('./packages');
+    return subpackageRoots(this.rt.packageDir);
   }
 
-  /** The client now has the code of the subpackage holding `rel` (a page of it was opened). */
-  markLoaded(rel) {
-    const root = this.subpackageOf(rel);
-    if (root) this.loadedSubpackages.add(root);
-    return root;
-  }
-
-  /** Load (once) a package-relative module file. */
-  load(rel) {
-    const cached = this.modules.get(rel);
-    if (cached) return cached;
-    const abs = path.join(this.rt.packageDir, rel);
-    const src = fs.readFileSync(abs, 'utf8');
+  newModule(rel) {
     const Obj = vm.runInContext('Object', this.ctx);
     const module = new Obj();
     module.exports = new Obj();
     module.id = rel;
-    this.modules.set(rel, module);
-    try {
-      if (rel.endsWith('.json')) {
-        module.exports = this.JSON.parse(src);
-      } else {
-        const script = new vm.Script(WRAP_HEAD + src + WRAP_TAIL, { filename: rel });
-        const fn = script.runInContext(this.ctx);
-        const before = this.rt.currentFile;
-        this.rt.currentFile = rel;
-        try {
-          fn.call(module.exports, module.exports, this.makeRequire(rel), module, rel, path.posix.dirname(rel));
-        } finally {
-          this.rt.currentFile = before;
-        }
-      }
-    } catch (e) {
-      this.modules.delete(rel);
-      throw e;
-    }
     return module;
   }
 
-  /** require() from the package root (host-side entry). */
-  require(request) {
-    return this.makeRequire('app.js')(request);
+  parseJsonModule(rel) {
+    return this.JSON.parse(fs.readFileSync(this.abs(rel), 'utf8'));
+  }
+
+  /** The module's code, wrapped as the client wraps it, compiled in the context. */
+  compile(rel) {
+    const src = fs.readFileSync(this.abs(rel), 'utf8');
+    const script = new vm.Script(WRAP_HEAD + src + WRAP_TAIL, { filename: rel });
+    const fn = script.runInContext(this.ctx);
+    return (module, req) => fn.call(module.exports, module.exports, req, module, rel, path.posix.dirname(rel));
   }
 }
 

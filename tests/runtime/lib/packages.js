@@ -6,6 +6,7 @@
 
 const fs = require('fs');
 const path = require('path');
+const { subpackageRootsOf } = require('./modules');
 
 const PACKAGE_LIMIT_BYTES = 2 * 1024 * 1024;
 const TOTAL_LIMIT_BYTES = 30 * 1024 * 1024;
@@ -18,13 +19,7 @@ function readAppJson(packageDir) {
 
 /** Subpackage roots from app.json (`subPackages` or `subpackages`), normalized: no leading or trailing slash. */
 function subpackageRoots(packageDir) {
-  const json = readAppJson(packageDir);
-  return (json.subPackages || json.subpackages || []).map((sp) => {
-    if (!sp || typeof sp.root !== 'string' || !sp.root.replace(/^\/+|\/+$/g, '')) {
-      throw new Error(`package sizes: app.json subpackage without a root: ${JSON.stringify(sp)}`);
-    }
-    return path.posix.normalize(sp.root.replace(/^\/+|\/+$/g, ''));
-  });
+  return subpackageRootsOf(readAppJson(packageDir));
 }
 
 function walk(dir, rel, out) {

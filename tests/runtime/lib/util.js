@@ -97,6 +97,16 @@ function byteLength(str) {
   return Buffer.byteLength(str === undefined ? '' : str, 'utf8');
 }
 
+/** JSON.parse of a package file's text (null stays null); `label` prefixes the error. */
+function parseJsonFile(text, rel, label) {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${label}: invalid JSON in ${rel}: ${e.message}`);
+  }
+}
+
 /** Type name the way the base library prints it in "parameter error" messages. */
 function typeName(v) {
   if (v === null) return 'Null';
@@ -106,4 +116,6 @@ function typeName(v) {
   return t.charAt(0).toUpperCase() + t.slice(1);
 }
 
-module.exports = { toHost, compareVersion, versionAtLeast, copyForLog, jsonCopy, undefinedPaths, byteLength, typeName };
+module.exports = {
+  toHost, compareVersion, versionAtLeast, copyForLog, jsonCopy, undefinedPaths, byteLength, typeName, parseJsonFile,
+};

@@ -6,7 +6,7 @@ mod support {
 }
 
 use serde_json::json;
-use support::world::{World, ALL_QY};
+use support::world::{all_qy, World};
 
 fn open(entry: &str) -> World {
     let mut w = World::new(entry);
@@ -120,9 +120,8 @@ fn wechat_host_says_open_in_wecom() {
 fn client_without_get_context_says_update() {
     let mut w = World::new("single_chat_tools");
     w.client_version = "2.8.0";
-    w.qy_apis = ALL_QY
-        .iter()
-        .copied()
+    w.qy_apis = all_qy()
+        .into_iter()
         .filter(|a| *a != "getContext")
         .collect();
     w.launch();

@@ -7,28 +7,10 @@
 
 const fs = require('fs');
 const path = require('path');
-const simulate = require('miniprogram-simulate');
+const { ROOT, views, simulate, copy, quietWxKeyWarnings } = require('./helpers');
 
-const ROOT = path.resolve(__dirname, '../../miniprogram');
-const views = {
-  card: require('./views/card.json'),
-  compose: require('./views/compose.json'),
-  group: require('./views/group.json'),
-  home: require('./views/home.json'),
-  notice: require('./views/notice.json'),
-  loading: require('./views/loading.json'),
-};
-const copy = (v) => JSON.parse(JSON.stringify(v));
-
-const warn = console.warn;
-beforeAll(() => {
-  // The official WXML compiler warns about the key-less mobile rows (on purpose).
-  jest.spyOn(console, 'warn').mockImplementation((...args) => {
-    if (/wx:key/.test(String(args[0]))) return;
-    warn(...args);
-  });
-});
-afterAll(() => console.warn.mockRestore());
+// The official WXML compiler warns about the key-less mobile rows (on purpose).
+quietWxKeyWarnings();
 
 /** A host like the shell's: attach() gives the page the whole view. */
 function fakeHost(view) {

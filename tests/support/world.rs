@@ -7,22 +7,14 @@ use std::collections::{BTreeMap, VecDeque};
 
 use serde_json::{json, Value};
 use wecom_contact_core::app::{self, Config, Event, Model};
+use wecom_contact_core::capabilities::Api;
 use wecom_contact_core::effect::Effect;
 use wecom_contact_core::patch;
 
-pub const ALL_QY: &[&str] = &[
-    "login",
-    "checkSession",
-    "getSystemInfo",
-    "getContext",
-    "getCurExternalContact",
-    "getCurExternalChat",
-    "selectExternalContact",
-    "openUserProfile",
-    "openEnterpriseChat",
-    "sendChatMessage",
-    "shareToExternalContact",
-];
+/// Every wx.qy function the facts list, as a shell would find them on `wx.qy`.
+pub fn all_qy() -> Vec<&'static str> {
+    Api::ALL.iter().map(|api| api.name()).collect()
+}
 
 pub type Backend = Box<dyn FnMut(&str, &str, &Value, &Value) -> (u16, String)>;
 
@@ -118,7 +110,7 @@ impl World {
             platform: "android",
             host_wecom: true,
             client_version: "4.1.36",
-            qy_apis: ALL_QY.to_vec(),
+            qy_apis: all_qy(),
             entry: entry.to_owned(),
             external_userid: "wmChenXiaoMing0001AAAA".into(),
             chat_id: "wrOgQhDgAAMYQiS5ol9G7gK9JVAAAA".into(),

@@ -37,8 +37,11 @@ browser-tools:
 
 # The shipped core: an MVP wasm (no reference types, bulk memory or
 # multivalue; std rebuilt for it), stripped of exported Globals, wasm-opt -Oz.
+# Panics abort without formatting a message or recording a location: with
+# panic=abort a panic is a trap anyway, and its message never reaches JS.
+MVP_RUSTFLAGS := -Ctarget-cpu=mvp -Zlocation-detail=none -Zunstable-options -Cpanic=immediate-abort
 build: rust-tools node-tools
-	CARGO_TARGET_DIR=$(MVP_TARGET_DIR) RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Ctarget-cpu=mvp" \
+	CARGO_TARGET_DIR=$(MVP_TARGET_DIR) RUSTC_BOOTSTRAP=1 RUSTFLAGS="$(MVP_RUSTFLAGS)" \
 	  wasm-pack --log-level warn build . --release --target bundler --out-dir pkg --out-name core \
 	  -- -Zbuild-std=std,panic_abort
 	node scripts/build-core.js

@@ -38,7 +38,7 @@ pub enum Step {
 
 /// What an outstanding effect id is for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "for", rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
 pub enum Pending {
     CheckSession,
     Login,

@@ -4,12 +4,9 @@
 // Rendered with the core's real view models (copies in ./views). Snapshots
 // pin the markup; behaviour tests check the events the component emits.
 
-const { views, simulate, quietWxKeyWarnings, copy, render, undefinedPaths } = require('./helpers');
+const { views, quietWxKeyWarnings, copy, render, undefinedPaths, text, tap, type } = require('./helpers');
 
 quietWxKeyWarnings();
-
-/** The text of a node (and everything below it). */
-const text = (node) => (node ? node.dom.textContent.replace(/\s+/g, ' ').trim() : null);
 
 function cardProps(view, withForm) {
   return {
@@ -25,16 +22,6 @@ function innerForm(card) {
   const form = card.querySelector('#edit-form');
   if (!form) throw new Error('edit-form not rendered');
   return form;
-}
-
-async function tap(node, detail) {
-  node.dispatchEvent('tap', detail ? { detail } : {});
-  await simulate.sleep(0);
-}
-
-async function type(node, value) {
-  node.dispatchEvent('input', { detail: { value } });
-  await simulate.sleep(0);
 }
 
 describe('snapshots with the core views', () => {

@@ -4,28 +4,9 @@
 // Rendered with the core's real view models (copies in ./views). Snapshots
 // pin the markup; behaviour tests check the events the component emits.
 
-const { views, simulate, quietWxKeyWarnings, copy, render, undefinedPaths } = require('./helpers');
+const { views, quietWxKeyWarnings, copy, render, undefinedPaths, text, attr, tap, type } = require('./helpers');
 
 quietWxKeyWarnings();
-
-/** A rendered attribute or property of a node (as in its toJSON), else undefined. */
-function attr(node, name) {
-  const found = node.toJSON().attrs.find((a) => a.name === name);
-  return found ? found.value : undefined;
-}
-
-/** The text of a node (and everything below it). */
-const text = (node) => (node ? node.dom.textContent.replace(/\s+/g, ' ').trim() : null);
-
-async function tap(node, detail) {
-  node.dispatchEvent('tap', detail ? { detail } : {});
-  await simulate.sleep(0);
-}
-
-async function type(node, value) {
-  node.dispatchEvent('input', { detail: { value } });
-  await simulate.sleep(0);
-}
 
 describe('snapshots with the core views', () => {
   test('edit form with a too-long remark', () => {

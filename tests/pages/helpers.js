@@ -60,4 +60,25 @@ function undefinedPaths(value, at = '') {
   return out;
 }
 
-module.exports = { ROOT, views, simulate, quietWxKeyWarnings, copy, load, render, undefinedPaths };
+/** The text of a node (and everything below it). */
+const text = (node) => (node ? node.dom.textContent.replace(/\s+/g, ' ').trim() : null);
+
+/** A rendered attribute or property of a node (as in its toJSON), else undefined. */
+function attr(node, name) {
+  const found = node.toJSON().attrs.find((a) => a.name === name);
+  return found ? found.value : undefined;
+}
+
+/** Taps a node, then lets the simulator flush. */
+async function tap(node, detail) {
+  node.dispatchEvent('tap', detail ? { detail } : {});
+  await simulate.sleep(0);
+}
+
+/** Types a value into a node, then lets the simulator flush. */
+async function type(node, value) {
+  node.dispatchEvent('input', { detail: { value } });
+  await simulate.sleep(0);
+}
+
+module.exports = { ROOT, views, simulate, quietWxKeyWarnings, copy, load, render, undefinedPaths, text, attr, tap, type };

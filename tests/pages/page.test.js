@@ -7,7 +7,7 @@
 
 const fs = require('fs');
 const path = require('path');
-const { ROOT, views, simulate, copy, quietWxKeyWarnings } = require('./helpers');
+const { ROOT, views, simulate, quietWxKeyWarnings, copy, undefinedPaths, text, tap, type } = require('./helpers');
 
 // The official WXML compiler warns about the key-less mobile rows (on purpose).
 quietWxKeyWarnings();
@@ -58,26 +58,6 @@ function find(root, selector, inside) {
     if (!node) return undefined;
   }
   return node.querySelector(selector);
-}
-
-const text = (node) => (node ? node.dom.textContent.replace(/\s+/g, ' ').trim() : null);
-
-function undefinedPaths(value, at = '') {
-  if (value === undefined) return [at || '(root)'];
-  if (value === null || typeof value !== 'object') return [];
-  const out = [];
-  for (const key of Object.keys(value)) out.push(...undefinedPaths(value[key], `${at}.${key}`));
-  return out;
-}
-
-async function tap(node) {
-  node.dispatchEvent('tap');
-  await simulate.sleep(0);
-}
-
-async function type(node, value) {
-  node.dispatchEvent('input', { detail: { value } });
-  await simulate.sleep(0);
 }
 
 /** The events sent to the host, without their timestamps (checked separately). */

@@ -4,17 +4,9 @@
 // Rendered with the core's real view models (copies in ./views). Snapshots
 // pin the markup; behaviour tests check the events the component emits.
 
-const { views, simulate, quietWxKeyWarnings, copy, render } = require('./helpers');
+const { views, quietWxKeyWarnings, copy, render, text, tap } = require('./helpers');
 
 quietWxKeyWarnings();
-
-/** The text of a node (and everything below it). */
-const text = (node) => (node ? node.dom.textContent.replace(/\s+/g, ' ').trim() : null);
-
-async function tap(node, detail) {
-  node.dispatchEvent('tap', detail ? { detail } : {});
-  await simulate.sleep(0);
-}
 
 describe('snapshots with the core views', () => {
   test('group', () => {

@@ -86,4 +86,24 @@ async function call(rt, api, args = {}) {
 
 const run = (rt, code) => vm.runInContext(code, rt.context);
 
-module.exports = { FIXTURE, makeFixture, wasmModule, wasmPostMvp, call, run };
+/**
+ * One temp copy of the fixture per test file, and runtimes on it that are
+ * disposed after each test. `mk(scenario, device)` creates one; `track(rt)`
+ * adds one made another way (e.g. by `rt.kill()`); `dir()` is the copy.
+ */
+function fixtureRuntimes() {
+  const { createRuntime } = require('../runtime');
+  let dir = null;
+  const rts = [];
+  beforeAll(() => { dir = makeFixture(); });
+  afterEach(() => { while (rts.length) rts.pop().dispose(); });
+  const track = (rt) => {
+    rts.push(rt);
+    return rt;
+  };
+  const mk = (scenario, device) => track(createRuntime({ packageDir: dir, scenario, device, forwardConsole: false }));
+  return { mk, track, dir: () => dir };
+}
+
+module.exports = {
+  fixtureRuntimes, FIXTURE, makeFixture, wasmModule, wasmPostMvp, call, run };

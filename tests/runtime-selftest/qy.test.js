@@ -1,17 +1,8 @@
 'use strict';
 // wx.qy contract (facts §3) and wx.getSystemInfo* host detection.
-const { createRuntime } = require('../runtime');
-const { makeFixture, call, run } = require('./helpers');
+const { fixtureRuntimes, call, run } = require('./helpers');
 
-let dir;
-beforeAll(() => { dir = makeFixture(); });
-const rts = [];
-const mk = (scenario, device) => {
-  const rt = createRuntime({ packageDir: dir, scenario, device, forwardConsole: false });
-  rts.push(rt);
-  return rt;
-};
-afterEach(() => { while (rts.length) rts.pop().dispose(); });
+const { mk, track } = fixtureRuntimes();
 
 const loggedIn = async (scenario) => {
   const rt = mk(scenario);
@@ -59,7 +50,7 @@ describe('login', () => {
   test('login persists across kill(); sessionValid:false fails checkSession until a new login', async () => {
     const rt = await loggedIn();
     const rt2 = await rt.kill();
-    rts.push(rt2);
+    track(rt2);
     expect((await call(rt2, 'qy.getContext')).errMsg).toBe('getContext:ok');
     const expired = mk({ sessionValid: false }, rt2.device);
     expect((await call(expired, 'qy.checkSession')).errMsg).toBe('checkSession:fail session expired');

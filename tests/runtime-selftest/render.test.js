@@ -1,19 +1,14 @@
 /** @jest-environment jsdom */
 'use strict';
 // Render layer: launch the fixture, render through j-component, drive events, page stack.
-const { createRuntime } = require('../runtime');
-const { makeFixture, run } = require('./helpers');
+const { fixtureRuntimes, run } = require('./helpers');
 
-let dir;
-beforeAll(() => { dir = makeFixture(); });
-const rts = [];
+const { mk, track } = fixtureRuntimes();
 const launch = async (opts = {}, scenario) => {
-  const rt = createRuntime({ packageDir: dir, scenario, forwardConsole: false });
-  rts.push(rt);
+  const rt = mk(scenario);
   await rt.launch(opts);
   return rt;
 };
-afterEach(() => { while (rts.length) rts.pop().dispose(); });
 
 test('launch runs app and page lifecycles in order and renders the page', async () => {
   const rt = await launch();
@@ -131,7 +126,7 @@ test('kill() discards memory but keeps storage and login; relaunch works', async
   run(rt, 'wx.setStorageSync("seen", 1); wx.qy.login({})');
   await rt.settle();
   const rt2 = await rt.kill();
-  rts.push(rt2);
+  track(rt2);
   await rt2.launch();
   expect(run(rt2, 'getApp().globalData.launches')).toBe(1);
   expect(run(rt2, 'wx.getStorageSync("seen")')).toBe(1);

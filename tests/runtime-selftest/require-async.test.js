@@ -1,17 +1,8 @@
 'use strict';
 // require.async (分包异步化, base library >= 2.11.2): a Promise of the module, resolved like require.
-const { createRuntime } = require('../runtime');
-const { makeFixture, run } = require('./helpers');
+const { fixtureRuntimes, run } = require('./helpers');
 
-let dir;
-beforeAll(() => { dir = makeFixture(); });
-const rts = [];
-const mk = (scenario) => {
-  const rt = createRuntime({ packageDir: dir, scenario, forwardConsole: false });
-  rts.push(rt);
-  return rt;
-};
-afterEach(() => { while (rts.length) rts.pop().dispose(); });
+const { mk, dir } = fixtureRuntimes();
 
 /** Calls user.load(path) in the logic layer; returns what the promise gave, after settle. */
 async function loadAsync(rt, p) {
@@ -73,7 +64,7 @@ test('works with the iOS <= 15 Promise polyfill; absent below base library 2.11.
 test('records the app.json subpackage a module belongs to', async () => {
   const fs = require('fs');
   const path = require('path');
-  const appJson = path.join(dir, 'app.json');
+  const appJson = path.join(dir(), 'app.json');
   const before = fs.readFileSync(appJson, 'utf8');
   try {
     fs.writeFileSync(appJson, JSON.stringify(Object.assign(JSON.parse(before), { subPackages: [{ root: 'lazy/', pages: [] }] })));

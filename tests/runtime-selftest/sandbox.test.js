@@ -2,17 +2,9 @@
 // Logic-layer sandbox: globals, eval rules, require, virtual clock, error capture.
 const vm = require('vm');
 const { createRuntime, START_TIME } = require('../runtime');
-const { makeFixture, run } = require('./helpers');
+const { fixtureRuntimes, run } = require('./helpers');
 
-let dir;
-beforeAll(() => { dir = makeFixture(); });
-const rts = [];
-const mk = (scenario) => {
-  const rt = createRuntime({ packageDir: dir, scenario, forwardConsole: false });
-  rts.push(rt);
-  return rt;
-};
-afterEach(() => { while (rts.length) rts.pop().dispose(); });
+const { mk, track, dir } = fixtureRuntimes();
 
 describe('globals', () => {
   test('no WebAssembly, codecs, fetch, DOM, process or Node require in scope', () => {
@@ -123,8 +115,7 @@ describe('virtual clock', () => {
   });
 
   test('settle is bounded', async () => {
-    const rt = createRuntime({ packageDir: dir, forwardConsole: false, maxSettleRounds: 200 });
-    rts.push(rt);
+    const rt = track(createRuntime({ packageDir: dir(), forwardConsole: false, maxSettleRounds: 200 }));
     run(rt, 'const again = () => setTimeout(again, 0); again();');
     await expect(rt.settle()).rejects.toThrow(/still busy after 200 rounds/);
   });

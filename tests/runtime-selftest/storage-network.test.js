@@ -1,17 +1,8 @@
 'use strict';
 // Storage (JSON copies, quotas, persistence across kill) and wx.request routing.
-const { createRuntime } = require('../runtime');
-const { makeFixture, call, run } = require('./helpers');
+const { fixtureRuntimes, call, run } = require('./helpers');
 
-let dir;
-beforeAll(() => { dir = makeFixture(); });
-const rts = [];
-const mk = (scenario, device) => {
-  const rt = createRuntime({ packageDir: dir, scenario, device, forwardConsole: false });
-  rts.push(rt);
-  return rt;
-};
-afterEach(() => { while (rts.length) rts.pop().dispose(); });
+const { mk, track } = fixtureRuntimes();
 const tryRun = (rt, code) => run(rt, `(() => { try { return { value: (${code}) } } catch (e) { return { name: e.name, message: e.message, errMsg: e.errMsg, isError: e instanceof Error } } })()`);
 
 describe('storage', () => {
@@ -58,7 +49,7 @@ describe('storage', () => {
     const rt = mk();
     run(rt, 'wx.setStorageSync("token", { t: "abc" })');
     const rt2 = await rt.kill();
-    rts.push(rt2);
+    track(rt2);
     expect(rt2.device).toBe(rt.device);
     expect(run(rt2, 'wx.getStorageSync("token")')).toEqual({ t: 'abc' });
     expect(run(rt2, 'typeof globalThis.v')).toBe('undefined');

@@ -4,18 +4,9 @@
 // require a file inside a subpackage root until the client has that subpackage (one of its pages
 // opened, or require.async resolved a module of it); subpackage code may require its own files and
 // main-package files. The fixture has subpackages "sub" and "sub2/" (a root with a trailing slash).
-const { createRuntime } = require('../runtime');
-const { makeFixture, run } = require('./helpers');
+const { fixtureRuntimes, run } = require('./helpers');
 
-let dir;
-beforeAll(() => { dir = makeFixture(); });
-const rts = [];
-const mk = (scenario) => {
-  const rt = createRuntime({ packageDir: dir, scenario, forwardConsole: false });
-  rts.push(rt);
-  return rt;
-};
-afterEach(() => { while (rts.length) rts.pop().dispose(); });
+const { mk } = fixtureRuntimes();
 
 /** What a module-level plain require of `p` from main-package code does: the module, or the error message. */
 function plain(rt, p) {

@@ -1,18 +1,9 @@
 'use strict';
 // WXWebAssembly: package paths only, .br (base library >= 2.14.0), iOS Global rejection, old and broken
 // flavours, none below base library 2.13.0.
-const { createRuntime } = require('../runtime');
-const { makeFixture, run } = require('./helpers');
+const { fixtureRuntimes, run } = require('./helpers');
 
-let dir;
-beforeAll(() => { dir = makeFixture(); });
-const rts = [];
-const mk = (scenario) => {
-  const rt = createRuntime({ packageDir: dir, scenario, forwardConsole: false });
-  rts.push(rt);
-  return rt;
-};
-afterEach(() => { while (rts.length) rts.pop().dispose(); });
+const { mk } = fixtureRuntimes();
 
 /** Instantiate from inside the logic layer; returns { ok, err, value, logged } after settle. */
 async function inst(rt, argExpr) {

@@ -194,7 +194,6 @@ pub struct LaunchInfo {
 pub struct Model {
     pub config: Option<Config>,
     pub locale: Locale,
-    pub locale_fixed: bool,
     pub launch: Option<LaunchInfo>,
     pub now: f64,
     pub visible: bool,
@@ -249,7 +248,6 @@ pub struct Model {
 impl Model {
     pub fn new(config: Config) -> Result<Model, CoreError> {
         config.validate()?;
-        let locale_fixed = config.locale.is_some();
         let locale = config
             .locale
             .as_deref()
@@ -258,10 +256,14 @@ impl Model {
         Ok(Model {
             config: Some(config),
             locale,
-            locale_fixed,
             online: true,
             ..Model::default()
         })
+    }
+
+    /// The config names a locale, so the system language does not override it.
+    pub fn locale_is_configured(&self) -> bool {
+        self.config.as_ref().is_some_and(|c| c.locale.is_some())
     }
 
     pub fn next_id(&mut self) -> EffectId {
@@ -325,7 +327,7 @@ pub fn update(model: &mut Model, event: Event) -> Vec<Effect> {
                 qy_apis,
                 wecom_version: None,
             });
-            if !model.locale_fixed {
+            if !model.locale_is_configured() {
                 model.locale = model.env().locale;
             }
             model.restore_storage(&storage, &mut fx);

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::app::{Model, Notice, Route};
 use crate::customer::{self, Customer, FollowUser};
-use crate::drafts::{draft_key, Draft, DraftError, DRAFT_PREFIX, QUARANTINE_PREFIX};
+use crate::drafts::{draft_key, Draft, DraftError, DRAFT_PREFIX, DRAFT_VERSION, QUARANTINE_PREFIX};
 use crate::effect::Effect;
 use crate::flow::{Pending, Step};
 use crate::form::{EditForm, FormError};
@@ -64,9 +64,9 @@ impl Model {
                     Err(_) => damaged.push(key.clone()),
                 }
             } else if let Some(ext) = key.strip_prefix(DRAFT_PREFIX) {
-                match Draft::parse(raw, ext) {
-                    Ok(d) => {
-                        if d.v.to_string() != raw.get(5..6).unwrap_or("") {
+                match Draft::parse_versioned(raw, ext) {
+                    Ok((d, stored)) => {
+                        if stored != u64::from(DRAFT_VERSION) {
                             // Migrated from an older format: write it back as v2.
                             self.store(fx, key, d.to_json());
                         }

@@ -54,17 +54,24 @@ impl Draft {
     /// Reads any known version. `ext` is taken from the key for v1, which
     /// did not store it.
     pub fn parse(raw: &str, ext_from_key: &str) -> Result<Draft, DraftError> {
+        Draft::parse_versioned(raw, ext_from_key).map(|(draft, _)| draft)
+    }
+
+    /// Like [`Draft::parse`], also telling which format version was stored,
+    /// so a migrated draft can be written back in the current one.
+    pub fn parse_versioned(raw: &str, ext_from_key: &str) -> Result<(Draft, u64), DraftError> {
         let v: Value = serde_json::from_str(raw).map_err(|e| DraftError::Corrupt(e.to_string()))?;
         let version = v
             .get("v")
             .or_else(|| v.get("version"))
             .and_then(Value::as_u64);
-        match version {
-            Some(2) => serde_json::from_value(v).map_err(|e| DraftError::Corrupt(e.to_string())),
-            Some(1) => migrate_v1(&v, ext_from_key),
-            Some(n) if n > u64::from(DRAFT_VERSION) => Err(DraftError::TooNew(n)),
-            _ => Err(DraftError::Corrupt("no known version".into())),
-        }
+        let draft = match version {
+            Some(2) => serde_json::from_value(v).map_err(|e| DraftError::Corrupt(e.to_string()))?,
+            Some(1) => migrate_v1(&v, ext_from_key)?,
+            Some(n) if n > u64::from(DRAFT_VERSION) => return Err(DraftError::TooNew(n)),
+            _ => return Err(DraftError::Corrupt("no known version".into())),
+        };
+        Ok((draft, version.unwrap_or(0)))
     }
 }
 
@@ -112,6 +119,17 @@ mod tests {
     fn v2_roundtrip() {
         let d = Draft::new("wmabc", 5.0, values());
         assert_eq!(Draft::parse(&d.to_json(), "wmabc").unwrap(), d);
+    }
+
+    #[test]
+    fn reports_the_stored_version() {
+        let v2 = Draft::new("wmabc", 5.0, values()).to_json();
+        assert_eq!(Draft::parse_versioned(&v2, "wmabc").unwrap().1, 2);
+        let v1 = r#"{"version":1,"remark":"x","ts":5}"#;
+        assert_eq!(Draft::parse_versioned(v1, "wmabc").unwrap().1, 1);
+        // Key order and spacing do not matter.
+        let spaced = r#"{ "values": {"remark": "x"}, "savedAt": 1, "ext": "wmabc", "v": 2 }"#;
+        assert_eq!(Draft::parse_versioned(spaced, "wmabc").unwrap().1, 2);
     }
 
     #[test]

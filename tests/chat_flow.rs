@@ -257,8 +257,7 @@ fn the_composer_offers_the_way_back_to_the_card() {
     assert_eq!(w.page["canBackToCard"], true);
     w.tap("card", Value::Null);
     assert_eq!(w.route(), "card");
-    let w = World::new("chat_attachment");
-    let mut w = w;
+    let mut w = World::new("chat_attachment");
     w.launch();
     assert_eq!(w.page["canBackToCard"], false);
 }

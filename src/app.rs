@@ -30,8 +30,7 @@ use crate::tags::CorpTagList;
 /// The version of [`Model`]'s snapshot format.
 pub const SNAPSHOT_VERSION: u32 = 1;
 
-/// Largest event or snapshot the core accepts, in bytes of JSON.
-pub const MAX_INPUT_BYTES: usize = 4 * 1024 * 1024;
+pub use crate::input::{MAX_INPUT_BYTES, MAX_SNAPSHOT_BYTES};
 
 /// What the shell passes to the constructor.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -226,9 +225,17 @@ pub struct Model {
     /// Drafts in storage: external_userid → values and when they were saved.
     pub drafts: BTreeMap<String, Draft>,
     pub seq: u64,
+    /// `mark_tag` bodies the backend confirmed since the customer was last
+    /// fetched, in order. They are laid over the fetched pages, so the
+    /// card shows them after a restore too.
+    #[serde(default)]
+    pub confirmed_tags: Vec<Value>,
     // Talking back into the chat.
     pub group_body: Option<String>,
     pub composer: Composer,
+    /// Composer drafts in storage, by chat context.
+    #[serde(default)]
+    pub compose_drafts: BTreeMap<String, crate::compose_draft::ComposeDraft>,
     pub compose_note: Option<Localized>,
     pub retry_attempt: u32,
     pub retry_timer: Option<EffectId>,
@@ -361,17 +368,19 @@ pub fn update(model: &mut Model, event: Event) -> Vec<Effect> {
             body,
             err_msg,
         } => model.on_http_result(id, status, &body, &err_msg, &mut fx),
-        Event::StorageResult { id, ok: true, .. } => {
-            // A write went through (one per keystroke for drafts): nothing
-            // on the page changes, so skip rebuilding the view.
-            model.pending.remove(&id);
-            return fx;
+        Event::StorageResult { id, ok, err_msg } => {
+            let waits = matches!(
+                model.pending.get(&id),
+                Some(crate::flow::Pending::StorageWrite { then, .. }) if !then.is_empty()
+            );
+            if ok && !waits {
+                // A plain write went through (one per keystroke for drafts):
+                // nothing on the page changes, so skip rebuilding the view.
+                model.pending.remove(&id);
+                return fx;
+            }
+            model.on_storage_result(id, ok, &err_msg, &mut fx);
         }
-        Event::StorageResult {
-            id,
-            ok: false,
-            err_msg,
-        } => model.on_storage_result(id, false, &err_msg, &mut fx),
         Event::Timer { id, now } => {
             model.now = now;
             model.on_timer(id, &mut fx);
@@ -418,16 +427,106 @@ pub fn view_value(model: &Model) -> Value {
     serde_json::to_value(view(model)).unwrap_or(Value::Null)
 }
 
-/// Parses an event from JSON text, with a size cap.
+/// Parses an event from JSON text under the door's policy
+/// ([`crate::input`]): size and nesting caps, lone surrogates repaired.
 pub fn parse_event(json: &str) -> Result<Event, CoreError> {
-    if json.len() > MAX_INPUT_BYTES {
-        return Err(CoreError::TooLarge {
+    let text = crate::input::admit(json, MAX_INPUT_BYTES).map_err(|e| match e {
+        crate::input::InputError::TooLarge { max, len } => CoreError::TooLarge {
             what: "event",
-            max: MAX_INPUT_BYTES,
-            len: json.len(),
-        });
+            max,
+            len,
+        },
+        other => CoreError::BadEvent(other.to_string()),
+    })?;
+    serde_json::from_str(&text).map_err(|e| CoreError::BadEvent(e.to_string()))
+}
+
+/// Parses and applies one event given as JSON text: what the boundary does.
+///
+/// An event the core cannot read is refused with `bad_event` and changes
+/// nothing, except when it answers an effect the core is waiting for: then
+/// that effect is resolved as failed (a request that never arrived, a wx.qy
+/// call that failed, a storage write that failed, a timer that fired), so
+/// the flow goes on with a retry or a message instead of waiting forever.
+pub fn dispatch_text(model: &mut Model, json: &str) -> Result<Vec<Effect>, CoreError> {
+    match parse_event(json) {
+        Ok(event) => Ok(update(model, event)),
+        Err(err) => match salvage(model, json, &err) {
+            Some(event) => {
+                let mut fx = vec![Effect::Log {
+                    level: "warn".into(),
+                    message: mask_phone_numbers(&format!(
+                        "an unreadable answer was taken as a failure: {}",
+                        crate::text_preview(&err.to_string())
+                    )),
+                }];
+                fx.extend(update(model, event));
+                Ok(fx)
+            }
+            None => Err(err),
+        },
     }
-    serde_json::from_str(json).map_err(|e| CoreError::BadEvent(e.to_string()))
+}
+
+/// The failure event standing in for an unreadable answer to a pending
+/// effect, if the text names one.
+fn salvage(model: &Model, json: &str, err: &CoreError) -> Option<Event> {
+    let (kind, id) = match crate::input::parse_value(json) {
+        Ok(v) => (
+            v.get("type")?.as_str()?.to_owned(),
+            EffectId::try_from(v.get("id")?.as_u64()?).ok()?,
+        ),
+        // Too big or too deep to read even leniently: look at the head.
+        Err(_) => salvage_head(json)?,
+    };
+    if !model.pending.contains_key(&id) {
+        return None;
+    }
+    let why = crate::text_preview(&err.to_string());
+    let failed = |api: &str| serde_json::json!({ "errMsg": format!("{api}:fail unreadable result ({why})") });
+    Some(match kind.as_str() {
+        "httpResult" => Event::HttpResult {
+            id,
+            status: 0,
+            body: String::new(),
+            err_msg: format!("request:fail unreadable answer ({why})"),
+        },
+        "qyResult" => Event::QyResult {
+            id,
+            api: String::new(),
+            result: failed("qy"),
+        },
+        "wxResult" => Event::WxResult {
+            id,
+            api: String::new(),
+            result: failed("wx"),
+        },
+        "storageResult" => Event::StorageResult {
+            id,
+            ok: false,
+            err_msg: format!("setStorage:fail unreadable result ({why})"),
+        },
+        "timer" => Event::Timer { id, now: model.now },
+        _ => return None,
+    })
+}
+
+/// Reads `"type"` and `"id"` from the first bytes of a text that is too big
+/// or too deep to parse (the shell writes them first).
+fn salvage_head(json: &str) -> Option<(String, EffectId)> {
+    let end = json
+        .char_indices()
+        .map(|(i, _)| i)
+        .find(|&i| i >= 256)
+        .unwrap_or(json.len());
+    let head = &json[..end];
+    let field = |name: &str| -> Option<String> {
+        let at = head.find(&format!("\"{name}\""))? + name.len() + 2;
+        let rest = head[at..].trim_start().strip_prefix(':')?.trim_start();
+        let stop = rest.find([',', '}']).unwrap_or(rest.len());
+        Some(rest[..stop].trim().trim_matches('"').to_owned())
+    };
+    Some((field("type")?, field("id")?.parse().ok()?))
 }
 
 #[derive(Serialize, Deserialize)]
@@ -448,10 +547,10 @@ pub fn snapshot(model: &Model) -> String {
 /// Rebuilds a model from [`snapshot`] output. The view is rendered whole on
 /// the next dispatch.
 pub fn restore(json: &str) -> Result<Model, CoreError> {
-    if json.len() > MAX_INPUT_BYTES {
+    if json.len() > MAX_SNAPSHOT_BYTES {
         return Err(CoreError::TooLarge {
             what: "snapshot",
-            max: MAX_INPUT_BYTES,
+            max: MAX_SNAPSHOT_BYTES,
             len: json.len(),
         });
     }

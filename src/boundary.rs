@@ -87,8 +87,7 @@ impl Core {
     /// Applies one event; returns the array of effects for the shell.
     pub fn dispatch(&mut self, event: JsValue) -> Result<JsValue, JsValue> {
         let text = json_text(&event, "event").map_err(|e| js_error(&e))?;
-        let event = app::parse_event(&text).map_err(|e| js_error(&e))?;
-        let effects = app::update(&mut self.model, event);
+        let effects = app::dispatch_text(&mut self.model, &text).map_err(|e| js_error(&e))?;
         to_js(&effects)
     }
 

@@ -9,8 +9,8 @@ use crate::app::{Model, Notice, Route};
 use crate::customer::{self, Customer, FollowUser};
 use crate::drafts::{draft_key, Draft, DraftError, DRAFT_PREFIX, DRAFT_VERSION, QUARANTINE_PREFIX};
 use crate::effect::Effect;
-use crate::flow::{Pending, Step};
-use crate::form::{EditForm, FormError};
+use crate::flow::{AfterWrite, Pending, Step};
+use crate::form::{EditForm, FormError, FormValues};
 use crate::ids::{ExternalUserId, TagId};
 use crate::locale::Localized;
 use crate::outbox::{Outbox, OutboxEntry, OutboxKind, OUTBOX_KEY};
@@ -19,10 +19,17 @@ use crate::tags::{self, TagEdit};
 
 /// Follow users past this many pages are not fetched (500 a page).
 const MAX_PAGES: usize = 20;
+/// Nor past this many bytes of pages: the model keeps every page it shows,
+/// and its snapshot must stay below `input::MAX_SNAPSHOT_BYTES`.
+pub const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
 
 impl Model {
     /// Rebuilds the parsed caches from the stored raw bodies (after restore).
     pub fn rehydrate(&mut self) {
+        self.corp_tags = self
+            .corp_tags_body
+            .as_deref()
+            .and_then(|b| tags::parse_corp_tag_list(b).ok());
         self.customer = None;
         for body in self.customer_pages.clone() {
             if let Ok(page) = customer::parse_get_response(&body) {
@@ -34,10 +41,9 @@ impl Model {
                 }
             }
         }
-        self.corp_tags = self
-            .corp_tags_body
-            .as_deref()
-            .and_then(|b| tags::parse_corp_tag_list(b).ok());
+        for body in self.confirmed_tags.clone() {
+            self.lay_tags_over(&body);
+        }
         self.group = self
             .group_body
             .as_deref()
@@ -45,23 +51,58 @@ impl Model {
     }
 
     /// Reads the core's storage keys at launch. Damaged entries are set
-    /// aside and reported; they never block the app.
+    /// aside and reported; they never block the app. Set aside means
+    /// write-ahead: the copy under `wcc-quarantine:` is written first, and
+    /// the original goes only when that write is acknowledged.
     pub(crate) fn restore_storage(
         &mut self,
         storage: &BTreeMap<String, String>,
         fx: &mut Vec<Effect>,
     ) {
-        let mut damaged = Vec::new();
+        let mut damaged: Vec<(String, String)> = Vec::new();
+        let mut outbox_note = None;
         for (key, raw) in storage {
             if key == SESSION_KEY {
-                match serde_json::from_str::<Session>(raw) {
+                match crate::input::parse_value(raw).and_then(|v| {
+                    serde_json::from_value::<Session>(v)
+                        .map_err(|e| crate::input::InputError::Json(e.to_string()))
+                }) {
                     Ok(s) => self.session = Some(s),
-                    Err(_) => damaged.push(key.clone()),
+                    Err(_) => damaged.push((key.clone(), raw.clone())),
                 }
             } else if key == OUTBOX_KEY {
-                match Outbox::from_json(raw) {
-                    Ok(o) => self.outbox = o,
-                    Err(_) => damaged.push(key.clone()),
+                let read = Outbox::read(raw);
+                self.outbox = read.outbox;
+                if read.unreadable {
+                    damaged.push((key.clone(), raw.clone()));
+                } else if !read.damaged.is_empty() {
+                    // Only the unreadable entries are set aside; the outbox
+                    // is rewritten without them once their copy is stored.
+                    let copy = serde_json::json!({ "v": crate::outbox::OUTBOX_VERSION, "entries": read.damaged });
+                    self.store_then(
+                        fx,
+                        &format!("{QUARANTINE_PREFIX}{key}"),
+                        copy.to_string(),
+                        vec![AfterWrite::Release { key: key.clone() }],
+                    );
+                    self.log(
+                        fx,
+                        "warn",
+                        &format!("set aside {} damaged outbox entries", read.damaged.len()),
+                    );
+                    outbox_note = Some(Localized::new(
+                        "有一项待提交的修改已损坏，已另存；其余修改照常提交",
+                        "One waiting change was damaged and set aside; the others will be sent",
+                    ));
+                } else if read.migrated {
+                    let json = self.outbox.to_json();
+                    self.store(fx, key, json);
+                }
+                if !self.outbox.kept.is_empty() {
+                    outbox_note = Some(Localized::new(
+                        "有待提交的修改来自更新的版本，已保留；请更新小程序后提交",
+                        "Some waiting changes come from a newer version; they are kept, update the app to send them",
+                    ));
                 }
             } else if let Some(ext) = key.strip_prefix(DRAFT_PREFIX) {
                 match Draft::parse_versioned(raw, ext) {
@@ -73,34 +114,110 @@ impl Model {
                         self.drafts.insert(ext.to_owned(), d);
                     }
                     Err(DraftError::TooNew(_)) | Err(DraftError::Corrupt(_)) => {
-                        damaged.push(key.clone())
+                        damaged.push((key.clone(), raw.clone()))
                     }
+                }
+            } else if let Some(ctx) = key.strip_prefix(crate::compose_draft::COMPOSE_PREFIX) {
+                match crate::compose_draft::ComposeDraft::parse(raw) {
+                    Ok(d) => {
+                        self.compose_drafts.insert(ctx.to_owned(), d);
+                    }
+                    Err(_) => damaged.push((key.clone(), raw.clone())),
                 }
             }
         }
-        for key in &damaged {
-            if let Some(raw) = storage.get(key) {
-                fx.push(Effect::StorageSet {
-                    id: 0,
-                    key: format!("{QUARANTINE_PREFIX}{key}"),
-                    value: raw.clone(),
-                });
-            }
-            fx.push(Effect::StorageRemove { key: key.clone() });
+        for (key, raw) in &damaged {
+            self.store_then(
+                fx,
+                &format!("{QUARANTINE_PREFIX}{key}"),
+                raw.clone(),
+                vec![AfterWrite::Release { key: key.clone() }],
+            );
             self.log(
                 fx,
                 "warn",
                 &format!("set aside damaged storage entry {key}"),
             );
         }
-        if damaged
-            .iter()
-            .any(|k| k.starts_with(DRAFT_PREFIX) || k == OUTBOX_KEY)
-        {
+        self.reconcile_drafts_and_outbox(fx);
+        if damaged.iter().any(|(k, _)| k != SESSION_KEY) {
             self.storage_note = Some(Localized::new(
                 "有一份本地草稿已损坏，已另存并跳过",
                 "A saved draft was damaged; it was set aside and skipped",
             ));
+        }
+        if let Some(note) = outbox_note {
+            self.storage_note = Some(note);
+        }
+    }
+
+    /// After a kill, storage may hold a value twice (a draft and the save
+    /// that replaced it) or a refused save whose values never reached a
+    /// draft. Both copies are durable here, so each can be settled now.
+    fn reconcile_drafts_and_outbox(&mut self, fx: &mut Vec<Effect>) {
+        let superseded: Vec<String> = self
+            .drafts
+            .iter()
+            .filter(|(ext, d)| {
+                self.outbox.entries.iter().any(|e| {
+                    !e.parked && &e.external_userid == *ext && e.values.as_ref() == Some(&d.values)
+                })
+            })
+            .map(|(ext, _)| ext.clone())
+            .collect();
+        for ext in superseded {
+            self.drafts.remove(&ext);
+            fx.push(Effect::StorageRemove {
+                key: draft_key(&ext),
+            });
+        }
+        let parked: Vec<(String, String, Option<FormValues>)> = self
+            .outbox
+            .entries
+            .iter()
+            .filter(|e| e.parked)
+            .map(|e| (e.key.clone(), e.external_userid.clone(), e.values.clone()))
+            .collect();
+        for (key, ext, values) in parked {
+            match values {
+                Some(values) if !self.drafts.contains_key(&ext) => {
+                    self.put_draft(&ext, values, vec![AfterWrite::DropParked { key }], fx);
+                }
+                _ => {
+                    self.outbox.remove(&key);
+                    self.persist_outbox(fx);
+                }
+            }
+        }
+    }
+
+    /// Removes a key whose content now lives elsewhere, unless the model
+    /// holds content for it again (then it is rewritten, not removed).
+    pub(crate) fn release(&mut self, key: &str, fx: &mut Vec<Effect>) {
+        if key == OUTBOX_KEY {
+            self.persist_outbox(fx);
+        } else if key == SESSION_KEY {
+            if self.session.is_none() {
+                fx.push(Effect::StorageRemove {
+                    key: key.to_owned(),
+                });
+            }
+        } else if let Some(ext) = key.strip_prefix(DRAFT_PREFIX) {
+            if !self.drafts.contains_key(ext) {
+                fx.push(Effect::StorageRemove {
+                    key: key.to_owned(),
+                });
+            }
+        } else if let Some(ctx) = key.strip_prefix(crate::compose_draft::COMPOSE_PREFIX) {
+            if !self.compose_drafts.contains_key(ctx) {
+                fx.push(Effect::StorageRemove {
+                    key: key.to_owned(),
+                });
+            }
+        } else {
+            fx.push(Effect::StorageRemove {
+                key: key.to_owned(),
+            });
         }
     }
 
@@ -108,12 +225,14 @@ impl Model {
         if self.external_userid.as_ref() != Some(&id) {
             self.customer = None;
             self.customer_pages.clear();
+            self.confirmed_tags.clear();
             self.applied = None;
             self.form = None;
             self.form_message = None;
         }
         self.external_userid = Some(id.clone());
         self.route = Route::Card;
+        self.load_compose_draft();
         if let Some(d) = self.drafts.get(id.as_str()) {
             self.form = Some(d.values.clone());
             self.form_message = Some(Localized::new(
@@ -173,6 +292,8 @@ impl Model {
                     self.customer_pages = vec![body.to_owned()];
                     self.customer = Some(page.customer);
                     self.applied = None;
+                    // The fresh fetch already holds every confirmed change.
+                    self.confirmed_tags.clear();
                 } else if let Some(c) = self.customer.as_mut() {
                     self.customer_pages.push(body.to_owned());
                     customer::merge_page(c, page);
@@ -181,7 +302,8 @@ impl Model {
                 self.banner = None;
                 self.step = Step::Ready;
                 if let (Some(next), Some(id)) = (next, self.external_userid.clone()) {
-                    if self.customer_pages.len() < MAX_PAGES {
+                    let held: usize = self.customer_pages.iter().map(String::len).sum();
+                    if self.customer_pages.len() < MAX_PAGES && held < MAX_PAGE_BYTES {
                         self.fetch_customer(id, Some(next), fx);
                     }
                 }
@@ -262,10 +384,20 @@ impl Model {
         let (Some(id), Some(values)) = (self.external_userid.clone(), self.form.clone()) else {
             return;
         };
-        let draft = Draft::new(id.as_str(), self.now, values);
+        self.put_draft(id.as_str(), values, Vec::new(), fx);
+    }
+
+    fn put_draft(
+        &mut self,
+        ext: &str,
+        values: FormValues,
+        then: Vec<AfterWrite>,
+        fx: &mut Vec<Effect>,
+    ) {
+        let draft = Draft::new(ext, self.now, values);
         let json = draft.to_json();
-        self.drafts.insert(id.as_str().to_owned(), draft);
-        self.store(fx, &draft_key(id.as_str()), json);
+        self.drafts.insert(ext.to_owned(), draft);
+        self.store_then(fx, &draft_key(ext), json, then);
     }
 
     fn drop_draft(&mut self, fx: &mut Vec<Effect>) {
@@ -395,11 +527,17 @@ impl Model {
                     in_flight: false,
                     attempts: 0,
                     created_at: self.now,
+                    parked: false,
                 });
                 self.form = None;
                 self.form_message = None;
-                self.drop_draft(fx);
-                self.persist_outbox(fx);
+                // Write-ahead: the draft leaves storage only once the outbox
+                // that now holds the edit is acknowledged.
+                self.drafts.remove(ext.as_str());
+                let then = vec![AfterWrite::Release {
+                    key: draft_key(ext.as_str()),
+                }];
+                self.persist_outbox_then(fx, then);
                 self.flush_outbox(fx);
             }
             Err(FormError::Invalid(_)) => {
@@ -453,20 +591,28 @@ impl Model {
                 in_flight: false,
                 attempts: 0,
                 created_at: self.now,
+                parked: false,
             });
             self.persist_outbox(fx);
             self.flush_outbox(fx);
         }
     }
 
-    fn persist_outbox(&mut self, fx: &mut Vec<Effect>) {
-        if self.outbox.entries.is_empty() {
+    pub(crate) fn persist_outbox(&mut self, fx: &mut Vec<Effect>) {
+        self.persist_outbox_then(fx, Vec::new());
+    }
+
+    fn persist_outbox_then(&mut self, fx: &mut Vec<Effect>, then: Vec<AfterWrite>) {
+        if self.outbox.is_empty() {
             fx.push(Effect::StorageRemove {
                 key: OUTBOX_KEY.to_owned(),
             });
+            for step in then {
+                self.after_write(step, fx);
+            }
         } else {
             let json = self.outbox.to_json();
-            self.store(fx, OUTBOX_KEY, json);
+            self.store_then(fx, OUTBOX_KEY, json, then);
         }
     }
 
@@ -520,21 +666,33 @@ impl Model {
                 id,
                 after_ms: delay,
             });
-            self.banner = Some(Localized::new(
-                "网络不可用：修改已保存在本机，联网后自动提交",
-                "Offline: your change is kept on this phone and will be sent when you are back online",
-            ));
+            self.banner = Some(if status == 0 {
+                Localized::new(
+                    "网络不可用：修改已保存在本机，联网后自动提交",
+                    "Offline: your change is kept on this phone and will be sent when you are back online",
+                )
+            } else {
+                Localized::new(
+                    format!("服务暂时繁忙（{status}）：修改已保存在本机，稍后自动重试"),
+                    format!("The service is busy ({status}): your change is kept on this phone and will be retried shortly"),
+                )
+            });
             return;
         }
-        let parsed: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+        let parsed: Value = crate::input::parse_value(body).unwrap_or(Value::Null);
         let errcode = parsed
             .get("errcode")
             .and_then(Value::as_i64)
             .unwrap_or(if status < 300 { 0 } else { -1 });
+        if errcode != 0 || status >= 300 {
+            self.on_save_refused(key, errcode, &parsed, fx);
+            self.flush_outbox(fx);
+            return;
+        }
         let Some(entry) = self.outbox.remove(key) else {
             return;
         };
-        if errcode == 0 && status < 300 {
+        {
             if entry.kind == OutboxKind::Remark {
                 self.applied = entry.values.clone();
             } else {
@@ -548,43 +706,81 @@ impl Model {
             {
                 self.banner = Some(Localized::new("已保存", "Saved"));
             }
-        } else {
-            // Rejected: the card rolls back; the user's text goes back into
-            // the form with the reason, so nothing is lost silently.
-            let errmsg = parsed
-                .get("errmsg")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .chars()
-                .take(120)
-                .collect::<String>();
-            let fields = changed_field_names(&entry.body);
-            let why = Localized::new(
-                format!(
-                    "服务器拒绝保存{fields}（{errcode}{}），已恢复原值",
-                    sep(&errmsg)
-                ),
-                format!(
-                    "The server refused to save {fields} ({errcode}{}); the old value is back",
-                    sep(&errmsg)
-                ),
-            );
-            if entry.kind == OutboxKind::Remark
-                && Some(entry.external_userid.as_str())
-                    == self.external_userid.as_ref().map(|e| e.as_str())
-            {
-                self.form = entry.values.clone();
-                self.write_draft(fx);
-            }
-            self.form_message = Some(why.clone());
-            self.banner = Some(why);
         }
         self.persist_outbox(fx);
         self.flush_outbox(fx);
     }
 
-    /// A confirmed mark_tag: lay the change over the cached customer.
+    /// Rejected: the card rolls back; the user's text goes back into the form
+    /// with the reason, so nothing is lost silently. Write-ahead: the refused
+    /// entry stays in the stored outbox (parked, never sent) until its values
+    /// are acknowledged in a draft.
+    fn on_save_refused(&mut self, key: &str, errcode: i64, parsed: &Value, fx: &mut Vec<Effect>) {
+        let Some(entry) = self.outbox.get_mut(key) else {
+            return;
+        };
+        entry.in_flight = false;
+        let entry = entry.clone();
+        let errmsg = parsed
+            .get("errmsg")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .chars()
+            .take(120)
+            .collect::<String>();
+        let fields = changed_field_names(&entry.body);
+        let why = Localized::new(
+            format!(
+                "服务器拒绝保存{fields}（{errcode}{}），已恢复原值",
+                sep(&errmsg)
+            ),
+            format!(
+                "The server refused to save {fields} ({errcode}{}); the old value is back",
+                sep(&errmsg)
+            ),
+        );
+        let ext = entry.external_userid.clone();
+        let current = self.external_userid.as_ref().map(|e| e.as_str()) == Some(ext.as_str());
+        match entry.values.clone() {
+            // The member is already editing this customer again: that newer
+            // draft is what they want; the refused values go.
+            Some(_) if self.drafts.contains_key(&ext) => {
+                self.outbox.remove(key);
+                self.persist_outbox(fx);
+            }
+            Some(values) if entry.kind == OutboxKind::Remark => {
+                if let Some(e) = self.outbox.get_mut(key) {
+                    e.parked = true;
+                }
+                if current {
+                    self.form = Some(values.clone());
+                }
+                self.put_draft(
+                    &ext,
+                    values,
+                    vec![AfterWrite::DropParked {
+                        key: key.to_owned(),
+                    }],
+                    fx,
+                );
+            }
+            _ => {
+                self.outbox.remove(key);
+                self.persist_outbox(fx);
+            }
+        }
+        self.form_message = Some(why.clone());
+        self.banner = Some(why);
+    }
+
+    /// A confirmed mark_tag: kept in the model (so a restore shows it too)
+    /// and laid over the cached customer.
     fn apply_tags(&mut self, body: &Value) {
+        self.confirmed_tags.push(body.clone());
+        self.lay_tags_over(body);
+    }
+
+    fn lay_tags_over(&mut self, body: &Value) {
         let me = self.session.as_ref().map(|s| s.userid.clone());
         let corp = self.corp_tags.clone();
         let (Some(c), Some(me)) = (self.customer.as_mut(), me) else {
@@ -632,21 +828,36 @@ impl Model {
 
     /// Storage is full: drop the oldest drafts of other customers and write
     /// again; tell the user either way.
-    pub(crate) fn on_storage_full(&mut self, key: &str, err: &str, fx: &mut Vec<Effect>) {
+    pub(crate) fn on_storage_full(
+        &mut self,
+        key: &str,
+        err: &str,
+        then: Vec<AfterWrite>,
+        fx: &mut Vec<Effect>,
+    ) {
         self.log(fx, "warn", &format!("storage write of {key} failed: {err}"));
         let current = self.external_userid.as_ref().map(|e| e.as_str().to_owned());
         let mut others: Vec<(String, f64)> = self
             .drafts
             .iter()
             .filter(|(ext, _)| Some(ext.as_str()) != current.as_deref())
+            .filter(|(ext, _)| key != draft_key(ext))
             .map(|(ext, d)| (ext.clone(), d.saved_at))
             .collect();
         others.sort_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal));
-        let Some((oldest, _)) = others.first().cloned() else {
+        let rewritable = key == OUTBOX_KEY
+            || key
+                .strip_prefix(DRAFT_PREFIX)
+                .is_some_and(|ext| self.drafts.contains_key(ext))
+            || key
+                .strip_prefix(crate::compose_draft::COMPOSE_PREFIX)
+                .is_some_and(|ctx| self.compose_drafts.contains_key(ctx));
+        let Some((oldest, _)) = others.first().cloned().filter(|_| rewritable) else {
             self.storage_note = Some(Localized::new(
                 "存储空间已满：当前修改只保存在内存中，请尽快保存",
                 "Storage is full: your edit is kept in memory only; save it soon",
             ));
+            self.write_failed(then, fx);
             return;
         };
         self.drafts.remove(&oldest);
@@ -657,19 +868,21 @@ impl Model {
             "存储空间不足，已删除最早的一份草稿",
             "Storage was full, so the oldest draft was removed",
         ));
-        // Write again what failed.
+        // Write again what failed, with what waits on it.
         if key == OUTBOX_KEY {
-            self.persist_outbox(fx);
-        } else if key.starts_with(DRAFT_PREFIX)
-            && current.as_deref().map(draft_key).as_deref() == Some(key)
-        {
-            self.write_draft(fx);
+            self.persist_outbox_then(fx, then);
         } else if let Some(d) = key
             .strip_prefix(DRAFT_PREFIX)
             .and_then(|ext| self.drafts.get(ext))
         {
             let json = d.to_json();
-            self.store(fx, key, json);
+            self.store_then(fx, key, json, then);
+        } else if let Some(d) = key
+            .strip_prefix(crate::compose_draft::COMPOSE_PREFIX)
+            .and_then(|ctx| self.compose_drafts.get(ctx))
+        {
+            let json = d.to_json();
+            self.store_then(fx, key, json, then);
         }
     }
 }

@@ -5,9 +5,10 @@ use serde_json::Value;
 
 use crate::app::{Model, Notice, Route};
 use crate::capabilities::Api;
-use crate::compose::{self, ComposerField, MsgType, SendCaps, SendResult};
+use crate::compose::{self, Composer, ComposerField, MsgType, SendCaps, SendResult};
+use crate::compose_draft::{compose_key, ComposeDraft};
 use crate::effect::Effect;
-use crate::flow::{Pending, Step};
+use crate::flow::{AfterWrite, Pending, Step};
 use crate::groupchat;
 use crate::locale::Localized;
 use crate::templates::{self, TemplateContext, QUICK_REPLIES};
@@ -56,6 +57,49 @@ impl Model {
             );
         }
         self.compose_note = None;
+        self.write_compose_draft(false, Vec::new(), fx);
+    }
+
+    /// The chat context the composer writes into (see `compose_draft`).
+    pub(crate) fn compose_context(&self) -> String {
+        self.external_userid
+            .as_ref()
+            .map(|e| e.as_str().to_owned())
+            .or_else(|| self.chat_id.as_ref().map(|c| c.as_str().to_owned()))
+            .unwrap_or_else(|| crate::compose_draft::ATTACHMENT_CONTEXT.to_owned())
+    }
+
+    /// Writes the composer to storage (on every change, like card drafts).
+    pub(crate) fn write_compose_draft(
+        &mut self,
+        sending: bool,
+        then: Vec<AfterWrite>,
+        fx: &mut Vec<Effect>,
+    ) {
+        let ctx = self.compose_context();
+        let draft = ComposeDraft::new(self.now, sending, self.composer.clone());
+        let json = draft.to_json();
+        self.compose_drafts.insert(ctx.clone(), draft);
+        self.store_then(fx, &compose_key(&ctx), json, then);
+    }
+
+    /// Entering a chat context: an empty composer takes that context's draft.
+    pub(crate) fn load_compose_draft(&mut self) {
+        let ctx = self.compose_context();
+        if self.composer != Composer::new(self.composer.msg_type) {
+            return;
+        }
+        if let Some(d) = self.compose_drafts.get(&ctx) {
+            self.composer = d.composer.clone();
+            self.compose_note = Some(if d.sending {
+                Localized::new(
+                    "上次发送可能未完成：请先查看聊天中是否已发出，再决定是否重发",
+                    "The last send may not have finished: check the chat before sending it again",
+                )
+            } else {
+                Localized::new("已恢复未发送的消息", "Your unsent message was restored")
+            });
+        }
     }
 
     pub(crate) fn on_compose_tap(
@@ -93,10 +137,17 @@ impl Model {
                     self.compose_note = None;
                 }
             }
-            "dismissResult" => self.composer.dismiss_result(),
-            "send" => self.send(fx),
+            "dismissResult" => {
+                self.composer.dismiss_result();
+                return true;
+            }
+            "send" => {
+                self.send(fx);
+                return true;
+            }
             _ => return false,
         }
+        self.write_compose_draft(false, Vec::new(), fx);
         true
     }
 
@@ -127,7 +178,9 @@ impl Model {
             Ok(args) => {
                 if self.can_act(Api::SendChatMessage) {
                     self.compose_note = None;
-                    self.qy(fx, Api::SendChatMessage, args, Pending::Send);
+                    // Write-ahead: what is being sent is in storage, marked
+                    // as sending, before the call goes out.
+                    self.write_compose_draft(true, vec![AfterWrite::Send { args }], fx);
                 }
             }
             Err(errors) => {
@@ -139,13 +192,29 @@ impl Model {
         }
     }
 
-    pub(crate) fn on_sent(&mut self, result: &Value) {
+    /// Calls sendChatMessage (after the composer draft is durable).
+    pub(crate) fn send_now(&mut self, args: Value, fx: &mut Vec<Effect>) {
+        self.qy(fx, Api::SendChatMessage, args, Pending::Send);
+    }
+
+    pub(crate) fn on_sent(&mut self, result: &Value, fx: &mut Vec<Effect>) {
         let msg = result
             .get("errMsg")
             .and_then(Value::as_str)
             .unwrap_or("sendChatMessage:fail");
         let outcome = SendResult::from_err_msg(msg);
         self.composer.on_result(&outcome);
+        if outcome == SendResult::Sent {
+            // Delivered into the chat: the draft has done its job.
+            let ctx = self.compose_context();
+            if self.compose_drafts.remove(&ctx).is_some() {
+                fx.push(Effect::StorageRemove {
+                    key: compose_key(&ctx),
+                });
+            }
+        } else {
+            self.write_compose_draft(false, Vec::new(), fx);
+        }
     }
 
     pub(crate) fn on_group_body(&mut self, body: &str) {

@@ -794,32 +794,27 @@ pub enum SendResult {
 }
 
 impl SendResult {
-    /// Case-insensitive reason matching on `errMsg`, e.g.
-    /// `"sendChatMessage:ok"`, `"sendChatMessage:fail no permission"`.
-    /// Never relies on a numeric `errCode`.
+    /// Read through the one errMsg classification ([`Outcome::parse`]), e.g.
+    /// `"sendChatMessage:ok"`, `"sendChatMessage:fail no permission"`,
+    /// `"sendChatMessage:fail_nopermission"`. Never relies on a numeric
+    /// `errCode`.
     pub fn from_err_msg(err_msg: &str) -> SendResult {
-        let lower = err_msg.trim().to_ascii_lowercase();
-        if lower.ends_with(":ok") || lower == "ok" {
-            SendResult::Sent
-        } else if lower.contains("cancel") {
-            SendResult::Cancelled
-        } else if lower.contains("no permission") {
-            SendResult::NoPermission
-        } else if lower.contains("not in allow list") {
-            SendResult::NotInAllowList
-        } else if lower.contains("without context of external contact") {
-            SendResult::WrongEntry
-        } else if lower.contains("invalid imgurl") {
-            SendResult::InvalidImageUrl
-        } else if lower.contains("not support")
-            || lower.contains("unsupported")
-            || lower.contains("not exist")
-        {
-            SendResult::Unsupported
-        } else {
-            SendResult::Failed {
-                err_msg: err_msg.trim().to_owned(),
+        use crate::outcome::Outcome;
+        match Outcome::parse("sendChatMessage", Some(err_msg), None) {
+            Outcome::Ok => SendResult::Sent,
+            Outcome::Cancelled => SendResult::Cancelled,
+            Outcome::NoPermission => SendResult::NoPermission,
+            Outcome::NotInAllowList => SendResult::NotInAllowList,
+            Outcome::WrongEntry => SendResult::WrongEntry,
+            Outcome::InvalidImageUrl => SendResult::InvalidImageUrl,
+            Outcome::UnsupportedChat | Outcome::NotSupported => SendResult::Unsupported,
+            // A message type this client cannot send (`fail_unsupported_msgtype`).
+            Outcome::Unknown { .. } if err_msg.to_ascii_lowercase().contains("unsupported") => {
+                SendResult::Unsupported
             }
+            Outcome::SessionExpired | Outcome::Unknown { .. } => SendResult::Failed {
+                err_msg: err_msg.trim().to_owned(),
+            },
         }
     }
 

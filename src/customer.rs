@@ -84,7 +84,7 @@ pub(crate) mod lenient {
 
     /// Parses the top level of a response: it must be a JSON object.
     pub fn object(json: &str) -> Result<Value, String> {
-        match serde_json::from_str::<Value>(json) {
+        match crate::input::parse_value(json).map_err(|e| e.to_string()) {
             Ok(v @ Value::Object(_)) => Ok(v),
             Ok(_) => Err("the top level is not a JSON object".to_owned()),
             Err(e) => Err(e.to_string()),

@@ -48,16 +48,43 @@ pub enum Pending {
     GetCurExternalContact,
     GetCurExternalChat,
     FetchGroup,
-    FetchCustomer { cursor: Option<String> },
+    FetchCustomer {
+        cursor: Option<String>,
+    },
     FetchCorpTags,
     SelectContact,
     OpenProfile,
     OpenChat,
     Send,
-    Save { key: String },
-    StorageWrite { key: String },
-    Retry { step: Step },
+    Save {
+        key: String,
+    },
+    StorageWrite {
+        key: String,
+        /// What waits for this write to be acknowledged (write-ahead).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        then: Vec<AfterWrite>,
+    },
+    Retry {
+        step: Step,
+    },
     OutboxRetry,
+}
+
+/// What may happen only once a storage write is acknowledged. Data moves
+/// between keys write-ahead: the new copy is written first, and the old one
+/// is removed only when that write is acknowledged, so a kill at any instant
+/// leaves at least one copy in storage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum AfterWrite {
+    /// The key's content now lives elsewhere: remove it, unless the model
+    /// holds content for that key again by now (then it is rewritten).
+    Release { key: String },
+    /// A refused save whose values are now in a draft: drop it.
+    DropParked { key: String },
+    /// Send into the chat, now that what is being sent is in storage.
+    Send { args: Value },
 }
 
 fn err_msg(result: &Value) -> Option<&str> {
@@ -124,11 +151,23 @@ impl Model {
     }
 
     pub(crate) fn store(&mut self, fx: &mut Vec<Effect>, key: &str, value: String) {
+        self.store_then(fx, key, value, Vec::new());
+    }
+
+    /// Writes one key; `then` runs when the write is acknowledged.
+    pub(crate) fn store_then(
+        &mut self,
+        fx: &mut Vec<Effect>,
+        key: &str,
+        value: String,
+        then: Vec<AfterWrite>,
+    ) {
         let id = self.next_id();
         self.pending.insert(
             id,
             Pending::StorageWrite {
                 key: key.to_owned(),
+                then,
             },
         );
         fx.push(Effect::StorageSet {
@@ -286,6 +325,7 @@ impl Model {
             Entry::ChatAttachment => {
                 self.step = Step::Ready;
                 self.route = Route::Compose;
+                self.load_compose_draft();
             }
             Entry::Normal => {
                 self.step = Step::Ready;
@@ -311,6 +351,7 @@ impl Model {
 
     pub(crate) fn open_group(&mut self, id: GroupChatId, fx: &mut Vec<Effect>) {
         self.chat_id = Some(id.clone());
+        self.load_compose_draft();
         self.route = Route::Group;
         self.step = Step::Fetching;
         self.http(
@@ -437,7 +478,7 @@ impl Model {
                 }
             }
             Pending::SelectContact => self.on_selected(&outcome, result, fx),
-            Pending::Send => self.on_sent(result),
+            Pending::Send => self.on_sent(result, fx),
             Pending::OpenProfile | Pending::OpenChat => {
                 if !outcome.is_ok() && outcome != Outcome::Cancelled {
                     self.banner = Some(outcome.message());
@@ -481,7 +522,7 @@ impl Model {
         match pending {
             Pending::SessionExchange => {
                 if offline {
-                    self.schedule_retry(Step::LoggingIn, fx);
+                    self.schedule_retry(Step::LoggingIn, status, fx);
                     return;
                 }
                 match session::parse_session(body) {
@@ -523,14 +564,14 @@ impl Model {
             }
             Pending::FetchGroup => {
                 if offline {
-                    self.schedule_retry(Step::Fetching, fx);
+                    self.schedule_retry(Step::Fetching, status, fx);
                     return;
                 }
                 self.on_group_body(body);
             }
             Pending::FetchCustomer { cursor } => {
                 if offline {
-                    self.schedule_retry(Step::Fetching, fx);
+                    self.schedule_retry(Step::Fetching, status, fx);
                     return;
                 }
                 self.on_customer_body(body, cursor, fx);
@@ -545,23 +586,28 @@ impl Model {
         }
     }
 
-    fn schedule_retry(&mut self, step: Step, fx: &mut Vec<Effect>) {
+    /// Retries with backoff. Status 0 means the request never reached the
+    /// server (offline); a 5xx means the server answered but is busy or
+    /// failing: the member is told which.
+    fn schedule_retry(&mut self, step: Step, status: u16, fx: &mut Vec<Effect>) {
         self.retry_attempt = self.retry_attempt.saturating_add(1);
         let delay = session::backoff_ms(self.retry_attempt);
         let id = self.next_id();
         self.pending.insert(id, Pending::Retry { step });
         self.retry_timer = Some(id);
         let secs = delay / 1000;
-        self.banner = Some(Localized::new(
-            format!(
-                "网络不可用，{secs} 秒后重试（第 {} 次）",
-                self.retry_attempt
-            ),
-            format!(
-                "Cannot reach the server; retrying in {secs}s (attempt {})",
-                self.retry_attempt
-            ),
-        ));
+        let attempt = self.retry_attempt;
+        self.banner = Some(if status == 0 {
+            Localized::new(
+                format!("网络不可用，{secs} 秒后重试（第 {attempt} 次）"),
+                format!("Cannot reach the server; retrying in {secs}s (attempt {attempt})"),
+            )
+        } else {
+            Localized::new(
+                format!("服务暂时繁忙（{status}），{secs} 秒后重试（第 {attempt} 次）"),
+                format!("The service is busy ({status}); retrying in {secs}s (attempt {attempt})"),
+            )
+        });
         fx.push(Effect::Timer {
             id,
             after_ms: delay,
@@ -618,11 +664,39 @@ impl Model {
         err: &str,
         fx: &mut Vec<Effect>,
     ) {
-        let Some(Pending::StorageWrite { key }) = self.pending.remove(&id) else {
+        let Some(Pending::StorageWrite { key, then }) = self.pending.remove(&id) else {
             return;
         };
-        if !ok {
-            self.on_storage_full(&key, err, fx);
+        if ok {
+            for step in then {
+                self.after_write(step, fx);
+            }
+        } else {
+            self.on_storage_full(&key, err, then, fx);
+        }
+    }
+
+    /// Runs what waited for a write that landed.
+    pub(crate) fn after_write(&mut self, step: AfterWrite, fx: &mut Vec<Effect>) {
+        match step {
+            AfterWrite::Release { key } => self.release(&key, fx),
+            AfterWrite::DropParked { key } => {
+                if self.outbox.remove(&key).is_some() {
+                    self.persist_outbox(fx);
+                }
+            }
+            AfterWrite::Send { args } => self.send_now(args, fx),
+        }
+    }
+
+    /// A write that waited on another failed for good: the old copy stays,
+    /// and only a send goes ahead (the member asked for it).
+    pub(crate) fn write_failed(&mut self, then: Vec<AfterWrite>, fx: &mut Vec<Effect>) {
+        for step in then {
+            if let AfterWrite::Send { args } = step {
+                self.log(fx, "warn", "sending although the message is not in storage");
+                self.send_now(args, fx);
+            }
         }
     }
 

@@ -331,7 +331,7 @@ fn list(v: Option<&Value>) -> Option<&Vec<Value>> {
 
 /// Parses the response text.
 pub fn parse_group_chat(json: &str) -> Result<GroupChat, GroupChatError> {
-    let v: Value = serde_json::from_str(json).map_err(|e| GroupChatError::InvalidJson {
+    let v: Value = crate::input::parse_value(json).map_err(|e| GroupChatError::InvalidJson {
         detail: e.to_string(),
     })?;
     group_chat_from_value(&v)

@@ -7,6 +7,7 @@
 //! that knows `JsValue`.
 
 pub mod ids;
+pub mod input;
 pub mod locale;
 
 // WeCom context: entries, environment, capabilities, typed wx.qy outcomes.
@@ -24,6 +25,7 @@ pub mod text;
 
 // Talking back into the chat.
 pub mod compose;
+pub mod compose_draft;
 pub mod enterprise_chat;
 pub mod groupchat;
 pub mod templates;

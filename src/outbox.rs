@@ -10,6 +10,10 @@ use crate::form::FormValues;
 
 pub const OUTBOX_KEY: &str = "wcc:outbox";
 
+/// Format of the stored outbox: `{"v":2,"entries":[…],"kept":[…]}`.
+/// Version 1 (the previous release) was the bare array of entries.
+pub const OUTBOX_VERSION: u64 = 2;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum OutboxKind {
@@ -35,13 +39,36 @@ pub struct OutboxEntry {
     #[serde(default)]
     pub attempts: u32,
     pub created_at: f64,
+    /// Refused by the backend; kept (never sent) until its values are
+    /// durably back in a draft, then dropped.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub parked: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Outbox {
     pub entries: Vec<OutboxEntry>,
+    /// Entries (or a whole outbox) written by a newer release: never sent,
+    /// never destroyed, written back verbatim with every save.
+    #[serde(default)]
+    pub kept: Vec<Value>,
 }
+
+/// What reading the stored outbox found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OutboxRead {
+    pub outbox: Outbox,
+    /// Entries that are no outbox entry of any version, set aside one by
+    /// one (the readable ones are kept).
+    pub damaged: Vec<Value>,
+    /// The whole text was unreadable (not JSON, too deep, not an outbox).
+    pub unreadable: bool,
+    /// Stored in an older format: write it back in the current one.
+    pub migrated: bool,
+}
+
+const KNOWN_KINDS: [&str; 2] = ["remark", "tags"];
 
 /// Overlays `newer`'s fields on `older` (both JSON objects).
 fn merge_bodies(older: &Value, newer: &Value) -> Value {
@@ -94,7 +121,10 @@ impl Outbox {
     /// its content changed. Returns the key that will be sent.
     pub fn push(&mut self, entry: OutboxEntry) -> String {
         if let Some(waiting) = self.entries.iter_mut().find(|e| {
-            !e.in_flight && e.external_userid == entry.external_userid && e.kind == entry.kind
+            !e.in_flight
+                && !e.parked
+                && e.external_userid == entry.external_userid
+                && e.kind == entry.kind
         }) {
             waiting.body = match entry.kind {
                 OutboxKind::Remark => merge_bodies(&waiting.body, &entry.body),
@@ -122,7 +152,7 @@ impl Outbox {
             .map(|e| e.external_userid.as_str())
             .collect();
         for e in &self.entries {
-            if !e.in_flight && !busy.contains(&e.external_userid.as_str()) {
+            if !e.in_flight && !e.parked && !busy.contains(&e.external_userid.as_str()) {
                 out.push(e.key.clone());
                 busy.push(e.external_userid.as_str());
             }
@@ -144,23 +174,106 @@ impl Outbox {
         self.entries
             .iter()
             .rev()
-            .filter(|e| e.external_userid == external_userid && e.kind == OutboxKind::Remark)
+            .filter(|e| {
+                e.external_userid == external_userid && e.kind == OutboxKind::Remark && !e.parked
+            })
             .find_map(|e| e.values.as_ref())
     }
 
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(&self.entries).unwrap_or_else(|_| "[]".into())
+    /// Nothing to store: no entry and nothing kept for a newer release.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty() && self.kept.is_empty()
     }
 
-    /// Reads the stored outbox; in-flight marks are cleared (the app died
-    /// mid-request, and the idempotency key makes the resend safe).
-    pub fn from_json(s: &str) -> Result<Outbox, String> {
-        let mut entries: Vec<OutboxEntry> = serde_json::from_str(s).map_err(|e| e.to_string())?;
-        for e in &mut entries {
-            e.in_flight = false;
-        }
-        Ok(Outbox { entries })
+    pub fn to_json(&self) -> String {
+        serde_json::json!({
+            "v": OUTBOX_VERSION,
+            "entries": self.entries,
+            "kept": self.kept,
+        })
+        .to_string()
     }
+
+    /// Reads the stored outbox entry by entry: one unreadable entry is set
+    /// aside alone, entries from a newer release are kept, and in-flight
+    /// marks are cleared (the app died mid-request, and the idempotency key
+    /// makes the resend safe).
+    pub fn read(raw: &str) -> OutboxRead {
+        let mut read = OutboxRead::default();
+        let Ok(v) = crate::input::parse_value(raw) else {
+            read.unreadable = true;
+            return read;
+        };
+        let entries = match &v {
+            Value::Array(items) => {
+                read.migrated = true;
+                items.clone()
+            }
+            Value::Object(o) => match o.get("v").and_then(Value::as_u64) {
+                Some(OUTBOX_VERSION) => {
+                    read.outbox.kept = match o.get("kept") {
+                        Some(Value::Array(k)) => k.clone(),
+                        _ => Vec::new(),
+                    };
+                    match o.get("entries") {
+                        Some(Value::Array(items)) => items.clone(),
+                        _ => {
+                            read.unreadable = true;
+                            return read;
+                        }
+                    }
+                }
+                Some(n) if n > OUTBOX_VERSION => {
+                    // A whole outbox from a newer release: keep it as it is.
+                    read.outbox.kept.push(v);
+                    return read;
+                }
+                _ => {
+                    read.unreadable = true;
+                    return read;
+                }
+            },
+            _ => {
+                read.unreadable = true;
+                return read;
+            }
+        };
+        for item in entries {
+            match serde_json::from_value::<OutboxEntry>(item.clone()) {
+                Ok(mut e) => {
+                    e.in_flight = false;
+                    read.outbox.entries.push(e);
+                }
+                Err(_) if is_from_newer_release(&item) => read.outbox.kept.push(item),
+                Err(_) => read.damaged.push(item),
+            }
+        }
+        read
+    }
+
+    /// Reads the stored outbox, refusing it whole if any part is unreadable
+    /// (for tests and tools; the app uses [`Outbox::read`]).
+    pub fn from_json(s: &str) -> Result<Outbox, String> {
+        let read = Outbox::read(s);
+        if read.unreadable || !read.damaged.is_empty() {
+            return Err("unreadable outbox".into());
+        }
+        Ok(read.outbox)
+    }
+}
+
+/// An entry of a kind this release does not know, or one marked with a
+/// newer entry version, is a newer release's: keep it.
+fn is_from_newer_release(item: &Value) -> bool {
+    let newer_kind = item
+        .get("kind")
+        .and_then(Value::as_str)
+        .is_some_and(|k| !KNOWN_KINDS.contains(&k));
+    let newer_version = item
+        .get("v")
+        .and_then(Value::as_u64)
+        .is_some_and(|v| v > OUTBOX_VERSION);
+    item.is_object() && (newer_kind || newer_version)
 }
 
 #[cfg(test)]
@@ -178,6 +291,7 @@ mod tests {
             in_flight: false,
             attempts: 0,
             created_at: 1.0,
+            parked: false,
         }
     }
 
@@ -238,5 +352,65 @@ mod tests {
         assert!(!back.entries[0].in_flight);
         assert!(Outbox::from_json("{broken").is_err());
         assert!(Outbox::from_json("[{\"key\":1}]").is_err());
+    }
+
+    #[test]
+    fn one_unreadable_entry_is_set_aside_alone() {
+        let mut o = Outbox::default();
+        o.push(remark("k1", "wm1", json!({"remark": "a"})));
+        o.push(remark("k2", "wm2", json!({"remark": "b"})));
+        let mut stored: Value = serde_json::from_str(&o.to_json()).unwrap();
+        stored["entries"]
+            .as_array_mut()
+            .unwrap()
+            .insert(1, json!({"key": 5, "kind": "remark"}));
+        let read = Outbox::read(&stored.to_string());
+        assert!(!read.unreadable);
+        assert_eq!(read.damaged, vec![json!({"key": 5, "kind": "remark"})]);
+        let keys: Vec<&str> = read.outbox.entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["k1", "k2"]);
+    }
+
+    #[test]
+    fn entries_and_outboxes_from_a_newer_release_are_kept() {
+        let o = Outbox::default();
+        let mut stored: Value = serde_json::from_str(&o.to_json()).unwrap();
+        let future = json!({"key": "f1", "kind": "transfer", "externalUserid": "wm1"});
+        stored["entries"] = json!([future.clone()]);
+        let read = Outbox::read(&stored.to_string());
+        assert!(read.damaged.is_empty());
+        assert_eq!(read.outbox.kept, vec![future.clone()]);
+        // Written back verbatim, and read back as kept again.
+        let again = Outbox::read(&read.outbox.to_json());
+        assert_eq!(again.outbox.kept, vec![future]);
+
+        let whole = json!({"v": 3, "queue": [{"anything": true}]});
+        let read = Outbox::read(&whole.to_string());
+        assert!(!read.unreadable);
+        assert_eq!(read.outbox.kept, vec![whole]);
+        assert!(!read.outbox.is_empty());
+    }
+
+    #[test]
+    fn the_previous_format_is_migrated() {
+        let v1 = serde_json::to_string(&vec![remark("k1", "wm1", json!({"remark": "a"}))]).unwrap();
+        let read = Outbox::read(&v1);
+        assert!(read.migrated);
+        assert_eq!(read.outbox.entries.len(), 1);
+        let v2: Value = serde_json::from_str(&read.outbox.to_json()).unwrap();
+        assert_eq!(v2["v"], 2);
+    }
+
+    #[test]
+    fn parked_entries_are_neither_sent_nor_merged_nor_shown() {
+        let mut o = Outbox::default();
+        let mut e = remark("k1", "wm1", json!({"remark": "a"}));
+        e.values = Some(FormValues::default());
+        e.parked = true;
+        o.push(e);
+        o.push(remark("k2", "wm1", json!({"remark": "b"})));
+        assert_eq!(o.entries.len(), 2);
+        assert_eq!(o.ready(), vec!["k2".to_string()]);
+        assert!(o.pending_values("wm1").is_none());
     }
 }

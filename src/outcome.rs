@@ -234,7 +234,7 @@ fn classify(reason: &str) -> Option<Outcome> {
         Outcome::WrongEntry
     } else if reason.contains("not in allow list") {
         Outcome::NotInAllowList
-    } else if reason.contains("no permission") {
+    } else if reason.contains("no permission") || reason.contains("nopermission") {
         Outcome::NoPermission
     } else if reason.contains("unsupported chat") {
         Outcome::UnsupportedChat
@@ -242,7 +242,7 @@ fn classify(reason: &str) -> Option<Outcome> {
         Outcome::InvalidImageUrl
     } else if reason.contains("cancel") {
         Outcome::Cancelled
-    } else if ["not support", "nosupport", "no support"]
+    } else if ["not support", "nosupport", "no support", "not exist"]
         .iter()
         .any(|p| reason.contains(p))
     {
@@ -304,6 +304,18 @@ mod tests {
         assert_eq!(o, Outcome::NoPermission);
         assert_eq!(p("x", "x:fail:no permission"), Outcome::NoPermission);
         assert_eq!(p("x", "x:no permission"), Outcome::NoPermission);
+        // Reported by users on phones, for sendChatMessage and getCurExternalContact.
+        assert_eq!(
+            p("sendChatMessage", "sendChatMessage:fail_nopermission"),
+            Outcome::NoPermission
+        );
+        assert_eq!(
+            p(
+                "getCurExternalContact",
+                "getCurExternalContact:fail_nopermission"
+            ),
+            Outcome::NoPermission
+        );
         assert_eq!(p("x", "x:fail No Permission"), Outcome::NoPermission);
     }
 

@@ -77,7 +77,7 @@ pub enum SessionError {
 
 /// Parses `POST /api/session`'s answer: `{token, corpid, userid}`.
 pub fn parse_session(body: &str) -> Result<Session, SessionError> {
-    let v: Value = serde_json::from_str(body).map_err(|_| SessionError::BadJson)?;
+    let v: Value = crate::input::parse_value(body).map_err(|_| SessionError::BadJson)?;
     let errcode = match v.get("errcode") {
         Some(Value::Number(n)) => n.as_i64().unwrap_or(-1),
         Some(Value::String(s)) => s.trim().parse().unwrap_or(-1),

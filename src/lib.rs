@@ -41,6 +41,7 @@ pub mod flow;
 pub mod outbox;
 pub mod patch;
 pub mod privacy;
+pub mod rules;
 pub mod session;
 pub mod view;
 

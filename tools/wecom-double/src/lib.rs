@@ -322,6 +322,11 @@ impl Double {
         self.shared.lock().counts.get(api).copied().unwrap_or(0)
     }
 
+    /// Every API's call count so far, by path after `/cgi-bin/`.
+    pub fn counts(&self) -> BTreeMap<String, u64> {
+        self.shared.lock().counts.clone()
+    }
+
     /// `gettoken` calls made with this `corpsecret`, whatever they answered.
     pub fn gettoken_count(&self, secret: &str) -> u64 {
         self.shared

@@ -462,7 +462,9 @@ async fn the_binary_serves_the_demo_and_loads_a_dataset() {
     .unwrap();
 
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_wecom-double"))
-        .args(["--listen", "127.0.0.1:0", "--data"])
+        .args(["--listen", "127.0.0.1:0", "--corp-id", "ww0123456789abcdef"])
+        .args(["--secret", "mine:agent", "--secret", "sync:sync"])
+        .args(["--token-ttl", "60", "--data"])
         .arg(&file)
         .stdout(std::process::Stdio::piped())
         .kill_on_drop(true)
@@ -479,40 +481,28 @@ async fn the_binary_serves_the_demo_and_loads_a_dataset() {
         .expect(&line)
         .to_string();
     assert!(base.starts_with("http://127.0.0.1:"), "{line}");
-    let c = client();
-    let v: Value = c
-        .get(format!(
-            "{base}/cgi-bin/gettoken?corpid=wwdemo0123456789&corpsecret=agent-secret"
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let t = v["access_token"].as_str().unwrap();
-    let v: Value = c
-        .get(format!(
-            "{base}/cgi-bin/user/get?access_token={t}&userid=solo"
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let fetch = |path: String| {
+        let url = format!("{base}/cgi-bin/{path}");
+        async move {
+            let r = client().get(url).send().await.unwrap();
+            r.json::<Value>().await.unwrap()
+        }
+    };
+    let v = fetch("gettoken?corpid=ww0123456789abcdef&corpsecret=agent-secret".into()).await;
+    assert_eq!(v["errcode"], 40001, "--secret replaced the demo secrets");
+    let v = fetch("gettoken?corpid=wwdemo0123456789&corpsecret=mine".into()).await;
+    assert_eq!(v["errcode"], 40013, "--corp-id replaced the demo corp");
+    let v = fetch("gettoken?corpid=ww0123456789abcdef&corpsecret=mine".into()).await;
+    assert_eq!(v["expires_in"], 60, "--token-ttl");
+    let t = v["access_token"].as_str().unwrap().to_string();
+    let v = fetch(format!("user/get?access_token={t}&userid=solo")).await;
     assert_eq!(v["name"], "独行");
-    let v: Value = c
-        .get(format!(
-            "{base}/cgi-bin/user/get?access_token={t}&userid=zhangsan"
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = fetch(format!("user/get?access_token={t}&userid=zhangsan")).await;
     assert_eq!(v["errcode"], 60111, "the file replaced the demo");
+    let v = fetch("gettoken?corpid=ww0123456789abcdef&corpsecret=sync".into()).await;
+    let sync = v["access_token"].as_str().unwrap().to_string();
+    let v = fetch(format!("user/get?access_token={sync}&userid=solo")).await;
+    assert_eq!(v["errcode"], 48002);
     child.kill().await.unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }

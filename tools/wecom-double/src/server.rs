@@ -628,10 +628,11 @@ fn remark(st: &mut State, body: &[u8]) -> Answer {
     }
     let index = locate(st, ext, userid)?;
     let customer = st.customers.get_mut(ext).expect("located");
+    // type 1 = WeChat; numbers may arrive as strings; without a type, the id's prefix tells.
     let wechat = match customer.external_contact.get("type") {
         Some(Value::Number(n)) => n.as_i64() == Some(1),
         Some(Value::String(s)) => s.trim() == "1",
-        _ => false,
+        _ => ext.starts_with("wm"),
     };
     if company.is_some() && !wechat {
         return e(

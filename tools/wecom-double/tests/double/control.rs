@@ -341,7 +341,7 @@ async fn from_json_reads_the_fixture_shapes() {
     let text = json!({
         "customers": {
             "wmFixture0001": {"errcode": 0, "errmsg": "ok",
-                "external_contact": {"external_userid": "wmFixture0001", "name": "陈晓明", "type": 1},
+                "external_contact": {"external_userid": "wmFixture0001", "name": "陈晓明"},
                 "follow_user": [{"userid": "zhangsan", "remark": "陈先生", "createtime": "1710000000", "tags": []}],
                 "next_cursor": null}
         },
@@ -379,6 +379,10 @@ async fn from_json_reads_the_fixture_shapes() {
     .await;
     assert_eq!(errcode(&v), 0);
     assert_eq!(d.follow_user_tags("wmFixture0001", "zhangsan"), ["etA"]);
+    // No type given: the wm prefix makes it a WeChat customer, so remark_company applies.
+    let body = json!({"userid": "zhangsan", "external_userid": "wmFixture0001", "remark_company": "晓明科技"});
+    let v = call(&d, "contact-secret", "externalcontact/remark", &body).await;
+    assert_eq!(errcode(&v), 0, "{v}");
     let v = call(
         &d,
         "contact-secret",

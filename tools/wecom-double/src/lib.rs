@@ -421,3 +421,11 @@ impl Drop for Double {
         let _ = self.stop.send(true);
     }
 }
+
+// A Double is shared across tasks in tests.
+const _: fn() = || {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Double>();
+    send_sync::<Dataset>();
+    send_sync::<Config>();
+};

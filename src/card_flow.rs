@@ -301,6 +301,7 @@ impl Model {
                 self.retry_attempt = 0;
                 self.banner = None;
                 self.step = Step::Ready;
+                self.drop_draft_the_server_holds(fx);
                 if let (Some(next), Some(id)) = (next, self.external_userid.clone()) {
                     let held: usize = self.customer_pages.iter().map(String::len).sum();
                     if self.customer_pages.len() < MAX_PAGES && held < MAX_PAGE_BYTES {
@@ -323,6 +324,24 @@ impl Model {
                     });
                 }
             }
+        }
+    }
+
+    /// A draft whose values the fetched customer already holds (a save that
+    /// reached the server just before a kill) has done its job: the server
+    /// keeps the values now, so the draft and its form go.
+    fn drop_draft_the_server_holds(&mut self, fx: &mut Vec<Effect>) {
+        let Some(ext) = self.external_userid.as_ref().map(|e| e.as_str().to_owned()) else {
+            return;
+        };
+        let pending = self.outbox.entries.iter().any(|e| e.external_userid == ext);
+        let redundant = self.drafts.contains_key(&ext)
+            && !pending
+            && self.edit_form().is_some_and(|f| !f.is_dirty());
+        if redundant {
+            self.form = None;
+            self.form_message = None;
+            self.drop_draft(fx);
         }
     }
 

@@ -149,7 +149,7 @@ pub fn view(model: &Model) -> View {
                 .outbox
                 .entries
                 .iter()
-                .filter(|x| x.external_userid == e)
+                .filter(|x| x.external_userid == e && !x.parked)
                 .count()
         }),
         tag_picker,

@@ -9,7 +9,7 @@
 //! - a refused event changes nothing.
 //!
 //! Fixed seed and case count in `make test`; run longer with
-//! `WCC_PROPERTY_RUNS=20000 WCC_PROPERTY_SEED=7 cargo test --test property`.
+//! `WCC_PROPERTY_RUNS=20000 WCC_PROPERTY_SEED=7 cargo test --test shell_sequences`.
 //! proptest shrinks a failing sequence before printing it.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -32,18 +32,37 @@ use wecom_contact_core::patch;
 #[derive(Debug, Clone)]
 enum Step {
     /// Answer the n-th outstanding effect with answer variant `how`.
-    Answer { n: u8, how: u8 },
+    Answer {
+        n: u8,
+        how: u8,
+    },
     /// Answer an id the core never gave out, or one already answered.
-    Stale { id: u16, kind: u8 },
-    Tap { action: u8, arg: u8 },
-    Input { field: u8, text: u8, index: u8 },
+    Stale {
+        id: u16,
+        kind: u8,
+    },
+    Tap {
+        action: u8,
+        arg: u8,
+    },
+    Input {
+        field: u8,
+        text: u8,
+        index: u8,
+    },
     Show,
     Hide,
-    Network { online: bool },
+    Network {
+        online: bool,
+    },
     /// An event of no known shape, or garbage.
-    Garbage { which: u8 },
+    Garbage {
+        which: u8,
+    },
     /// Launch again (the shell relaunched on the same storage).
-    Relaunch { storage: u8 },
+    Relaunch {
+        storage: u8,
+    },
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -79,21 +98,48 @@ const ACTIONS: &[(&str, &[&str])] = &[
     ("save", &["null"]),
     ("save", &["null"]),
     ("tagPicker", &["null"]),
-    ("addTag", &[r#""etLevelB0001""#, r#""etLevelA0001""#, r#""etNope""#, "3"]),
+    (
+        "addTag",
+        &[r#""etLevelB0001""#, r#""etLevelA0001""#, r#""etNope""#, "3"],
+    ),
     ("addTag", &[r#""etLevelB0001""#]),
-    ("removeTag", &[r#""etLevelA0001""#, r#""etLevelB0001""#, "{}"]),
+    (
+        "removeTag",
+        &[r#""etLevelA0001""#, r#""etLevelB0001""#, "{}"],
+    ),
     ("refresh", &["null"]),
-    ("msgType", &[r#""text""#, r#""news""#, r#""image""#, r#""miniprogram""#, r#""video""#]),
+    (
+        "msgType",
+        &[
+            r#""text""#,
+            r#""news""#,
+            r#""image""#,
+            r#""miniprogram""#,
+            r#""video""#,
+        ],
+    ),
     ("enterChat", &["null"]),
-    ("quickReply", &[r#""qr-intro""#, r#""qr-price""#, r#""nope""#]),
+    (
+        "quickReply",
+        &[r#""qr-intro""#, r#""qr-price""#, r#""nope""#],
+    ),
     ("dismissResult", &["null"]),
     ("send", &["null"]),
     ("send", &["null"]),
     ("noSuchAction", &["null", "[]"]),
 ];
 const FIELDS: &[&str] = &[
-    "remark", "description", "remarkCompany", "mobile", "composer.text", "composer.title",
-    "composer.url", "composer.mediaid", "composer.appid", "composer.page", "nonsense",
+    "remark",
+    "description",
+    "remarkCompany",
+    "mobile",
+    "composer.text",
+    "composer.title",
+    "composer.url",
+    "composer.mediaid",
+    "composer.appid",
+    "composer.page",
+    "nonsense",
 ];
 /// Texts as JSON string literals (so lone surrogates can be written).
 const TEXTS: &[&str] = &[
@@ -108,7 +154,6 @@ const TEXTS: &[&str] = &[
     r#""{name} 您好""#,
     r#""\u0000\n\t""#,
 ];
-
 
 /// What the core asked for and has not had an answer to.
 #[derive(Debug, Clone)]
@@ -136,7 +181,8 @@ impl Outstanding {
 fn storage_variant(which: u8) -> BTreeMap<String, String> {
     let ext = "wmChenXiaoMing0001AAAA";
     let mut s = BTreeMap::new();
-    let session = json!({"token": "tok-0", "corpid": "ww7d2f1a3b9c4e5f60", "userid": "zhangsan"}).to_string();
+    let session =
+        json!({"token": "tok-0", "corpid": "ww7d2f1a3b9c4e5f60", "userid": "zhangsan"}).to_string();
     let draft = json!({"v": 2, "ext": ext, "savedAt": 1, "values": {"remark": "草稿", "description": "", "remarkCompany": "", "mobiles": []}}).to_string();
     let outbox = json!({"v": 2, "entries": [{"key": "k-1", "externalUserid": ext, "kind": "remark",
         "body": {"userid": "zhangsan", "external_userid": ext, "remark": "待发"},
@@ -149,8 +195,14 @@ fn storage_variant(which: u8) -> BTreeMap<String, String> {
             s.insert("wcc:session".into(), session);
         }
         2 => {
-            s.insert("wcc:session".into(), session[..session.len() / 2].to_owned());
-            s.insert(format!("wcc:draft:{ext}"), draft[..draft.len() - 4].to_owned());
+            s.insert(
+                "wcc:session".into(),
+                session[..session.len() / 2].to_owned(),
+            );
+            s.insert(
+                format!("wcc:draft:{ext}"),
+                draft[..draft.len() - 4].to_owned(),
+            );
         }
         3 => {
             s.insert(format!("wcc:draft:{ext}"), draft);
@@ -166,7 +218,10 @@ fn storage_variant(which: u8) -> BTreeMap<String, String> {
         }
         6 => {
             s.insert("wcc:session".into(), "42".into());
-            s.insert("wcc:outbox".into(), format!("{}{}", "[".repeat(100), "]".repeat(100)));
+            s.insert(
+                "wcc:outbox".into(),
+                format!("{}{}", "[".repeat(100), "]".repeat(100)),
+            );
         }
         _ => {
             s.insert("wcc:session".into(), session);
@@ -210,7 +265,10 @@ fn http_answer(url: &str, how: u8) -> (u16, String) {
         10 => (401, "{}".into()),
         11 => (503, "busy".into()),
         12 => (200, good.replace("陈晓明", "陈晓明\\ud83d")),
-        13 => (200, json!({"errcode": 48002, "errmsg": "api forbidden"}).to_string()),
+        13 => (
+            200,
+            json!({"errcode": 48002, "errmsg": "api forbidden"}).to_string(),
+        ),
         _ => (200, "<html>garbage".into()),
     }
 }
@@ -229,7 +287,13 @@ fn qy_answer(api: &str, how: u8) -> Value {
             "checkSession" => ok(json!({"expireIn": 7200})),
             "getSystemInfo" => ok(json!({"version": "4.1.36"})),
             "getContext" => {
-                let entries = ["single_chat_tools", "group_chat_tools", "chat_attachment", "normal", "single_kf_tools"];
+                let entries = [
+                    "single_chat_tools",
+                    "group_chat_tools",
+                    "chat_attachment",
+                    "normal",
+                    "single_kf_tools",
+                ];
                 ok(json!({"entry": entries[(how as usize / 8) % entries.len()]}))
             }
             "getCurExternalContact" => ok(json!({"userId": "wmChenXiaoMing0001AAAA"})),
@@ -271,7 +335,12 @@ impl Runner {
         let before = app::snapshot(&self.model);
         match app::dispatch_text(&mut self.model, text) {
             Err(e) => {
-                prop_assert_eq!(app::snapshot(&self.model), before, "a refusal ({}) changed the model", e);
+                prop_assert_eq!(
+                    app::snapshot(&self.model),
+                    before,
+                    "a refusal ({}) changed the model",
+                    e
+                );
             }
             Ok(effects) => {
                 let renders = effects.iter().filter(|e| e.is_render()).count();
@@ -279,11 +348,21 @@ impl Runner {
                 for e in effects {
                     match e {
                         Effect::Render { patch: p } => patch::apply(&mut self.page, &p),
-                        Effect::Http { id, url, .. } => self.outstanding.push(Outstanding::Http { id, url }),
-                        Effect::Qy { id, api, .. } => self.outstanding.push(Outstanding::Qy { id, api }),
-                        Effect::Wx { id, api, .. } => self.outstanding.push(Outstanding::Wx { id, api }),
-                        Effect::StorageSet { id, .. } => self.outstanding.push(Outstanding::Storage { id }),
-                        Effect::Timer { id, .. } => self.outstanding.push(Outstanding::Timer { id }),
+                        Effect::Http { id, url, .. } => {
+                            self.outstanding.push(Outstanding::Http { id, url })
+                        }
+                        Effect::Qy { id, api, .. } => {
+                            self.outstanding.push(Outstanding::Qy { id, api })
+                        }
+                        Effect::Wx { id, api, .. } => {
+                            self.outstanding.push(Outstanding::Wx { id, api })
+                        }
+                        Effect::StorageSet { id, .. } => {
+                            self.outstanding.push(Outstanding::Storage { id })
+                        }
+                        Effect::Timer { id, .. } => {
+                            self.outstanding.push(Outstanding::Timer { id })
+                        }
                         Effect::StorageRemove { .. } | Effect::Log { .. } => {}
                     }
                 }
@@ -292,10 +371,18 @@ impl Runner {
         let view = app::view_value(&self.model);
         let restored = app::restore(&app::snapshot(&self.model))
             .map_err(|e| TestCaseError::fail(format!("own snapshot refused: {e}")))?;
-        prop_assert_eq!(&app::view_value(&restored), &view, "view after restore differs");
+        prop_assert_eq!(
+            &app::view_value(&restored),
+            &view,
+            "view after restore differs"
+        );
         // Before the first render the page is empty and the view is not.
         if self.page != json!({}) {
-            prop_assert_eq!(strip_nulls(self.page.clone()), strip_nulls(view), "patches do not add up to the view");
+            prop_assert_eq!(
+                strip_nulls(self.page.clone()),
+                strip_nulls(view),
+                "patches do not add up to the view"
+            );
         }
         Ok(())
     }
@@ -329,14 +416,19 @@ impl Runner {
                 if self.outstanding.is_empty() {
                     return Ok(());
                 }
-                let o = self.outstanding.remove(*n as usize % self.outstanding.len());
+                let o = self
+                    .outstanding
+                    .remove(*n as usize % self.outstanding.len());
                 self.answered.push(o.clone());
                 answer_text(&o, *how, now)
             }
             Step::Stale { id, kind } => {
                 let o = match self.answered.get(*id as usize % self.answered.len().max(1)) {
                     Some(o) if kind % 2 == 0 => o.clone(),
-                    _ => Outstanding::Http { id: 60_000 + u32::from(*id), url: "/x".into() },
+                    _ => Outstanding::Http {
+                        id: 60_000 + u32::from(*id),
+                        url: "/x".into(),
+                    },
                 };
                 answer_text(&o, *kind, now)
             }
@@ -349,16 +441,26 @@ impl Runner {
                 r#"{{"type":"input","field":"{}","value":{},"index":{},"now":{now}}}"#,
                 FIELDS[*field as usize % FIELDS.len()],
                 TEXTS[*text as usize % TEXTS.len()],
-                if index % 3 == 0 { "null".to_owned() } else { (index % 4).to_string() },
+                if index % 3 == 0 {
+                    "null".to_owned()
+                } else {
+                    (index % 4).to_string()
+                },
             ),
             Step::Show => format!(r#"{{"type":"show","now":{now}}}"#),
             Step::Hide => format!(r#"{{"type":"hide","now":{now}}}"#),
-            Step::Network { online } => format!(r#"{{"type":"networkChanged","online":{online},"now":{now}}}"#),
+            Step::Network { online } => {
+                format!(r#"{{"type":"networkChanged","online":{online},"now":{now}}}"#)
+            }
             Step::Garbage { which } => match which % 6 {
                 0 => "{".to_owned(),
                 1 => r#"{"type":"nope"}"#.to_owned(),
                 2 => r#"{"type":"tap"}"#.to_owned(),
-                3 => format!(r#"{{"type":"launch","now":1,"systemInfo":{}1{}}}"#, "[".repeat(130), "]".repeat(130)),
+                3 => format!(
+                    r#"{{"type":"launch","now":1,"systemInfo":{}1{}}}"#,
+                    "[".repeat(130),
+                    "]".repeat(130)
+                ),
                 4 => r#"{"type":"input","field":"remark","value":5}"#.to_owned(),
                 _ => r#"[1,2,3]"#.to_owned(),
             },
@@ -402,7 +504,10 @@ fn answer_text(o: &Outstanding, how: u8, now: u64) -> String {
 }
 
 fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 #[test]
@@ -416,7 +521,10 @@ fn random_shell_sequences_keep_every_invariant() {
         failure_persistence: None,
         ..Config::default()
     };
-    let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes));
+    let mut runner = TestRunner::new_with_rng(
+        config,
+        TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes),
+    );
     let strategy = (
         any::<u8>(),
         any::<u8>(),

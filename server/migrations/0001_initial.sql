@@ -13,6 +13,7 @@ CREATE INDEX sessions_expires_at ON sessions (expires_at);
 
 -- WeCom access tokens, one row per secret (secret_id = SHA-256 of corp id and
 -- secret). The lease makes one instance at a time fetch a new token.
+-- fetched_at is in unix milliseconds.
 CREATE TABLE access_tokens (
     secret_id TEXT PRIMARY KEY,
     token TEXT,

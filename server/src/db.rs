@@ -43,6 +43,14 @@ fn describe(e: &sqlx::Error) -> String {
     }
 }
 
+/// Unix milliseconds (token fetch times need sub-second order).
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
 pub fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -67,12 +75,12 @@ impl Db {
             _ => url.to_owned(),
         };
         let max = match backend {
-            Backend::Sqlite => 8,
+            Backend::Sqlite => 16,
             Backend::Postgres => 16,
         };
         let pool = AnyPoolOptions::new()
             .max_connections(max)
-            .acquire_timeout(Duration::from_secs(3))
+            .acquire_timeout(Duration::from_secs(10))
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {

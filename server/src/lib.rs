@@ -46,7 +46,15 @@ pub struct AppState {
     pub wecom: WeCom,
     /// Names this process in leases (tokens, idempotency keys).
     pub instance: String,
+    /// Sessions read from the database in the last few seconds (the
+    /// database stays the truth; this only saves a query per request).
+    sessions:
+        std::sync::Mutex<std::collections::HashMap<String, (String, i64, std::time::Instant)>>,
 }
+
+/// How long a session read from the database is reused without reading it
+/// again.
+const SESSION_CACHE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// A database error for the log: its kind, never a URL or a value.
 pub fn log_safe_db_error(e: &sqlx::Error) -> String {
@@ -83,6 +91,26 @@ fn parse_json(raw: &[u8]) -> Result<Value, ApiError> {
     })
 }
 
+/// JSON with object keys sorted, so that key order does not change a hash.
+pub fn canonical(v: &Value) -> String {
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            let parts: Vec<String> = keys
+                .into_iter()
+                .map(|k| format!("{}:{}", Value::String(k.clone()), canonical(&m[k])))
+                .collect();
+            format!("{{{}}}", parts.join(","))
+        }
+        Value::Array(a) => format!(
+            "[{}]",
+            a.iter().map(canonical).collect::<Vec<_>>().join(",")
+        ),
+        other => other.to_string(),
+    }
+}
+
 fn json_response(status: StatusCode, body: impl Into<Body>) -> Response {
     (
         status,
@@ -110,11 +138,32 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Member, A
         .map(str::trim)
         .filter(|t| !t.is_empty() && t.len() <= 128)
         .ok_or(ApiError::Unauthorized)?;
-    let row: Option<(String, i64)> =
-        sqlx::query_as("SELECT userid, expires_at FROM sessions WHERE token_hash = $1")
-            .bind(sha256_hex(token.as_bytes()))
-            .fetch_optional(&state.db.pool)
-            .await?;
+    let hash = sha256_hex(token.as_bytes());
+    let cached = state
+        .sessions
+        .lock()
+        .unwrap()
+        .get(&hash)
+        .filter(|(_, _, at)| at.elapsed() < SESSION_CACHE)
+        .map(|(u, e, _)| (u.clone(), *e));
+    let row = match cached {
+        Some(row) => Some(row),
+        None => {
+            let row: Option<(String, i64)> =
+                sqlx::query_as("SELECT userid, expires_at FROM sessions WHERE token_hash = $1")
+                    .bind(&hash)
+                    .fetch_optional(&state.db.pool)
+                    .await?;
+            if let Some((u, e)) = &row {
+                let mut map = state.sessions.lock().unwrap();
+                if map.len() > 10_000 {
+                    map.clear();
+                }
+                map.insert(hash, (u.clone(), *e, std::time::Instant::now()));
+            }
+            row
+        }
+    };
     match row {
         Some((userid, expires_at)) if expires_at > now() => Ok(Member {
             userid: UserId::parse(&userid).map_err(|_| ApiError::Unauthorized)?,
@@ -302,7 +351,7 @@ async fn write(
         ),
     };
     let userid_key = member.userid.key();
-    let hash = sha256_hex(body.to_string().as_bytes());
+    let hash = sha256_hex(canonical(&body).as_bytes());
     let req = idempotency::Request {
         userid_key: &userid_key,
         key: &key,
@@ -507,6 +556,7 @@ pub async fn start(cfg: Config) -> Result<Running, String> {
         db,
         wecom,
         instance,
+        sessions: Default::default(),
     });
     let app = router(state.clone());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();

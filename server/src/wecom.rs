@@ -2,7 +2,7 @@
 //! single-flight across instances through a lease row) and typed calls.
 
 use crate::config::{Config, Secret};
-use crate::db::{now, Db};
+use crate::db::{now, now_ms, Db};
 use crate::error::Upstream;
 use bytes::Bytes;
 use serde_json::Value;
@@ -40,8 +40,8 @@ struct SecretSlot {
     secret: Secret,
     /// SHA-256 of corp id and secret: names the row, reveals nothing.
     id: String,
-    /// In-process copy of the database row: (token, expires_at).
-    cached: Mutex<Option<(String, i64)>>,
+    /// In-process copy of the database row: (token, expires_at, fetched_at).
+    cached: Mutex<Option<(String, i64, i64)>>,
     /// Lets one task of this process at a time go to the database lease.
     local: tokio::sync::Mutex<()>,
 }
@@ -55,7 +55,14 @@ pub struct WeCom {
     slots: HashMap<Secretly, SecretSlot>,
     same_secret: bool,
     timeout: Duration,
+    /// At most this many WeCom calls of this process at once: a burst of
+    /// requests queues here instead of opening a connection each (and
+    /// meeting WeCom's 45033 concurrency limit).
+    in_flight: tokio::sync::Semaphore,
 }
+
+/// WeCom calls in flight per process.
+pub const MAX_IN_FLIGHT: usize = 64;
 
 /// A WeCom answer: the raw body (passed through unchanged) and its parse.
 pub struct Answer {
@@ -92,7 +99,7 @@ impl WeCom {
     pub fn new(cfg: &Config, db: Db, instance: String) -> WeCom {
         let http = reqwest::Client::builder()
             .timeout(cfg.upstream_timeout)
-            .connect_timeout(cfg.upstream_timeout.min(Duration::from_secs(5)))
+            .connect_timeout(cfg.upstream_timeout)
             .pool_max_idle_per_host(64)
             .build()
             .expect("the HTTP client builds");
@@ -116,6 +123,7 @@ impl WeCom {
             slots,
             same_secret: cfg.agent_secret == cfg.contact_secret,
             timeout: cfg.upstream_timeout,
+            in_flight: tokio::sync::Semaphore::new(MAX_IN_FLIGHT),
         }
     }
 
@@ -148,6 +156,11 @@ impl WeCom {
                 .body(b.to_string()),
             None => req,
         };
+        let _permit = self
+            .in_flight
+            .acquire()
+            .await
+            .map_err(|_| Upstream::Unreachable)?;
         let started = std::time::Instant::now();
         let resp = req.send().await.map_err(|e| classify(api, e))?;
         let status = resp.status().as_u16();
@@ -175,53 +188,62 @@ impl WeCom {
         }
     }
 
-    /// A valid access token for the secret. `stale` is a token WeCom just
-    /// refused: a new one is fetched unless someone already replaced it.
+    /// A valid access token for the secret. `stale` is a token WeCom
+    /// refused in a call sent at the given time (unix ms): a new one is fetched unless
+    /// someone fetched one since (WeCom may hand out the same string again).
     pub async fn token(
         &self,
         which: Secretly,
-        stale: Option<&str>,
+        stale: Option<(&str, i64)>,
     ) -> Result<String, crate::error::ApiError> {
         let slot = self.slot(which);
-        let fresh = |c: &Option<(String, i64)>| match c {
-            Some((t, exp)) if *exp > now() && Some(t.as_str()) != stale => Some(t.clone()),
+        let (stale_token, stale_since) = stale.unwrap_or(("", 0));
+        let usable = |token: &str, exp: i64, fetched: i64| {
+            exp > now() && (token != stale_token || fetched >= stale_since)
+        };
+        let fresh = |c: &Option<(String, i64, i64)>| match c {
+            Some((t, exp, f)) if usable(t, *exp, *f) => Some(t.clone()),
             _ => None,
         };
         if let Some(t) = fresh(&slot.cached.lock().unwrap()) {
             return Ok(t);
         }
+        // One task of this process at a time goes to the database.
         let _one_task = slot.local.lock().await;
         if let Some(t) = fresh(&slot.cached.lock().unwrap()) {
             return Ok(t);
         }
         let deadline = tokio::time::Instant::now() + self.timeout + Duration::from_secs(5);
         let lease_secs = self.timeout.as_secs() as i64 + 5;
-        let stale_bind = stale.unwrap_or("").to_owned();
         loop {
-            let row: Option<(Option<String>, i64)> =
-                sqlx::query_as("SELECT token, expires_at FROM access_tokens WHERE secret_id = $1")
-                    .bind(&slot.id)
-                    .fetch_optional(&self.db.pool)
-                    .await?;
-            let t = now();
-            if let Some((Some(token), exp)) = &row {
-                if *exp > t && token != &stale_bind {
-                    *slot.cached.lock().unwrap() = Some((token.clone(), *exp));
+            let row: Option<(Option<String>, i64, i64)> = sqlx::query_as(
+                "SELECT token, expires_at, fetched_at FROM access_tokens WHERE secret_id = $1",
+            )
+            .bind(&slot.id)
+            .fetch_optional(&self.db.pool)
+            .await?;
+            if let Some((Some(token), exp, fetched)) = &row {
+                if usable(token, *exp, *fetched) {
+                    *slot.cached.lock().unwrap() = Some((token.clone(), *exp, *fetched));
                     return Ok(token.clone());
                 }
             }
+            // The lease: only one request, of any instance, wins this.
+            let t = now();
             let got = sqlx::query(
                 "INSERT INTO access_tokens (secret_id, token, expires_at, lease_owner, lease_until, fetched_at) \
                  VALUES ($1, NULL, 0, $2, $3, 0) \
                  ON CONFLICT (secret_id) DO UPDATE SET lease_owner = $2, lease_until = $3 \
                  WHERE access_tokens.lease_until < $4 \
-                   AND (access_tokens.token IS NULL OR access_tokens.expires_at <= $4 OR access_tokens.token = $5)",
+                   AND (access_tokens.token IS NULL OR access_tokens.expires_at <= $4 \
+                        OR (access_tokens.token = $5 AND access_tokens.fetched_at < $6))",
             )
             .bind(&slot.id)
             .bind(&self.instance)
             .bind(t + lease_secs)
             .bind(t)
-            .bind(&stale_bind)
+            .bind(stale_token)
+            .bind(stale_since)
             .execute(&self.db.pool)
             .await?
             .rows_affected()
@@ -229,23 +251,25 @@ impl WeCom {
             if got {
                 return match self.gettoken(which, slot).await {
                     Ok((token, exp)) => {
+                        let fetched = now_ms();
                         sqlx::query(
-                            "UPDATE access_tokens SET token = $1, expires_at = $2, lease_owner = NULL, lease_until = 0, fetched_at = $3 \
-                             WHERE secret_id = $4 AND lease_owner = $5",
+                            "UPDATE access_tokens SET token = $1, expires_at = $2, lease_owner = NULL, \
+                             lease_until = 0, fetched_at = $3 WHERE secret_id = $4 AND lease_owner = $5",
                         )
                         .bind(&token)
                         .bind(exp)
-                        .bind(now())
+                        .bind(fetched)
                         .bind(&slot.id)
                         .bind(&self.instance)
                         .execute(&self.db.pool)
                         .await?;
-                        *slot.cached.lock().unwrap() = Some((token.clone(), exp));
+                        *slot.cached.lock().unwrap() = Some((token.clone(), exp, fetched));
                         Ok(token)
                     }
                     Err(e) => {
                         let _ = sqlx::query(
-                            "UPDATE access_tokens SET lease_owner = NULL, lease_until = 0 WHERE secret_id = $1 AND lease_owner = $2",
+                            "UPDATE access_tokens SET lease_owner = NULL, lease_until = 0 \
+                             WHERE secret_id = $1 AND lease_owner = $2",
                         )
                         .bind(&slot.id)
                         .bind(&self.instance)
@@ -329,6 +353,7 @@ impl WeCom {
     ) -> Result<Answer, crate::error::ApiError> {
         let mut token = self.token(which, None).await?;
         for attempt in 0..2 {
+            let sent_at = now_ms();
             let mut q: Vec<(&str, &str)> = vec![("access_token", token.as_str())];
             q.extend_from_slice(query);
             let a = self.send(method, api, &q, body).await?;
@@ -336,7 +361,7 @@ impl WeCom {
             if TOKEN_EXPIRED.contains(&code) {
                 if attempt == 0 {
                     tracing::info!(api, errcode = code, "access token refused; refreshing once");
-                    token = self.token(which, Some(&token)).await?;
+                    token = self.token(which, Some((&token, sent_at))).await?;
                     continue;
                 }
                 return Err(Upstream::TokenRejected {

@@ -51,7 +51,7 @@ pub enum ApiError {
     },
     /// 422: the key was used with another body or path.
     KeyReused,
-    /// 409: the first request with this key is still running.
+    /// 503: the first request with this key is still running.
     KeyInProgress {
         retry_after: u64,
     },
@@ -143,10 +143,12 @@ impl IntoResponse for ApiError {
                 "this Idempotency-Key was already used for a different request (another body or path); use a new key for a new change".into(),
                 None,
             ),
+            // 503, not 409: the client keeps the write and retries, as
+            // for any busy server (a 4xx would read as a refusal).
             ApiError::KeyInProgress { retry_after: secs } => retry_after(
                 body(
-                    S::CONFLICT,
-                    409,
+                    S::SERVICE_UNAVAILABLE,
+                    503,
                     "idempotency_key_in_progress",
                     "a request with this Idempotency-Key is still being processed; retry later".into(),
                     None,

@@ -60,7 +60,10 @@ pub struct Store<'a> {
 
 impl Store<'_> {
     pub async fn claim(&self, r: &Request<'_>) -> Result<Claim, ApiError> {
-        let wait_until = tokio::time::Instant::now() + self.lease.min(Duration::from_secs(15));
+        // Wait for the first request's answer, or for its lease to run out
+        // (lease times have a resolution of one second).
+        let wait_until = tokio::time::Instant::now()
+            + (self.lease + Duration::from_secs(1)).min(Duration::from_secs(15));
         loop {
             let t = now();
             // An expired record is as good as none.

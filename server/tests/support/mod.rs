@@ -12,6 +12,7 @@ use wcc_server::config::Config;
 use wcc_server::Running;
 use wecom_double::{Dataset, Double};
 
+#[allow(unused_imports)]
 pub use wecom_double::demo_ids;
 
 pub const CORP: &str = "wwdemo0123456789";

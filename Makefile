@@ -10,7 +10,7 @@ WASM_PACK_VERSION := 0.13.1
 MVP_TARGET_DIR := target/mvp
 JEST := node_modules/.bin/jest
 
-.PHONY: screenshots tools rust-tools node-tools browser-tools build core test test-rust test-wasm test-js typecheck dev bench clean
+.PHONY: screenshots tools rust-tools node-tools browser-tools build core test test-rust test-wasm test-js typecheck dev bench clean test-server bench-server
 
 tools: rust-tools node-tools
 
@@ -74,3 +74,17 @@ screenshots: tools browser-tools build
 
 clean:
 	rm -rf pkg miniprogram/core target/mvp
+
+# The reference server (server/, wcc-server) on SQLite and on PostgreSQL: a
+# throwaway PostgreSQL cluster on a loopback port is installed and started
+# when none is running (scripts/pg-test-cluster.sh, idempotent).
+test-server:
+	url="$$(scripts/pg-test-cluster.sh)"; \
+	WCC_TEST_POSTGRES_URL="$$url" cargo test -p wcc-server
+
+# Load through wcc-server against the WeCom double; gettoken single-flight.
+# The bench profile inherits the wasm core's size-tuned release profile; these
+# overrides build the server for speed instead.
+bench-server:
+	CARGO_PROFILE_BENCH_OPT_LEVEL=3 CARGO_PROFILE_BENCH_LTO=false CARGO_PROFILE_BENCH_CODEGEN_UNITS=16 \
+	  CARGO_PROFILE_BENCH_STRIP=false cargo bench -p wcc-server --bench load

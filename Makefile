@@ -62,14 +62,19 @@ typecheck: node-tools
 test-js: node-tools
 	node scripts/run-jest.js
 
-dev: tools build
+# The reference backend and the WeCom double that `make dev` and tests/sim.test.js run
+# (debug builds, in target/debug).
+sim-bins:
+	cargo build -p wcc-server -p wecom-double
+
+dev: tools build sim-bins
 	node scripts/dev.js
 
 bench: tools build
 	node bench/run.js
 
 # Refresh the README's simulator screenshots (docs/screenshots).
-screenshots: tools browser-tools build
+screenshots: tools browser-tools build sim-bins
 	WCC_UPDATE_SCREENSHOTS=1 node scripts/run-jest.js tests/sim.test.js
 
 clean:

@@ -1,8 +1,9 @@
 'use strict';
 // The simulator's fixture world: the customers and group chat of tests/fixtures/wecom-data.js,
 // plus a few more (Chinese names, both customer types, a big card from bigCustomer(), a huge
-// one paged by next_cursor, a second group chat), and the fixture backend over all of them.
-// Pure JS: bundled into the browser.
+// one paged by next_cursor, a second group chat), the members who log in, and the same world
+// as wecom-double's dataset JSON (doubleDataset(), which `make dev` seeds the double with).
+// This file is the one source of the simulator's data. Pure JS: bundled into the browser.
 
 const { createBackend, data } = require('../tests/fixtures/backend.js');
 
@@ -114,6 +115,15 @@ const CHATS = [
 
 const CORP_TAGS = { standard: data.corpTagList, big: data.bigCorpTags(200) };
 
+/** The members the panel can log in as (wx.qy.login → a code the double issues for them). */
+const MEMBERS = [
+  { id: data.ME, name: '张三', label: '张三 · zhangsan (follows every customer but 赵六)' },
+  { id: 'lisi', name: '李四', label: '李四 · lisi (follows 陈晓明, 王芳, 赵六)' },
+  { id: 'WangWu', name: '王五', label: '王五 · WangWu (follows 陈晓明, 刘强)' },
+  { id: 'zhaoliu', name: '赵六', label: '赵六 · zhaoliu (follows 刘强)' },
+  { id: 'sunqi', name: '孙七', label: '孙七 · sunqi (follows nobody: saves get 84061)' },
+];
+
 /** The fixture backend of tests/fixtures/backend.js over every simulator customer and chat. */
 function createSimBackend() {
   const backend = createBackend({
@@ -129,10 +139,33 @@ function createSimBackend() {
   return backend;
 }
 
+/**
+ * The simulator's world as wecom-double's dataset JSON (tools/wecom-double/README.md, "Dataset
+ * JSON"): the customers as id-keyed externalcontact/get answers and the chats as groupchat/get
+ * answers, exactly as the fixture backend holds them; one corp tag list covering every
+ * customer's tags (the standard groups, then bigCorpTags' ten groups of the big customers'
+ * 200 tags); the
+ * members with their Chinese names. The customers and chats in the panel's menus are all in it,
+ * except the ones labelled unknown.
+ */
+function doubleDataset() {
+  const { state } = createSimBackend();
+  const members = {};
+  for (const m of MEMBERS) members[m.id] = m.name;
+  const standard = CORP_TAGS.standard.tag_group;
+  const extra = CORP_TAGS.big.tag_group.filter((g) => !standard.some((x) => x.group_id === g.group_id));
+  return JSON.parse(JSON.stringify({
+    customers: state.customers,
+    corp_tags: { tag_group: standard.concat(extra) }, // the standard groups first, as before
+    group_chats: state.groupChats,
+    members,
+  }));
+}
+
 /** The corp tag list that covers a customer's tags. */
 function corpTagsFor(customerId) {
   const c = CUSTOMERS.find((x) => x.id === customerId);
   return JSON.parse(JSON.stringify(CORP_TAGS[c ? c.tags : 'standard']));
 }
 
-module.exports = { createSimBackend, corpTagsFor, CUSTOMERS, CHATS, data };
+module.exports = { createSimBackend, corpTagsFor, doubleDataset, CUSTOMERS, CHATS, MEMBERS, data };

@@ -7,10 +7,21 @@
 //   /pkg/<path>    a file of the code package, for the WXWebAssembly shim. A .wasm.br file is
 //                  sent decompressed (application/wasm): the server does the brotli step, since
 //                  the browser's DecompressionStream has no 'br'.
+//   /backend/<path>   a same-origin proxy to wcc-server (`backendUrl`): the phone's wx.request
+//                  goes here over real HTTP (the mini program's backendUrl is <sim>/backend),
+//                  so the browser needs no CORS. Method, body, Authorization, Content-Type and
+//                  Idempotency-Key pass through; the answer comes back unchanged.
+//   /__double/<path>  a proxy to wecom-double's control API (`doubleUrl`): the panel sets
+//                  latency and faults and issues login codes through it.
+//   /__sim/info    GET {backendUrl, doubleUrl}
+//   /__sim/expire-sessions   POST: every session token the proxy has seen so far counts as
+//                  expired: a later request carrying one reaches wcc-server with a token it never
+//                  issued, so wcc-server itself answers 401 and the client logs in again.
 //
 //   const { startServer } = require('./sim/server');
-//   const sim = await startServer({ port: 0 });   // 0: any free port
+//   const sim = await startServer({ port: 0, backendUrl, doubleUrl });   // 0: any free port
 //   sim.url; await sim.close();
+// sim/stack.js starts it together with wecom-double and wcc-server (`make dev`).
 
 const fs = require('fs');
 const http = require('http');
@@ -67,21 +78,86 @@ function packageFile(rel) {
   return fs.existsSync(abs) && fs.statSync(abs).isFile() ? { abs, rel: norm } : null;
 }
 
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+// Request headers passed to wcc-server and the double, and answer headers passed back.
+const FORWARD = ['authorization', 'content-type', 'idempotency-key', 'accept'];
+const BACK = ['content-type', 'retry-after', 'idempotent-replayed', 'www-authenticate'];
+const EXPIRED_TOKEN = 'sim-expired-session';
+
+/** Forwards req (body already read) to `target` (a URL); writes the answer to res. */
+async function forward(req, res, body, target, headers) {
+  let answer;
+  try {
+    answer = await fetch(target, {
+      method: req.method,
+      headers,
+      body: req.method === 'GET' || req.method === 'HEAD' || !body.length ? undefined : body,
+      redirect: 'manual',
+    });
+  } catch (e) {
+    const cause = e.cause && e.cause.code ? e.cause.code : e.message;
+    return send(res, 502, 'text/plain; charset=utf-8', `WeCom simulator: ${new URL(target).origin} cannot be reached (${cause})`);
+  }
+  const out = {};
+  for (const h of BACK) if (answer.headers.has(h)) out[h] = answer.headers.get(h);
+  const bytes = Buffer.from(await answer.arrayBuffer());
+  res.writeHead(answer.status, Object.assign({ 'Cache-Control': 'no-store' }, out));
+  return res.end(bytes);
+}
+
 /**
  * Starts the simulator server. Resolves { server, port, host, url, close() }.
  * Rejects with a clear message when the core is not built (`make build`) or the port is taken.
- * @param {{ port?: number, host?: string }} [o]
+ * `backendUrl` (wcc-server) and `doubleUrl` (wecom-double) are where /backend/* and /__double/*
+ * go; without them those routes answer 503.
+ * @param {{ port?: number, host?: string, backendUrl?: string, doubleUrl?: string }} [o]
  */
 async function startServer(o = {}) {
   const host = o.host || '127.0.0.1';
   const port = o.port === undefined || o.port === null ? 5178 : Number(o.port);
+  const backendUrl = o.backendUrl ? String(o.backendUrl).replace(/\/+$/, '') : '';
+  const doubleUrl = o.doubleUrl ? String(o.doubleUrl).replace(/\/+$/, '') : '';
   checkBuild();
   const bundles = createBundler();
   await bundles(); // fail now, not on the first page load
+  const seenTokens = new Set();
+  const expiredTokens = new Set();
   const server = http.createServer(async (req, res) => {
     try {
       const url = new URL(req.url, `http://${host}`);
       const p = url.pathname;
+      if (p === '/backend' || p.startsWith('/backend/')) {
+        if (!backendUrl) return send(res, 503, 'text/plain', 'WeCom simulator: no backend (start it with sim/stack.js)');
+        const body = await readBody(req);
+        const headers = {};
+        for (const h of FORWARD) if (req.headers[h] !== undefined) headers[h] = req.headers[h];
+        const bearer = /^Bearer (.+)$/.exec(headers.authorization || '');
+        if (bearer) {
+          if (expiredTokens.has(bearer[1])) headers.authorization = `Bearer ${EXPIRED_TOKEN}`;
+          else seenTokens.add(bearer[1]);
+        }
+        return forward(req, res, body, `${backendUrl}${p.slice('/backend'.length) || '/'}${url.search}`, headers);
+      }
+      if (p.startsWith('/__double/')) {
+        if (!doubleUrl) return send(res, 503, 'text/plain', 'WeCom simulator: no wecom-double (start it with sim/stack.js)');
+        const body = await readBody(req);
+        return forward(req, res, body, `${doubleUrl}${p}${url.search}`, { 'content-type': 'application/json' });
+      }
+      if (p === '/__sim/info') return send(res, 200, TYPES['.json'], JSON.stringify({ backendUrl, doubleUrl }));
+      if (p === '/__sim/expire-sessions' && req.method === 'POST') {
+        await readBody(req);
+        for (const t of seenTokens) expiredTokens.add(t);
+        seenTokens.clear();
+        return send(res, 200, TYPES['.json'], JSON.stringify({ ok: true, expired: expiredTokens.size }));
+      }
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'GET only');
       if (p === '/' || p === '/index.html') return send(res, 200, TYPES['.html'], fs.readFileSync(path.join(STATIC_DIR, 'index.html')));
       if (p === '/phone.html' || p === '/sim.css') return send(res, 200, TYPES[path.extname(p)], fs.readFileSync(path.join(STATIC_DIR, p.slice(1))));
@@ -115,6 +191,8 @@ async function startServer(o = {}) {
   return {
     server,
     host,
+    backendUrl,
+    doubleUrl,
     port: actual,
     url: `http://${host}:${actual}/`,
     close: () => new Promise((resolve) => {

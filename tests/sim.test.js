@@ -1,10 +1,14 @@
 /**
  * @jest-environment node
  */
-// The WeCom simulator (`make dev`, sim/) in Chromium: the real reference mini program, shell
-// and wasm core in the phone frame, driven through the scenario panel. Two journeys, asserting
-// the page text at each step, and save screenshots {card,edit,offline-save,send}.png: into a temp
-// folder, or into docs/screenshots with `make screenshots` (WCC_UPDATE_SCREENSHOTS=1).
+// The WeCom simulator (`make dev`, sim/) in Chromium, on the real stack of `make dev`
+// (sim/stack.js): wecom-double seeded with the simulator's fixtures, wcc-server on SQLite, and
+// the simulator, whose phone runs the real reference mini program, shell and wasm core with
+// wx.request going over HTTP to wcc-server. Driven through the scenario panel; what reached
+// WeCom is counted at the double (/__double/counts). The journeys assert the page text at each
+// step and save screenshots {card,edit,offline-save,send}.png: into a temp folder, or into
+// docs/screenshots with `make screenshots` (WCC_UPDATE_SCREENSHOTS=1).
+// Needs `make build` and the two binaries (`make sim-bins`).
 'use strict';
 
 const fs = require('fs');
@@ -21,23 +25,25 @@ const WECHAT_ID = 'wmChenXiaoMing0001AAAA'; // tests/fixtures/wecom-data.js: 陈
 const REMARK = '重点客户陈先生';
 const MESSAGE = '陈先生您好，报价单已发到您的邮箱 📎';
 
-jest.setTimeout(180000);
+jest.setTimeout(240000);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-let server;
+let stack;
 let browser;
 let page;
 let phone;
 const pageErrors = [];
+const stackLog = []; // the double's and the server's output, shown when a test fails
 
 beforeAll(async () => {
   // A missing build is a clear failure, not a skip.
   require('../sim/build').checkBuild();
+  require('../sim/stack').checkBinaries();
   if (!fs.existsSync(CHROMIUM)) throw new Error(`sim.test: ${CHROMIUM} is missing; run \`make browser-tools\` (apt-get install chromium)`);
   const { chromium } = require('playwright-core');
-  const { startServer } = require('../sim/server');
-  server = await startServer({ port: 0 });
+  const { startStack } = require('../sim/stack');
+  stack = await startStack({ port: 0, log: (line) => { stackLog.push(line); if (stackLog.length > 400) stackLog.shift(); } });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -47,8 +53,33 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (browser) await browser.close();
-  if (server) await server.close();
+  if (stack) await stack.close();
 });
+
+/** The double's control API, straight from the test. */
+async function double(method, api, body) {
+  const res = await fetch(`${stack.double.url}/__double/${api}`, {
+    method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${api}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Calls of `api` that reached the double so far. */
+async function reachedWeCom(api) {
+  return ((await double('GET', 'counts')).counts || {})[api] || 0;
+}
+
+/** Fails with the last lines of the double and the server. */
+async function withStackLog(fn) {
+  try {
+    return await fn();
+  } catch (e) {
+    e.message += `\n--- wecom-double and wcc-server, last lines:\n${stackLog.slice(-40).join('\n')}`;
+    throw e;
+  }
+}
 
 /** The phone's visible text, whitespace collapsed. */
 async function phoneText() {
@@ -104,8 +135,8 @@ async function phoneErrors() {
 const isRemark = (e) => /\/api\/external-contacts\/[^/]+\/remark$/.test(e.path || '');
 
 describe('WeCom simulator (make dev) in Chromium', () => {
-  test('card journey: open from single_chat_tools, edit the remark, save offline, sync once online', async () => {
-    await page.goto(`${server.url}?entry=single_chat_tools&customer=${WECHAT_ID}`);
+  test('card journey: open from single_chat_tools, edit the remark, save offline, sync once online', () => withStackLog(async () => {
+    await page.goto(`${stack.url}?entry=single_chat_tools&customer=${WECHAT_ID}`);
     expect(await page.inputValue('#sim-entry')).toBe('single_chat_tools');
     expect(await page.inputValue('#sim-customer')).toBe(WECHAT_ID);
 
@@ -119,6 +150,17 @@ describe('WeCom simulator (make dev) in Chromium', () => {
     expect(wasm.map((e) => e.text).join('\n')).toMatch(/WXWebAssembly\.instantiate\("\/core\/core\.wasm\.br"\)→ ok/);
     const qy = (await effects('qy')).map((e) => e.api);
     expect(qy).toEqual(expect.arrayContaining(['login', 'getContext', 'getCurExternalContact']));
+    // the login went through WeCom: wx.qy.login's code, exchanged once at jscode2session with
+    // the app's (agent) secret; the card came from externalcontact/get with the contact secret
+    const counts = await double('GET', 'counts');
+    expect(counts.counts['miniprogram/jscode2session']).toBe(1);
+    expect(counts.gettoken['agent-secret']).toBe(1);
+    expect(counts.counts['externalcontact/get']).toBeGreaterThanOrEqual(1);
+    expect(counts.gettoken['contact-secret']).toBe(1);
+    const session = (await effects('backend')).filter((e) => e.path === '/api/session');
+    expect(session).toHaveLength(1);
+    expect(session[0].text).toMatch(/wcc-server ← POST \/api\/session/);
+    expect(session[0].text).toMatch(/200 .*"userid":"zhangsan"/);
     await shot('card');
 
     // edit: the form replaces my follow-up
@@ -140,25 +182,29 @@ describe('WeCom simulator (make dev) in Chromium', () => {
     text = await expectPhone([REMARK, '编辑', '有 1 项修改等待同步到企业微信'], ['取消']);
     await waitFor('a remark request that fails offline', async () => (await effects('request')).some((e) => isRemark(e) && /network unavailable/.test(e.text)));
     expect((await effects('backend')).filter(isRemark)).toHaveLength(0);
+    expect(await reachedWeCom('externalcontact/remark')).toBe(0);
     await waitFor('the outbox in storage', () => page.$('#sim-storage [data-key="wcc:outbox"]'));
     await shot('offline-save');
 
-    // online again: the outbox drains; exactly one remark request reaches the backend
+    // online again: the outbox drains; exactly one remark request reaches WeCom (the double)
     await page.locator('#sim-network').check();
     text = await expectPhone([REMARK, '编辑'], ['等待同步']);
-    await waitFor('the remark at the backend', async () => (await effects('backend')).some(isRemark));
+    await waitFor('the remark at wecom-double', async () => (await reachedWeCom('externalcontact/remark')) >= 1);
     await sleep(2500); // longer than the first retry backoff: nothing more may arrive
+    expect(await reachedWeCom('externalcontact/remark')).toBe(1);
     const reached = (await effects('backend')).filter(isRemark);
     expect(reached).toHaveLength(1);
     expect(reached[0].text).toMatch(/POST \/api\/external-contacts\/wmChenXiaoMing0001AAAA\/remark/);
     expect(reached[0].text).toMatch(/"errcode":0/);
-    const writes = await page.evaluate(() => window.sim.backend.writes.map((w) => w.body));
-    expect(writes).toEqual([expect.objectContaining({ external_userid: WECHAT_ID, remark: REMARK })]);
+    // WeCom holds the new remark on my (zhangsan's) record, and only there
+    const mine = await double('GET', `follow_user?external_userid=${WECHAT_ID}&userid=zhangsan`);
+    expect(mine.remark).toBe(REMARK);
+    expect((await double('GET', `follow_user?external_userid=${WECHAT_ID}&userid=lisi`)).remark).toBe('陈总');
     expect(await phone.locator('.mine .follow-remark').innerText()).toBe(REMARK);
     expect(await phoneErrors()).toEqual([]);
-  });
+  }));
 
-  test('send journey: compose, type, send; the log shows sendChatMessage with the exact args', async () => {
+  test('send journey: compose, type, send; the log shows sendChatMessage with the exact args', () => withStackLog(async () => {
     await expectPhone(['陈晓明', '发送消息']);
     await phone.locator('#compose').click();
     await expectPhone(['文本', '文本内容', '0/4000', '发送', '快捷回复']);
@@ -182,5 +228,5 @@ describe('WeCom simulator (make dev) in Chromium', () => {
     await shot('send');
     expect(await phoneErrors()).toEqual([]);
     expect(pageErrors).toEqual([]);
-  });
+  }));
 });

@@ -1,10 +1,13 @@
 'use strict';
 // The simulator page: the scenario panel, the phone frame (an iframe running sim/phone), and
-// the live view model, effects log and storage. The device (storage, login state) and the
-// fixture backend live here, so "kill & relaunch" (reloading the frame) clears the app's
-// memory and keeps them.
+// the live view model, effects log and storage. The device (storage, login state) lives here,
+// so "kill & relaunch" (reloading the frame) clears the app's memory and keeps it.
+// The backend is real: the phone's wx.request goes over HTTP to this page's server, which
+// proxies /backend/* to wcc-server, which calls wecom-double (sim/stack.js). The network
+// controls drive the double through its control API (/__double/*): latency, faults; the login
+// codes come from the double too. Only "network up" stays in the page (wx.request fails there).
 
-const { createSimBackend, corpTagsFor, CUSTOMERS, CHATS, data } = require('../fixtures');
+const { CUSTOMERS, CHATS, MEMBERS, data } = require('../fixtures');
 
 const ENTRIES = [
   ['single_chat_tools', '3.0.24 · 单聊工具栏'],
@@ -27,9 +30,24 @@ const REJECTIONS = [
   ['40096', '40096 invalid external userid'],
 ];
 const ERRMSG = { 84061: 'not external contact', 48002: 'api forbidden', 40096: 'invalid external userid' };
+/** The WeCom gateway's answer to every call (the double's "*" fault); wcc-server turns each into a 5xx. */
+const GATEWAY_FAULTS = [
+  ['', 'no (normal answers)', null],
+  ['500', 'HTTP 500 from WeCom → wcc-server 503', { status: 500 }],
+  ['502', 'HTTP 502 from WeCom → wcc-server 503', { status: 502 }],
+  ['503', 'HTTP 503 from WeCom → wcc-server 503', { status: 503 }],
+  ['-1', 'errcode -1 system busy → wcc-server 503', { errcode: -1, errmsg: 'system busy' }],
+  ['45009', 'errcode 45009 api freq out of limit → wcc-server 503', { errcode: 45009, errmsg: 'api freq out of limit' }],
+  ['garbage', 'a body that is not JSON → wcc-server 502', 'garbage'],
+  ['hang', 'no answer → wcc-server 503 after its 10 s timeout', 'hang'],
+];
+const REMARK_API = 'externalcontact/remark';
+const TAG_API = 'externalcontact/mark_tag';
 
 /** Everything the panel sets. Launch settings relaunch the phone; the rest apply live. */
-const LAUNCH_KEYS = ['host', 'clientVersion', 'platform', 'sdkVersion', 'entry', 'customer', 'chat'];
+const LAUNCH_KEYS = ['host', 'clientVersion', 'platform', 'sdkVersion', 'entry', 'customer', 'chat', 'member'];
+/** Settings that live at the double (applied through its control API). */
+const DOUBLE_KEYS = ['latencyMs', 'gatewayFault', 'rejectRemark', 'rejectTags'];
 const DEFAULTS = {
   host: 'wecom',
   clientVersion: '4.1.36',
@@ -38,18 +56,19 @@ const DEFAULTS = {
   entry: 'single_chat_tools',
   customer: data.WECHAT_ID,
   chat: data.CHAT_ID,
+  member: data.ME,
   picker: 'current',
   permission: true,
   allowList: true,
   sessionValid: true,
   network: true,
   latencyMs: 0,
-  status: 0,
+  gatewayFault: '',
   rejectRemark: '',
   rejectTags: '',
   loginError: false,
 };
-const URL_KEYS = { host: 'host', client: 'clientVersion', platform: 'platform', sdk: 'sdkVersion', entry: 'entry', customer: 'customer', chat: 'chat', network: 'network', latency: 'latencyMs', permission: 'permission', allowlist: 'allowList' };
+const URL_KEYS = { host: 'host', client: 'clientVersion', platform: 'platform', sdk: 'sdkVersion', entry: 'entry', customer: 'customer', chat: 'chat', member: 'member', network: 'network', latency: 'latencyMs', fault: 'gatewayFault', permission: 'permission', allowlist: 'allowList' };
 
 const $ = (sel) => document.querySelector(sel);
 const el = (tag, attrs, ...children) => {
@@ -77,7 +96,10 @@ class Simulator {
   constructor() {
     this.state = Object.assign({}, DEFAULTS, this.fromUrl());
     this.device = { storage: new Map(), session: { loggedIn: false, codes: 0, wxCodes: 0, chats: 0 }, clipboard: '' };
-    this.backend = createSimBackend();
+    this.backendUrl = `${location.origin}/backend`;
+    this.counts = null; // the double's /__double/counts
+    this.doubleQueue = Promise.resolve(); // control calls, in order
+    this.rejectedCodes = 0;
     this.phone = null;
     this.launches = 0;
     this.launchStarted = 0;
@@ -128,28 +150,99 @@ class Simulator {
       allowList: s.allowList,
       sessionValid: s.sessionValid,
       network: s.network,
-      latencyMs: Number(s.latencyMs) || 0,
+      latencyMs: 0, // the latency is the double's (applyDouble); wx.request itself adds none
+      backendUrl: this.backendUrl,
     };
   }
 
-  applyBackendMode() {
+  // ------------------------------------------------------------------ the double (control API)
+  /** A control call to wecom-double through this page's server; resolves its JSON. */
+  async control(method, api, body) {
+    const res = await fetch(`/__double/${api}`, {
+      method,
+      headers: { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json;
+    try { json = JSON.parse(text); } catch (e) { json = null; }
+    if (!res.ok || !json || json.ok === false) throw new Error(`wecom-double ${api}: HTTP ${res.status} ${text.slice(0, 200)}`);
+    return json;
+  }
+
+  /** The double's faults and latency for the panel's settings. */
+  doubleFaults() {
     const s = this.state;
-    const m = this.backend.mode;
-    m.status = Number(s.status) || 0;
-    m.rejectRemark = s.rejectRemark ? { errcode: Number(s.rejectRemark), errmsg: ERRMSG[s.rejectRemark] } : null;
-    m.rejectTags = s.rejectTags ? { errcode: Number(s.rejectTags), errmsg: ERRMSG[s.rejectTags] } : null;
-    m.loginErrcode = s.loginError ? 40029 : 0;
-    this.backend.state.corpTags = corpTagsFor(s.customer);
+    const faults = [];
+    const gateway = GATEWAY_FAULTS.find(([v]) => v === s.gatewayFault);
+    if (gateway && gateway[2]) faults.push({ api: '*', fault: gateway[2] });
+    if (s.rejectRemark) faults.push({ api: REMARK_API, fault: { errcode: Number(s.rejectRemark), errmsg: ERRMSG[s.rejectRemark] } });
+    if (s.rejectTags) faults.push({ api: TAG_API, fault: { errcode: Number(s.rejectTags), errmsg: ERRMSG[s.rejectTags] } });
+    return faults;
+  }
+
+  /** Applies the network settings at the double (serialised; a failure is noted in the log). */
+  applyDouble(before) {
+    const run = async () => {
+      if (before) await before();
+      await this.control('POST', 'clear', {});
+      for (const f of this.doubleFaults()) await this.control('POST', 'fault', f);
+      await this.control('POST', 'latency', { ms: Math.max(0, Number(this.state.latencyMs) || 0) });
+    };
+    this.doubleQueue = this.doubleQueue.then(run).catch((e) => this.note(`could not set wecom-double: ${e.message}`));
+    return this.doubleQueue.then(() => this.refreshCounts());
+  }
+
+  refreshCounts() {
+    return this.control('GET', 'counts').then((c) => {
+      this.counts = c;
+      this.renderStatus();
+    }, () => {});
+  }
+
+  /** wx.request over HTTP, to wcc-server through this page's /backend proxy. */
+  async request(req) {
+    const method = String(req.method || 'GET').toUpperCase();
+    let url = String(req.url);
+    let body;
+    const headers = Object.assign({}, req.header || {});
+    if (req.data !== undefined && req.data !== null) {
+      if (method === 'GET' || method === 'HEAD') {
+        if (typeof req.data === 'object') {
+          const q = new URLSearchParams(req.data).toString();
+          if (q) url += (url.includes('?') ? '&' : '?') + q;
+        }
+      } else {
+        body = typeof req.data === 'string' ? req.data : JSON.stringify(req.data);
+        if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
+      }
+    }
+    const res = await fetch(url, { method, headers, body });
+    const header = {};
+    res.headers.forEach((v, k) => { header[k] = v; });
+    const text = await res.text();
+    setTimeout(() => this.refreshCounts(), 0);
+    return { statusCode: res.status, data: text, header };
+  }
+
+  /** wx.qy.login's code: one the double issued for the panel's member, or one it never issued. */
+  async loginCode() {
+    if (this.state.loginError) {
+      this.rejectedCodes += 1;
+      return `sim-never-issued-${Date.now()}-${this.rejectedCodes}`;
+    }
+    const r = await this.control('POST', 'code', { userid: this.state.member });
+    return r.code;
   }
 
   // ------------------------------------------------------------------ the phone frame
   /** Called by the frame at boot. */
   phoneSetup() {
-    this.applyBackendMode();
     return {
       scenario: this.scenario(),
       device: this.device,
-      backend: (req) => this.backend.handle(req),
+      backend: (req) => this.request(req),
+      loginCode: () => this.loginCode(),
     };
   }
 
@@ -194,6 +287,8 @@ class Simulator {
     fill($('#sim-platform'), PLATFORMS, s.platform);
     fill($('#sim-customer'), CUSTOMERS, s.customer);
     fill($('#sim-chat'), CHATS, s.chat);
+    fill($('#sim-member'), MEMBERS, s.member);
+    fill($('#sim-fault'), GATEWAY_FAULTS.map(([v, label]) => [v, label]), s.gatewayFault);
     fill($('#sim-reject-remark'), REJECTIONS, s.rejectRemark);
     fill($('#sim-reject-tags'), REJECTIONS, s.rejectTags);
     const known = ENTRIES.some(([v]) => v === s.entry);
@@ -211,14 +306,19 @@ class Simulator {
     $('#sim-session').checked = s.sessionValid;
     $('#sim-network').checked = s.network;
     $('#sim-latency').value = String(s.latencyMs);
-    $('#sim-status').value = String(s.status);
     $('#sim-login-error').checked = s.loginError;
 
     const set = (key, value) => {
       if (this.state[key] === value) return;
       this.state[key] = value;
       this.toUrl();
-      this.applyBackendMode();
+      if (DOUBLE_KEYS.includes(key)) this.applyDouble();
+      if (key === 'member') {
+        // another member's phone: nothing of the last member's session, drafts or outbox
+        this.device.storage.clear();
+        Object.assign(this.device.session, { loggedIn: false, codes: 0, wxCodes: 0, chats: 0 });
+        this.note(`logged in as ${value} from now on: storage and WeCom login cleared`);
+      }
       if (LAUNCH_KEYS.includes(key)) {
         this.relaunch();
       } else if (this.phone) {
@@ -244,19 +344,26 @@ class Simulator {
     on('#sim-entry-custom', 'change', (e) => set('entry', e.target.value.trim() || 'unknown_entry'));
     on('#sim-customer', 'change', (e) => set('customer', e.target.value));
     on('#sim-chat', 'change', (e) => set('chat', e.target.value));
+    on('#sim-member', 'change', (e) => set('member', e.target.value));
     on('#sim-picker', 'change', (e) => set('picker', e.target.value));
     on('#sim-permission', 'change', (e) => set('permission', e.target.checked));
     on('#sim-allowlist', 'change', (e) => set('allowList', e.target.checked));
     on('#sim-session', 'change', (e) => set('sessionValid', e.target.checked));
     on('#sim-network', 'change', (e) => set('network', e.target.checked));
     on('#sim-latency', 'change', (e) => set('latencyMs', Math.max(0, Number(e.target.value) || 0)));
-    on('#sim-status', 'change', (e) => set('status', Number(e.target.value) || 0));
+    on('#sim-fault', 'change', (e) => set('gatewayFault', e.target.value));
     on('#sim-reject-remark', 'change', (e) => set('rejectRemark', e.target.value));
     on('#sim-reject-tags', 'change', (e) => set('rejectTags', e.target.value));
     on('#sim-login-error', 'change', (e) => set('loginError', e.target.checked));
     on('#sim-expire', 'click', () => {
-      this.backend.mode.expireTokens = true;
-      this.note('the backend will answer 401 to the next authenticated call');
+      fetch('/__sim/expire-sessions', { method: 'POST' }).then((r) => r.json()).then(() => {
+        this.note('sessions expired: wcc-server answers 401 to the next call, and the app logs in again');
+      }, (e) => this.note(`could not expire the sessions: ${e.message}`));
+    });
+    on('#sim-expire-wecom', 'click', () => {
+      this.control('POST', 'advance', { secs: 7200 }).then(() => {
+        this.note('WeCom access_tokens expired (the double\'s clock +7200 s): wcc-server gets 42001 and fetches new ones');
+      }, (e) => this.note(`could not move the double's clock: ${e.message}`));
     });
     on('#sim-relaunch', 'click', () => this.relaunch());
     on('#sim-hide', 'click', () => this.phone && this.phone.hide());
@@ -269,9 +376,9 @@ class Simulator {
       this.refresh();
     });
     on('#sim-reset-backend', 'click', () => {
-      this.backend = createSimBackend();
-      this.applyBackendMode();
-      this.note('fixture backend reset: every edit and session forgotten');
+      this.applyDouble(() => this.control('POST', 'reset', {})).then(() => {
+        this.note('wecom-double reset: the fixtures as they started, counts at 0 (the panel\'s faults and latency set again)');
+      });
     });
     on('#sim-clear-log', 'click', () => {
       $('#sim-log').textContent = '';
@@ -315,7 +422,12 @@ class Simulator {
     parts.push(s.network ? 'online' : 'OFFLINE');
     $('#sim-phone-status').textContent = parts.join(' · ');
     const sess = this.device.session;
-    $('#sim-session-info').textContent = `WeCom login: ${sess.loggedIn ? 'yes' : 'no'} · codes issued: ${sess.codes} · backend sessions: ${this.backend.state.tokens.size} · writes applied: ${this.backend.writes.length}`;
+    const c = this.counts ? this.counts.counts || {} : null;
+    const n = (api) => (c && c[api]) || 0;
+    const tokens = this.counts ? Object.values(this.counts.gettoken || {}).reduce((a, b) => a + b, 0) : 0;
+    $('#sim-session-info').textContent = `WeCom login: ${sess.loggedIn ? `yes (${s.member})` : 'no'} · codes issued: ${sess.codes}` +
+      (c ? ` · at wecom-double: jscode2session ${n('miniprogram/jscode2session')}, externalcontact/get ${n('externalcontact/get')}, ` +
+        `remark ${n(REMARK_API)}, mark_tag ${n(TAG_API)}, gettoken ${tokens}` : ' · wecom-double: …');
   }
 
   renderLog() {
@@ -385,7 +497,7 @@ class Simulator {
       case 'backend':
         li.dataset.path = e.path;
         li.dataset.method = e.method;
-        main = `backend ← ${e.method} ${e.path}${e.idempotencyKey ? ` [Idempotency-Key ${e.idempotencyKey}]` : ''}`;
+        main = `wcc-server ← ${e.method} ${e.path}${e.idempotencyKey ? ` [Idempotency-Key ${e.idempotencyKey}]` : ''}`;
         detail = `${e.status} ${clip(typeof e.response === 'string' ? e.response : json(e.response), 300)}`;
         failed = e.status >= 400 || /"errcode":[1-9]/.test(String(e.response));
         break;
@@ -478,7 +590,8 @@ function start() {
   window.sim = sim; // for the console and browser tests
   sim.buildControls();
   sim.launches = 1;
-  $('#phone').src = `/phone.html?launch=${sim.launches}`;
+  // the double's latency and faults first, so the first launch already sees them
+  sim.applyDouble().then(() => { $('#phone').src = `/phone.html?launch=${sim.launches}`; });
   setInterval(() => sim.refresh(), 1000);
 }
 

@@ -3,13 +3,18 @@
 // mini program (app.js, pages, components, shell) on the wx / wx.qy of tests/runtime/lib
 // (wx.js, qy.js, api.js: reused unchanged, on a real-time clock), the real wasm core through
 // WXWebAssembly, and j-component rendering. "Kill & relaunch" reloads this frame: memory is
-// gone, while storage, login state and the fixture backend live in the panel (the parent page).
+// gone, while storage and login state live in the panel (the parent page).
 // Globals, lifecycles, errors, page stack and navigation are tests/runtime/lib/host.js, shared
 // with the headless runtime.
+// Two things differ from the headless runtime: wx.request goes over real HTTP (the panel's
+// request(), to wcc-server through the simulator's /backend proxy, and the package's config.js
+// has its backendUrl pointed there), and wx.qy.login returns a code that wecom-double issued
+// for the panel's member (the panel's loginCode()).
 
 const { makeWx } = require('../../tests/runtime/lib/wx');
 const { copyForLog } = require('../../tests/runtime/lib/util');
 const { AppHost, makeConsole } = require('../../tests/runtime/lib/host');
+const { asyncApi, fail } = require('../../tests/runtime/lib/api');
 const { LogicLayer, hasWXWebAssembly, hasRequireAsync } = require('./logic');
 const { RenderLayer } = require('./render');
 
@@ -125,7 +130,7 @@ const DEFAULT_SCENARIO = {
 };
 
 class PhoneRuntime extends AppHost {
-  constructor({ scenario, device, backend, notify, container, ui }) {
+  constructor({ scenario, device, backend, loginCode, notify, container, ui }) {
     super('WeCom simulator');
     this.scenario = Object.assign({}, DEFAULT_SCENARIO, scenario || {});
     if (!this.scenario.results) this.scenario.results = {};
@@ -160,9 +165,13 @@ class PhoneRuntime extends AppHost {
       set clipboard(v) { device.clipboard = v; },
     };
     const rt = this;
-    this.scenario.backend = (req) => {
-      const r = JSON.parse(JSON.stringify(backend(JSON.parse(JSON.stringify(req)))));
-      const m = String(req.url).match(/^https?:\/\/[^/]+([^?]*)/);
+    // wx.request's transport: real HTTP (the panel's request()); each answer that came back
+    // from wcc-server is logged as a 'backend' effect, with the path below /backend.
+    this.scenario.backend = async (req) => {
+      const copy = JSON.parse(JSON.stringify(req));
+      const r = await backend(copy);
+      if (rt.dead) return r;
+      const m = String(req.url).match(/^https?:\/\/[^/]+(?:\/backend)?([^?]*)/);
       const header = req.header || {};
       const key = Object.keys(header).find((k) => k.toLowerCase() === 'idempotency-key');
       rt.log.backend.push({
@@ -178,6 +187,7 @@ class PhoneRuntime extends AppHost {
       (console[level] || console.log).call(console, `[logic] ${text}`);
     });
     this.wx = makeWx(this);
+    if (this.wx.qy && loginCode) this.wx.qy.login = this.makeLogin(loginCode);
     this.globals = {
       ...this.appGlobals(),
       wx: this.wx,
@@ -187,6 +197,29 @@ class PhoneRuntime extends AppHost {
     };
     this.logic.setGlobals(this.globals);
     this.render = new RenderLayer(this, container);
+  }
+
+  /**
+   * wx.qy.login as tests/runtime/lib/qy.js has it (scenario.results.login still overrides),
+   * except that the code comes from loginCode(): one wecom-double issued, so wcc-server's
+   * jscode2session call succeeds.
+   */
+  makeLogin(loginCode) {
+    const rt = this;
+    const session = this.device.session;
+    return asyncApi(this, 'login', (o) => {
+      const override = rt.scenario.results && rt.scenario.results.login;
+      if (override !== undefined && override !== null) {
+        const r = typeof override === 'function' ? override(o, rt.scenario) : override;
+        if (r !== 'ok') fail(String(r));
+      }
+      return Promise.resolve(loginCode()).then((code) => {
+        session.loggedIn = true;
+        session.codes += 1;
+        rt.loggedInHere = true;
+        return { code };
+      }, (e) => fail(`system error (${e && e.message})`));
+    }, { log: this.log.qy, promisify: false });
   }
 
   // ------------------------------------------------------------------ plumbing (as tests/runtime)
@@ -309,6 +342,7 @@ function boot() {
     scenario: setup.scenario,
     device: setup.device,
     backend: setup.backend,
+    loginCode: setup.loginCode,
     notify: (what) => host.phoneChanged(what),
     container: pagesEl,
     ui: {

@@ -14,6 +14,9 @@ const {
   describePathArg, checkWasmPath, compileAndInstantiate, instantiateError, wxWebAssembly,
 } = require('../../tests/runtime/lib/wxwasm');
 
+/** The package's configuration module (its backendUrl is the simulator's /backend). */
+const CONFIG_MODULE = 'config.js';
+
 /** How long a subpackage "download" takes for require.async, in ms. */
 const SUBPACKAGE_DOWNLOAD_MS = 120;
 
@@ -79,7 +82,15 @@ class LogicLayer extends ModuleLoader {
     const factory = this.sources[rel];
     if (!factory) throw new Error(`module "${rel}" is not defined`);
     const fn = factory(...this.globals);
-    return (module, req) => fn.call(module.exports, req, module, module.exports, rel, paths.dirname(rel));
+    const run = (module, req) => fn.call(module.exports, req, module, module.exports, rel, paths.dirname(rel));
+    const backendUrl = this.rt.scenario.backendUrl;
+    if (rel !== CONFIG_MODULE || !backendUrl) return run;
+    // The package's config.js, run as it is, with backendUrl pointed at the simulator's
+    // /backend proxy (wcc-server), as a developer points it at their deployment.
+    return (module, req) => {
+      run(module, req);
+      if (module.exports && typeof module.exports === 'object') module.exports.backendUrl = backendUrl;
+    };
   }
 
   /** A module of a subpackage takes a (simulated) download first. */

@@ -1,0 +1,198 @@
+'use strict';
+// The real stack behind `make dev` and tests/sim.test.js, on loopback, each on a free port:
+//   1. wecom-double, seeded with the simulator's fixtures (sim/fixtures.js doubleDataset(),
+//      written to a temp folder as the double's dataset JSON), demo corp and secrets;
+//   2. wcc-server on SQLite (a file in the same temp folder), WECOM_API_BASE = the double;
+//   3. the simulator's server (sim/server.js), proxying /backend/* to wcc-server and
+//      /__double/* to the double.
+// The binaries are cargo's debug builds (`make sim-bins`: cargo build -p wcc-server -p
+// wecom-double), under $CARGO_TARGET_DIR or target/.
+//
+//   const { startStack } = require('./sim/stack');
+//   const stack = await startStack({ port: 0, log: console.log });
+//   stack.url; stack.double.url; stack.server.url; await stack.close();
+
+const { spawn } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const readline = require('readline');
+const { startServer } = require('./server');
+const { checkBuild, ROOT } = require('./build');
+const { doubleDataset } = require('./fixtures');
+
+/** The double's demo corp and secrets (wecom_double::Config::demo()). */
+const DEMO = { corpId: 'wwdemo0123456789', agentSecret: 'agent-secret', contactSecret: 'contact-secret' };
+const READY_MS = 20000;
+
+function targetDir() {
+  const t = process.env.CARGO_TARGET_DIR;
+  return t ? path.resolve(ROOT, t) : path.join(ROOT, 'target');
+}
+
+function binary(name) {
+  return path.join(targetDir(), 'debug', name);
+}
+
+/** Throws a clear error when a binary is missing. */
+function checkBinaries() {
+  const missing = ['wecom-double', 'wcc-server'].filter((n) => !fs.existsSync(binary(n)));
+  if (missing.length) {
+    throw new Error(`WeCom simulator: ${missing.map(binary).join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing. ` +
+      'Run `make sim-bins` (cargo build -p wcc-server -p wecom-double), or `make dev`, which builds them.');
+  }
+}
+
+// eslint-disable-next-line no-control-regex
+const stripAnsi = (s) => s.replace(/\x1b\[[0-9;]*m/g, '');
+
+// Children still running, killed when this process exits however it exits (short of SIGKILL).
+const live = new Set();
+process.on('exit', () => {
+  for (const child of live) {
+    try { child.kill('SIGKILL'); } catch (e) { /* already gone */ }
+  }
+});
+
+/**
+ * Spawns a service and resolves { child, match, exited } once a line of its output matches
+ * `ready`. Every line goes to log(`[name] line`). Rejects if it exits or stays silent first.
+ */
+function spawnService(name, bin, args, env, ready, log) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    live.add(child);
+    const tail = [];
+    let settled = false;
+    const exited = new Promise((r) => child.once('exit', (code, signal) => {
+      live.delete(child);
+      r({ code, signal });
+    }));
+    const timer = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      child.kill('SIGKILL');
+      reject(new Error(`${name} did not start within ${READY_MS / 1000} s:\n${tail.join('\n')}`));
+    }, READY_MS);
+    const onLine = (raw) => {
+      const line = stripAnsi(raw);
+      tail.push(line);
+      if (tail.length > 20) tail.shift();
+      log(`[${name}] ${line}`);
+      const m = !settled && ready.exec(line);
+      if (m) {
+        settled = true;
+        clearTimeout(timer);
+        resolve({ child, match: m, exited });
+      }
+    };
+    readline.createInterface({ input: child.stdout }).on('line', onLine);
+    readline.createInterface({ input: child.stderr }).on('line', onLine);
+    child.once('error', (e) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(new Error(`${name}: cannot start ${bin}: ${e.message}`));
+    });
+    exited.then(({ code, signal }) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(new Error(`${name} exited (${signal || `status ${code}`}) before it was ready:\n${tail.join('\n')}`));
+    });
+  });
+}
+
+/** SIGTERM, then SIGKILL after `ms`; resolves when it has exited. */
+async function stopService(svc, ms = 5000) {
+  if (!svc || svc.child.exitCode !== null || svc.child.signalCode !== null) return;
+  svc.child.kill('SIGTERM');
+  const timer = setTimeout(() => svc.child.kill('SIGKILL'), ms);
+  await svc.exited;
+  clearTimeout(timer);
+}
+
+async function waitHealthy(url, ms = READY_MS) {
+  const deadline = Date.now() + ms;
+  let last = '';
+  for (;;) {
+    try {
+      const r = await fetch(`${url}/healthz`);
+      if (r.ok) return;
+      last = `HTTP ${r.status} ${await r.text()}`;
+    } catch (e) {
+      last = e.message;
+    }
+    if (Date.now() > deadline) throw new Error(`wcc-server at ${url} is not healthy: ${last}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Starts wecom-double, wcc-server and the simulator. Resolves
+ * { url, sim, double: {url, pid}, server: {url, pid}, dir, exited, close() }:
+ * `exited` resolves with {name, code, signal} if the double or the server stops on its own.
+ * @param {{ port?: number, host?: string, log?: (line: string) => void, env?: object }} [o]
+ *   port: the simulator's (0 = any free port; default 5178). log: every line the two
+ *   services print (default: dropped). env: extra variables for wcc-server (e.g. RUST_LOG).
+ */
+async function startStack(o = {}) {
+  const log = o.log || (() => {});
+  checkBuild();
+  checkBinaries();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wcc-dev-'));
+  const dataFile = path.join(dir, 'wecom-double-data.json');
+  fs.writeFileSync(dataFile, JSON.stringify(doubleDataset()));
+  let double = null;
+  let server = null;
+  let sim = null;
+  const cleanup = async () => {
+    if (sim) await sim.close();
+    await stopService(server);
+    await stopService(double);
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    double = await spawnService('wecom-double', binary('wecom-double'),
+      ['--listen', '127.0.0.1:0', '--data', dataFile, '--corp-id', DEMO.corpId],
+      Object.assign({}, process.env, { NO_COLOR: '1' }), /wecom-double listening on (http:\/\/\S+)/, log);
+    const doubleUrl = double.match[1];
+    const env = Object.assign({}, process.env, {
+      RUST_LOG: process.env.RUST_LOG || 'info',
+      NO_COLOR: '1',
+    }, o.env || {}, {
+      WCC_LISTEN: '127.0.0.1:0',
+      WCC_DATABASE_URL: `sqlite://${path.join(dir, 'wcc-server.db')}`,
+      WECOM_CORP_ID: DEMO.corpId,
+      WECOM_AGENT_SECRET: DEMO.agentSecret,
+      WECOM_CONTACT_SECRET: DEMO.contactSecret,
+      WECOM_API_BASE: doubleUrl,
+    });
+    server = await spawnService('wcc-server', binary('wcc-server'), [], env, /wcc-server listening.*?listen=(\S+)/, log);
+    const serverUrl = `http://${server.match[1]}`;
+    await waitHealthy(serverUrl);
+    sim = await startServer({ port: o.port, host: o.host, backendUrl: serverUrl, doubleUrl });
+    const exited = Promise.race([
+      double.exited.then((e) => Object.assign({ name: 'wecom-double' }, e)),
+      server.exited.then((e) => Object.assign({ name: 'wcc-server' }, e)),
+    ]);
+    let closing = null;
+    return {
+      url: sim.url,
+      sim,
+      double: { url: doubleUrl, pid: double.child.pid },
+      server: { url: serverUrl, pid: server.child.pid, databaseUrl: env.WCC_DATABASE_URL },
+      dir,
+      exited,
+      close: () => {
+        if (!closing) closing = cleanup();
+        return closing;
+      },
+    };
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+}
+
+module.exports = { startStack, checkBinaries, binary, DEMO };

@@ -130,15 +130,9 @@ pub enum Event {
         id: EffectId,
         now: f64,
     },
-    /// A tap on something with an action name (`retry`, `save`…).
-    #[serde(rename_all = "camelCase")]
-    Tap {
-        action: String,
-        #[serde(default)]
-        arg: Value,
-        #[serde(default)]
-        now: f64,
-    },
+    /// A tap on something with an action name (`retry`, `save`…), typed at
+    /// the door ([`crate::action`]).
+    Tap(crate::action::Tap),
     /// Typing in a field.
     #[serde(rename_all = "camelCase")]
     Input {
@@ -385,11 +379,11 @@ pub fn update(model: &mut Model, event: Event) -> Vec<Effect> {
             model.now = now;
             model.on_timer(id, &mut fx);
         }
-        Event::Tap { action, arg, now } => {
-            if now > 0.0 {
-                model.now = now;
+        Event::Tap(tap) => {
+            if tap.now > 0.0 {
+                model.now = tap.now;
             }
-            model.on_tap(&action, &arg, &mut fx);
+            model.on_tap(tap.action, &mut fx);
         }
         Event::Input {
             field,

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use crate::action::Action;
 use crate::app::{Model, Notice, Route};
 use crate::customer::{self, Customer, FollowUser};
 use crate::drafts::{draft_key, Draft, DraftError, DRAFT_PREFIX, DRAFT_VERSION, QUARANTINE_PREFIX};
@@ -466,9 +467,10 @@ impl Model {
         self.write_draft(fx);
     }
 
-    pub(crate) fn on_card_tap(&mut self, action: &str, arg: &Value, fx: &mut Vec<Effect>) -> bool {
+    /// The card's actions; any other is handed back.
+    pub(crate) fn on_card_tap(&mut self, action: Action, fx: &mut Vec<Effect>) -> Option<Action> {
         match action {
-            "edit" => {
+            Action::Edit => {
                 if self.form.is_none() {
                     if let Some((fu, kind)) = self.my_follow() {
                         self.form = Some(EditForm::from_follow_user(&fu, kind).values);
@@ -476,12 +478,12 @@ impl Model {
                     }
                 }
             }
-            "cancelEdit" => {
+            Action::CancelEdit => {
                 self.form = None;
                 self.form_message = None;
                 self.drop_draft(fx);
             }
-            "addMobile" => {
+            Action::AddMobile => {
                 if let Some(mut form) = self.edit_form() {
                     match form.add_mobile() {
                         Ok(_) => {
@@ -492,12 +494,9 @@ impl Model {
                     }
                 }
             }
-            "removeMobile" => {
-                let index = arg
-                    .as_u64()
-                    .or_else(|| arg.as_str().and_then(|s| s.parse().ok()));
-                if let (Some(mut form), Some(i)) = (self.edit_form(), index) {
-                    match form.remove_mobile(usize::try_from(i).unwrap_or(usize::MAX)) {
+            Action::RemoveMobile(i) => {
+                if let Some(mut form) = self.edit_form() {
+                    match form.remove_mobile(i) {
                         Ok(()) => {
                             self.form = Some(form.values);
                             self.write_draft(fx);
@@ -506,17 +505,18 @@ impl Model {
                     }
                 }
             }
-            "save" => self.save(fx),
-            "tagPicker" => self.tag_picker = !self.tag_picker,
-            "addTag" | "removeTag" => self.edit_tag(action == "addTag", arg, fx),
-            "refresh" => {
+            Action::Save => self.save(fx),
+            Action::TagPicker => self.tag_picker = !self.tag_picker,
+            Action::AddTag(id) => self.edit_tag(true, id, fx),
+            Action::RemoveTag(id) => self.edit_tag(false, id, fx),
+            Action::Refresh => {
                 if let Some(id) = self.external_userid.clone() {
                     self.fetch_customer(id, None, fx);
                 }
             }
-            _ => return false,
+            other => return Some(other),
         }
-        true
+        None
     }
 
     fn next_key(&mut self, ext: &ExternalUserId) -> String {
@@ -569,13 +569,9 @@ impl Model {
         }
     }
 
-    fn edit_tag(&mut self, add: bool, arg: &Value, fx: &mut Vec<Effect>) {
+    fn edit_tag(&mut self, add: bool, id: TagId, fx: &mut Vec<Effect>) {
         let (Some(ext), Some(session)) = (self.external_userid.clone(), self.session.clone())
         else {
-            return;
-        };
-        let Some(id) = arg.as_str().and_then(|s| TagId::parse(s).ok()) else {
-            self.banner = Some(Localized::new("无效的标签", "Invalid tag"));
             return;
         };
         let current = self.my_follow().map(|(fu, _)| fu.tags).unwrap_or_default();

@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use crate::action::Action;
 use crate::app::{Model, Notice, Route};
 use crate::capabilities::Api;
 use crate::compose::{self, Composer, ComposerField, MsgType, SendCaps, SendResult};
@@ -102,32 +103,25 @@ impl Model {
         }
     }
 
+    /// The composer's actions; any other is handed back.
     pub(crate) fn on_compose_tap(
         &mut self,
-        action: &str,
-        arg: &Value,
+        action: Action,
         fx: &mut Vec<Effect>,
-    ) -> bool {
+    ) -> Option<Action> {
         match action {
-            "msgType" => {
-                let name = arg.as_str().unwrap_or("");
-                match MsgType::parse(name) {
-                    Ok(t) => {
-                        let _ = self
-                            .composer
-                            .set(ComposerField::MsgType, t.as_str().to_owned());
-                    }
-                    Err(e) => self.compose_note = Some(e.message()),
-                }
+            Action::MsgType(t) => {
+                let _ = self
+                    .composer
+                    .set(ComposerField::MsgType, t.as_str().to_owned());
             }
-            "enterChat" => {
+            Action::EnterChat => {
                 let next = !self.composer.enter_chat;
                 let _ = self
                     .composer
                     .set(ComposerField::EnterChat, next.to_string());
             }
-            "quickReply" => {
-                let id = arg.as_str().unwrap_or("");
+            Action::QuickReply(id) => {
                 if let Some(q) = QUICK_REPLIES.iter().find(|q| q.id == id) {
                     let _ = self.composer.set(ComposerField::MsgType, "text".into());
                     // Filled from the card at once; a value the card lacks stays as a
@@ -137,18 +131,18 @@ impl Model {
                     self.compose_note = None;
                 }
             }
-            "dismissResult" => {
+            Action::DismissResult => {
                 self.composer.dismiss_result();
-                return true;
+                return None;
             }
-            "send" => {
+            Action::Send => {
                 self.send(fx);
-                return true;
+                return None;
             }
-            _ => return false,
+            other => return Some(other),
         }
         self.write_compose_draft(false, Vec::new(), fx);
-        true
+        None
     }
 
     fn send(&mut self, fx: &mut Vec<Effect>) {

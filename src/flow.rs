@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::action::Action;
 use crate::app::{Model, Notice, Route};
 use crate::capabilities::{self, Api, Unavailable};
 use crate::effect::{Effect, EffectId};
@@ -700,19 +701,19 @@ impl Model {
         }
     }
 
-    pub(crate) fn on_tap(&mut self, action: &str, arg: &Value, fx: &mut Vec<Effect>) {
+    pub(crate) fn on_tap(&mut self, action: Action, fx: &mut Vec<Effect>) {
         match action {
-            "retry" => {
+            Action::Retry => {
                 self.retry_attempt = 0;
                 self.retry_timer = None;
                 self.start_flow(fx);
             }
-            "dismissBanner" => {
+            Action::DismissBanner => {
                 if self.banner.take().is_none() {
                     self.storage_note = None;
                 }
             }
-            "pickCustomer" => {
+            Action::PickCustomer => {
                 if self.can_act(Api::SelectExternalContact) {
                     self.qy(
                         fx,
@@ -722,7 +723,7 @@ impl Model {
                     );
                 }
             }
-            "openProfile" => {
+            Action::OpenProfile => {
                 if let Some(id) = self.external_userid.clone() {
                     if self.can_act(Api::OpenUserProfile) {
                         let args = json!({ "type": 2, "userid": id.as_str() });
@@ -730,21 +731,21 @@ impl Model {
                     }
                 }
             }
-            "openChat" => self.open_chat(fx),
-            "home" => {
+            Action::OpenChat => self.open_chat(fx),
+            Action::Home => {
                 self.route = Route::Home;
             }
-            "compose" => {
+            Action::Compose => {
                 self.route = Route::Compose;
             }
-            "card" => {
+            Action::Card => {
                 if self.external_userid.is_some() {
                     self.route = Route::Card;
                 }
             }
-            _ => {
-                if !self.on_card_tap(action, arg, fx) && !self.on_compose_tap(action, arg, fx) {
-                    self.log(fx, "warn", &format!("unknown action {action:?}"));
+            other => {
+                if let Some(other) = self.on_card_tap(other, fx) {
+                    self.on_compose_tap(other, fx);
                 }
             }
         }

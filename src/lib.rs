@@ -31,6 +31,7 @@ pub mod groupchat;
 pub mod templates;
 
 // The core loop and what crosses to the shell.
+pub mod action;
 pub mod app;
 pub mod card_flow;
 pub mod chat_flow;

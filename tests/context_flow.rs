@@ -327,3 +327,25 @@ fn the_token_never_reaches_the_view_or_logs() {
     assert!(w.logs.iter().all(|l| !l.contains("tok-1")));
     assert!(w.logs.iter().all(|l| !l.contains("13800138000")));
 }
+
+#[test]
+fn unknown_actions_and_bad_arguments_are_refused_at_the_door() {
+    let mut w = open("single_chat_tools");
+    let before = wecom_contact_core::app::snapshot(&w.model);
+    for bad in [
+        r#"{"type":"tap","action":"noSuchAction"}"#,
+        r#"{"type":"tap","action":"addTag","arg":42}"#,
+        r#"{"type":"tap","action":"removeTag","arg":"not a tag"}"#,
+        r#"{"type":"tap","action":"removeMobile","arg":"first"}"#,
+        r#"{"type":"tap","action":"msgType","arg":"fax"}"#,
+        r#"{"type":"tap","action":"quickReply","arg":"nope"}"#,
+        r#"{"type":"tap","action":"save","extra":1}"#,
+    ] {
+        let err = wecom_contact_core::app::dispatch_text(&mut w.model, bad).unwrap_err();
+        assert_eq!(err.code(), "bad_event", "{bad}");
+    }
+    assert_eq!(wecom_contact_core::app::snapshot(&w.model), before);
+    // Every action the core knows is accepted with its argument.
+    let ok = r#"{"type":"tap","action":"addTag","arg":"etLevelB0001","now":5}"#;
+    assert!(wecom_contact_core::app::dispatch_text(&mut w.model, ok).is_ok());
+}

@@ -242,11 +242,10 @@ fn a_kill_inside_save_keeps_the_draft_until_the_outbox_is_acknowledged() {
     w.input("remark", TYPED);
     let fx = app::update(
         &mut w.model,
-        Event::Tap {
-            action: "save".into(),
-            arg: Value::Null,
-            now: w.now,
-        },
+        Event::Tap(
+            wecom_contact_core::action::Tap::new("save", Value::Null, w.now)
+                .expect("a known action"),
+        ),
     );
     let removes_draft = fx.iter().any(|e| {
         matches!(e, wecom_contact_core::effect::Effect::StorageRemove { key } if key.starts_with("wcc:draft:"))

@@ -71,6 +71,9 @@ fn garbage_gets_coded_errors_and_the_handle_keeps_working() {
         JsValue::from_str("not json"),
         JsValue::from_str(r#"{"type":"nope"}"#),
         JsValue::from_str(r#"{"type":"show","now":"soon"}"#),
+        JsValue::from_str(r#"{"type":"tap","action":"noSuchAction"}"#),
+        JsValue::from_str(r#"{"type":"tap","action":"addTag","arg":42}"#),
+        JsValue::from_str(r#"{"type":"launch","now":1,"systemInfo":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}"#),
         JsValue::from_str(&"x".repeat(5 * 1024 * 1024)),
         Array::new().into(),
     ];

@@ -173,11 +173,9 @@ impl Shell {
 
     pub fn tap(&mut self, action: &str, arg: Value) {
         self.now += 1000.0;
-        self.push(Event::Tap {
-            action: action.into(),
-            arg,
-            now: self.now,
-        });
+        self.push(Event::Tap(
+            wecom_contact_core::action::Tap::new(action, arg, self.now).expect("a known action"),
+        ));
     }
 
     pub fn input(&mut self, field: &str, value: &str) {

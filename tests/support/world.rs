@@ -311,11 +311,9 @@ impl World {
 
     pub fn tap(&mut self, action: &str, arg: Value) {
         self.now += 1000.0;
-        self.dispatch(Event::Tap {
-            action: action.into(),
-            arg,
-            now: self.now,
-        });
+        self.dispatch(Event::Tap(
+            wecom_contact_core::action::Tap::new(action, arg, self.now).expect("a known action"),
+        ));
     }
 
     pub fn input(&mut self, field: &str, value: &str) {

@@ -10,7 +10,7 @@ WASM_PACK_VERSION := 0.13.1
 MVP_TARGET_DIR := target/mvp
 JEST := node_modules/.bin/jest
 
-.PHONY: screenshots tools rust-tools node-tools browser-tools build core test test-rust test-wasm test-js typecheck dev bench clean test-server bench-server
+.PHONY: sim-bins screenshots tools rust-tools node-tools browser-tools build core test test-rust test-wasm test-js typecheck dev bench clean test-server bench-server
 
 tools: rust-tools node-tools
 
@@ -47,7 +47,7 @@ build: rust-tools node-tools
 	node scripts/build-core.js
 	node scripts/build-fallback.js
 
-test: tools browser-tools test-rust test-wasm build typecheck test-js
+test: tools browser-tools test-rust test-wasm build typecheck test-server sim-bins test-js
 
 test-rust:
 	cargo test
@@ -70,8 +70,9 @@ sim-bins:
 dev: tools build sim-bins
 	node scripts/dev.js
 
-bench: tools build
+bench: tools build sim-bins
 	node bench/run.js
+	$(MAKE) bench-server
 
 # Refresh the README's simulator screenshots (docs/screenshots).
 screenshots: tools browser-tools build sim-bins

@@ -19,6 +19,12 @@
 //    2.12.3, no WXWebAssembly, no require.async) boots this way, with a brief
 //    flash. Called from App.onLaunch, when no page exists yet, it waits
 //    for the first page (and retries a failed navigateTo) for up to 10 s.
+// require.async rejects with a plain `{ mod, errMsg }` (documented by
+// WeChat), not an Error: the errMsg and mod are what the error says. When it
+// rejected, the client could not get the subpackage (its download failed),
+// and the boot page lives in that same subpackage: it gets one navigateTo,
+// not the retries, which would only repeat that download for 10 s (about
+// 15 s on a device) with the user on the loading page.
 // Once loaded, the two modules are kept: a core rebuilt after a trap does
 // not navigate again.
 // `engine` ('wasm' | 'js'), `reason` and `loader` ('require.async' |
@@ -44,8 +50,26 @@ function hasWxWebAssembly() {
   return typeof WXWebAssembly !== 'undefined' && !!WXWebAssembly && typeof WXWebAssembly.instantiate === 'function';
 }
 
+/**
+ * What a rejection says: an Error's message, or the errMsg (and mod) of a
+ * wx-style failure object such as require.async's `{ mod, errMsg }`; never
+ * "[object Object]".
+ * @param {any} err
+ */
 function message(err) {
-  return err && err.message ? err.message : String(err);
+  if (err && typeof err === 'object') {
+    if (typeof err.message === 'string' && err.message) return err.message;
+    if (typeof err.errMsg === 'string' && err.errMsg) {
+      return typeof err.mod === 'string' && err.mod ? `${err.errMsg} (module ${err.mod})` : err.errMsg;
+    }
+    try {
+      const json = JSON.stringify(err);
+      if (json && json !== '{}') return json;
+    } catch (e) {
+      // a cycle: say what String() says
+    }
+  }
+  return String(err);
 }
 
 /** The glue, wired to `exports`, after a first call into the instance. */
@@ -124,8 +148,15 @@ function pageStack() {
   }
 }
 
-/** Opens the boot page and waits for it to call provideFallback(); resolves with the modules. */
-function viaBootPage() {
+/**
+ * Opens the boot page and waits for it to call provideFallback(); resolves
+ * with the modules. It waits for the first page and retries a failed
+ * navigateTo (`retryNavigation`: the boot page is this client's way in), or
+ * gives up on the first failed navigateTo (require.async already failed to
+ * get the subpackage).
+ * @param {boolean} [retryNavigation]
+ */
+function viaBootPage(retryNavigation = true) {
   if (boot) return boot.promise;
   /** @type {any} */
   const state = { done: false, timer: null, tries: 0 };
@@ -167,7 +198,11 @@ function viaBootPage() {
             );
           }
         },
-        fail: (res) => again((res && res.errMsg) || 'navigateTo:fail'),
+        fail: (res) => {
+          const why = (res && res.errMsg) || 'navigateTo:fail';
+          if (retryNavigation) again(why);
+          else state.finish(new Error(`boot page: ${why}`));
+        },
       });
     } catch (err) {
       again(message(err));
@@ -213,7 +248,7 @@ function requireFallback() {
       return { mods, loader: 'require.async' };
     },
     (asyncErr) =>
-      viaBootPage().then(
+      viaBootPage(typeof require.async !== 'function').then(
         (mods) => ({ mods, loader: 'boot-page' }),
         (bootErr) => {
           throw new Error(`require.async: ${message(asyncErr)}; ${message(bootErr)}`);

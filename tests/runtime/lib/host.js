@@ -211,6 +211,9 @@ class AppHost {
     if (typeof o.url !== 'string' || !o.url) fail('parameter error: parameter.url should be String');
     const { route, query } = paths.parseUrl(o.url, cur && cur.rel);
     if (!this.allRoutes().includes(route)) fail(`page "${route}" is not found`);
+    // A subpackage the client cannot download (scenario.subpackageErrors): its pages do not open.
+    const downloadFailure = this.logic.downloadFailure(this.logic.subpackageOf(`${route}.js`));
+    if (downloadFailure) fail(downloadFailure);
     const tabs = ((this.appJson && this.appJson.tabBar && this.appJson.tabBar.list) || []).map((t) => t.pagePath.replace(/^\//, ''));
     if (kind === 'switchTab' && !tabs.includes(route)) fail('can not switch to no-tabBar page');
     if ((kind === 'navigateTo' || kind === 'redirectTo') && tabs.includes(route)) fail('can not navigateTo a tabbar page');

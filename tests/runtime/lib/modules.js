@@ -57,6 +57,7 @@ function subpackageRootsOf(appJson) {
  *   ctxError(message), Promise  the app's realm's
  * and may override asyncDelay(request, fromRel) (ms before require.async loads) and
  * asyncLoaded(entry) (after it resolved). `rt` needs sched, log.requireAsync, scenario, currentFile.
+ * A subclass also defines toCtx(value) (a JSON copy in the app's realm).
  */
 class ModuleLoader {
   constructor(rt) {
@@ -109,6 +110,13 @@ class ModuleLoader {
         }
         entry.path = rel;
         entry.subpackage = this.subpackageOf(rel);
+        const failure = this.downloadFailure(entry.subpackage);
+        if (failure) {
+          // What the client documents: a plain { mod, errMsg } object, not an Error.
+          entry.error = `require.async:fail ${failure}`;
+          reject(this.toCtx({ mod: rel, errMsg: entry.error }));
+          return;
+        }
         let exports;
         try {
           exports = this.load(rel).exports;
@@ -127,6 +135,19 @@ class ModuleLoader {
 
   asyncDelay() {
     return 0;
+  }
+
+  /**
+   * Why this client cannot download a subpackage (`scenario.subpackageErrors`: root → reason), or
+   * null: none set, the main package (root null), or already loaded. require.async of its modules
+   * rejects with `{ mod, errMsg: 'require.async:fail <reason>' }` (the documented shape, not an
+   * Error), and navigating to its pages fails with '<api>:fail <reason>'.
+   */
+  downloadFailure(root) {
+    if (!root || this.loadedSubpackages.has(root)) return null;
+    const errors = this.rt.scenario && this.rt.scenario.subpackageErrors;
+    const msg = errors && Object.prototype.hasOwnProperty.call(errors, root) ? errors[root] : null;
+    return typeof msg === 'string' && msg ? msg : null;
   }
 
   asyncLoaded() {}

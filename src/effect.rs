@@ -17,7 +17,7 @@ pub enum Effect {
     #[serde(rename_all = "camelCase")]
     Qy {
         id: EffectId,
-        api: String,
+        api: crate::capabilities::Api,
         args: Value,
     },
     /// Call `wx[api](args)` (toasts, modals); reply with a `wxResult` event.

@@ -88,6 +88,26 @@ pub enum AfterWrite {
     Send { args: Value },
 }
 
+impl Pending {
+    /// The wx.qy API this pending call asked, if it is one: a result is read
+    /// by the API that was asked, never by the name the shell echoes.
+    pub fn qy_api(&self) -> Option<Api> {
+        Some(match self {
+            Pending::CheckSession => Api::CheckSession,
+            Pending::Login => Api::Login,
+            Pending::QySystemInfo => Api::GetSystemInfo,
+            Pending::GetContext => Api::GetContext,
+            Pending::GetCurExternalContact => Api::GetCurExternalContact,
+            Pending::GetCurExternalChat => Api::GetCurExternalChat,
+            Pending::SelectContact => Api::SelectExternalContact,
+            Pending::OpenProfile => Api::OpenUserProfile,
+            Pending::OpenChat => Api::OpenEnterpriseChat,
+            Pending::Send => Api::SendChatMessage,
+            _ => return None,
+        })
+    }
+}
+
 fn err_msg(result: &Value) -> Option<&str> {
     result.get("errMsg").and_then(Value::as_str)
 }
@@ -110,11 +130,7 @@ impl Model {
     ) -> EffectId {
         let id = self.next_id();
         self.pending.insert(id, pending);
-        fx.push(Effect::Qy {
-            id,
-            api: api.name().to_owned(),
-            args,
-        });
+        fx.push(Effect::Qy { id, api, args });
         id
     }
 
@@ -380,7 +396,15 @@ impl Model {
             );
             return;
         };
-        let outcome = Outcome::parse(api, err_msg(result), err_code(result));
+        let Some(asked) = pending.qy_api() else {
+            self.log(
+                fx,
+                "warn",
+                &format!("a wx.qy result ({api}) answered {pending:?}; ignored"),
+            );
+            return;
+        };
+        let outcome = Outcome::parse(asked.name(), err_msg(result), err_code(result));
         match pending {
             Pending::CheckSession => {
                 if outcome.is_ok() && self.session.is_some() {

@@ -349,3 +349,45 @@ fn unknown_actions_and_bad_arguments_are_refused_at_the_door() {
     let ok = r#"{"type":"tap","action":"addTag","arg":"etLevelB0001","now":5}"#;
     assert!(wecom_contact_core::app::dispatch_text(&mut w.model, ok).is_ok());
 }
+
+#[test]
+fn a_wx_qy_result_is_read_by_the_api_that_was_asked() {
+    use wecom_contact_core::app::{self, Event};
+    use wecom_contact_core::effect::Effect;
+    let mut w = World::new("single_chat_tools");
+    let mut m = w.model.clone();
+    let launch = Event::Launch {
+        now: 1.0,
+        system_info: serde_json::json!({"platform": "android", "environment": "wxwork"}),
+        has_qy: true,
+        qy_apis: support::world::all_qy()
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        storage: Default::default(),
+    };
+    let fx = app::update(&mut m, launch);
+    let (id, api) = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Qy { id, api, .. } => Some((*id, *api)),
+            _ => None,
+        })
+        .expect("login is asked");
+    assert_eq!(api.name(), "login");
+    // The shell echoes a wrong name: the core still reads a login result.
+    let fx = app::update(
+        &mut m,
+        Event::QyResult {
+            id,
+            api: "getContext".into(),
+            result: serde_json::json!({"errMsg": "login:ok", "code": "c-1"}),
+        },
+    );
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::Http { url, .. } if url.ends_with("/api/session"))),
+        "{fx:?}"
+    );
+    w.model = m;
+}

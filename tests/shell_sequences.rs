@@ -351,9 +351,10 @@ impl Runner {
                         Effect::Http { id, url, .. } => {
                             self.outstanding.push(Outstanding::Http { id, url })
                         }
-                        Effect::Qy { id, api, .. } => {
-                            self.outstanding.push(Outstanding::Qy { id, api })
-                        }
+                        Effect::Qy { id, api, .. } => self.outstanding.push(Outstanding::Qy {
+                            id,
+                            api: api.name().to_owned(),
+                        }),
                         Effect::Wx { id, api, .. } => {
                             self.outstanding.push(Outstanding::Wx { id, api })
                         }

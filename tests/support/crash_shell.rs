@@ -273,6 +273,7 @@ impl Shell {
                 });
             }
             Effect::Qy { id, api, args } => {
+                let api = api.name().to_owned();
                 let result = match api.as_str() {
                     "login" => json!({"errMsg": "login:ok", "code": "code-1"}),
                     "getContext" => json!({"errMsg": "getContext:ok", "entry": self.entry}),

@@ -254,6 +254,7 @@ impl World {
                 })
             }
             Effect::Qy { id, api, args } => {
+                let api = api.name().to_owned();
                 self.qy_calls.push((api.clone(), args.clone()));
                 let result = self.answer_qy(&api);
                 Some(Event::QyResult { id, api, result })

@@ -5,8 +5,9 @@
 // (sim/stack.js): wecom-double seeded with the simulator's fixtures, wcc-server on SQLite, and
 // the simulator, whose phone runs the real reference mini program, shell and wasm core with
 // wx.request going over HTTP to wcc-server. Driven through the scenario panel; what reached
-// WeCom is counted at the double (/__double/counts). The journeys assert the page text at each
-// step and save screenshots {card,edit,offline-save,send}.png: into a temp folder, or into
+// WeCom is counted at the double (/__double/counts). Three journeys (the card, the send, and the
+// panel's network controls as faults at the double) assert the page text at each step; the
+// first two save screenshots {card,edit,offline-save,send}.png: into a temp folder, or into
 // docs/screenshots with `make screenshots` (WCC_UPDATE_SCREENSHOTS=1).
 // Needs `make build` and the two binaries (`make sim-bins`).
 'use strict';
@@ -226,6 +227,51 @@ describe('WeCom simulator (make dev) in Chromium', () => {
     expect(sent[0].text).toContain(`wx.qy.sendChatMessage(${sent[0].args})`);
     await expectPhone(['已发送']);
     await shot('send');
+    expect(await phoneErrors()).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  }));
+
+  test('the network controls drive the double: an expired session logs in again, a rejected save is restored, a WeCom fault is busy', () => withStackLog(async () => {
+    const settled = () => page.evaluate(() => window.sim.doubleQueue.then(() => true));
+    const unauthorized = async () => (await effects('backend')).filter((e) => /(^|[^0-9])401 \{/.test(e.text)).length;
+
+    // expired sessions: wcc-server answers 401 to the stored token, the app logs in again
+    // (through jscode2session at the double) and shows the card
+    const logins = await reachedWeCom('miniprogram/jscode2session');
+    const before401 = await unauthorized();
+    await page.locator('#sim-expire').click();
+    await waitFor('the sessions expired', async () => (await page.textContent('#sim-log')).includes('sessions expired'));
+    await page.locator('#sim-relaunch').click();
+    await waitFor('a 401 from wcc-server', async () => (await unauthorized()) > before401);
+    await expectPhone(['陈晓明', '我的跟进', REMARK]);
+    expect(await reachedWeCom('miniprogram/jscode2session')).toBeGreaterThan(logins);
+    const sessions = (await effects('backend')).filter((e) => e.path === '/api/session');
+    expect(sessions[sessions.length - 1].text).toMatch(/200 .*"userid":"zhangsan"/);
+
+    // a rejected save (84061 from externalcontact/remark): refused, the old value restored
+    await page.selectOption('#sim-reject-remark', '84061');
+    expect(await settled()).toBe(true);
+    const remarks = await reachedWeCom('externalcontact/remark');
+    await phone.locator('#edit').click();
+    const remark = phone.locator('#input-remark input');
+    await remark.fill('');
+    await remark.pressSequentially('不该保存', { delay: 20 });
+    await phone.locator('#save').click();
+    await expectPhone(['84061', '已恢复原值']);
+    expect(await reachedWeCom('externalcontact/remark')).toBe(remarks + 1);
+    expect((await double('GET', `follow_user?external_userid=${WECHAT_ID}&userid=zhangsan`)).remark).toBe(REMARK);
+    await page.selectOption('#sim-reject-remark', '');
+    await phone.locator('#cancel').click(); // the form kept the refused text; drop it
+    await expectPhone(['编辑', REMARK], ['取消']);
+
+    // WeCom's gateway answers 503: wcc-server is busy, the app retries, and recovers
+    await page.selectOption('#sim-fault', '503');
+    expect(await settled()).toBe(true);
+    await page.locator('#sim-relaunch').click();
+    await expectPhone(['服务暂时繁忙（503）']);
+    await page.selectOption('#sim-fault', '');
+    expect(await settled()).toBe(true);
+    await expectPhone(['陈晓明', '我的跟进', REMARK], ['繁忙'], 30000);
     expect(await phoneErrors()).toEqual([]);
     expect(pageErrors).toEqual([]);
   }));

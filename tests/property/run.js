@@ -13,6 +13,9 @@
 //    key), give exactly core.view();
 //  - Core.restore(core.snapshot()) succeeds and its view() deep-equals core.view();
 //  - every engine returns the same effects (or the same refusal), view and snapshot.
+// The shell's own events are never refused: an answer to an effect the core
+// emitted (else that request never resolves), a tap or a keystroke on what
+// the page offers, a lifecycle event.
 // And about storage, on the wasm engine's effects (both must agree anyway):
 //  - a readable outbox entry found in storage at launch is still there after it;
 //  - a draft is removed on `tap save` (or when a write is acknowledged) only
@@ -26,6 +29,9 @@ const { expandPaths } = require('../runtime/lib/components');
 const { stripNulls } = require('../../bench/setdata.js');
 const { createWorld, createBackend, data } = require('../../bench/world.js');
 const model = require('./model.js');
+
+/** Steps that send what a real shell sends (not deliberately odd or stale events). */
+const OWN_STEPS = new Set(['answer', 'tap', 'input', 'show', 'hide', 'noop', 'online', 'offline']);
 
 const CONFIG = { backendUrl: 'https://api.example.com', locale: 'zh' };
 
@@ -222,6 +228,8 @@ async function runSequence(engines, seq, { drain = true, maxDrainRounds = 80, sk
   const launch = seq.launch;
   const storage = createStorage(launch.event.storage);
   let launchAccepted = false;
+  /** Whether the event being sent is one the shell itself sends (not a deliberately odd one). */
+  let ownEvent = false;
   const state = model.createShellState({ context: launch.context, httpOk: null, now: launch.event.now });
 
   // The handle bench/world.js drives: every event goes to all lanes, is checked, and compared.
@@ -244,6 +252,9 @@ async function runSequence(engines, seq, { drain = true, maxDrainRounds = 80, sk
         if (ref.snap !== other.snap) violate('both engines write the same snapshot', `${a} vs ${b}: ${firstDifference(JSON.parse(ref.snap), JSON.parse(other.snap))}`);
       }
       state.view = ref.view;
+      if (ref.refusal && ownEvent && event.type !== 'launch') {
+        violate('the shell\'s own events are never refused', `${event.type}${event.action ? ` ${event.action}` : ''}${event.field ? ` ${event.field}` : ''} refused: [${ref.refusal.code}] ${ref.refusal.message}`);
+      }
       if (ref.refusal) {
         model.observeRefused(state, event);
         const err = new Error(ref.refusal.message);
@@ -282,7 +293,8 @@ async function runSequence(engines, seq, { drain = true, maxDrainRounds = 80, sk
   state.httpOk = (effect) => world.httpResult(effect);
 
   /** Dispatch as the shell does: a refusal is logged and the shell carries on. */
-  const send = (event, viaWorld) => {
+  const send = (event, viaWorld, own) => {
+    ownEvent = own;
     try {
       if (viaWorld) world.dispatch(event);
       else lockstep.dispatch(event);
@@ -293,29 +305,29 @@ async function runSequence(engines, seq, { drain = true, maxDrainRounds = 80, sk
 
   let step = -1;
   try {
-    send(launch.event, false);
+    send(launch.event, false, true);
     for (step = 0; step < seq.steps.length; step++) {
       if (seq.steps[step].k === 'settle') {
         state.now += seq.steps[step].dt || 0;
         for (let i = 0; i < 40; i++) {
           const event = model.settleEvent(state);
           if (!event) break;
-          send(event, false);
+          send(event, false, true);
         }
         continue;
       }
       const event = model.concretize(seq.steps[step], state);
-      if (event) send(event, false);
+      if (event) send(event, false, OWN_STEPS.has(seq.steps[step].k));
     }
     if (drain && launchAccepted) {
       step = 'drain';
       state.now += 1000;
-      send({ type: 'networkChanged', online: true, now: state.now }, true);
-      send({ type: 'show', now: state.now }, true);
+      send({ type: 'networkChanged', online: true, now: state.now }, true, true);
+      send({ type: 'show', now: state.now }, true, true);
       for (let round = 0; round < maxDrainRounds && state.waiting.length; round++) {
         const next = state.waiting.find((e) => e.kind !== 'timer') || state.waiting[0];
         state.now = Math.max(state.now + 100, next.kind === 'timer' ? next.at + next.afterMs : 0);
-        send(model.answerEvent(next, 0, state), true);
+        send(model.answerEvent(next, 0, state), true, true);
       }
       const v = state.view;
       if (v && v.route === 'loading') {

@@ -1,6 +1,7 @@
 'use strict';
 // Builds the two browser bundles of the simulator with esbuild, in memory:
-//   panel.js  the scenario panel, the fixture backend (tests/fixtures/backend.js) and the logs
+//   panel.js  the scenario panel (with the fixtures of sim/fixtures.js for its menus), its HTTP
+//             to wcc-server and wecom-double, and the logs
 //   phone.js  one WeCom client: the reference mini program's every .js as a CommonJS module
 //             map, its .wxml/.json/.wxss/.wxs inlined, the runtime's wx/wx.qy
 //             (tests/runtime/lib/wx.js + qy.js, reused as they are) and j-component

@@ -5,7 +5,7 @@
 // as wecom-double's dataset JSON (doubleDataset(), which `make dev` seeds the double with).
 // This file is the one source of the simulator's data. Pure JS: bundled into the browser.
 
-const { createBackend, data } = require('../tests/fixtures/backend.js');
+const data = require('../tests/fixtures/wecom-data.js');
 
 function follow(userid, extra) {
   return Object.assign({
@@ -95,16 +95,16 @@ const vipChat = {
   },
 };
 
-/** Customers in the panel's menu: id → {label, tags: 'standard' | 'big'}. */
+/** Customers in the panel's menu: {id, label}. */
 const CUSTOMERS = [
-  { id: data.WECHAT_ID, label: '陈晓明 · 微信客户 (3 followers, mobiles, tags)', tags: 'standard' },
-  { id: data.WECOM_ID, label: '李娜 · 企业微信客户 (external profile)', tags: 'standard' },
-  { id: wangFang.external_contact.external_userid, label: '王芳 · 微信客户 (nothing written yet)', tags: 'standard' },
-  { id: liuQiang.external_contact.external_userid, label: '刘强 · 企业微信客户 (numbers as strings, nulls)', tags: 'standard' },
-  { id: data.NOT_MINE_ID, label: '赵六 · not my customer', tags: 'standard' },
-  { id: big.external_contact.external_userid, label: '大客户 · 50 followers, 200 tags (bigCustomer)', tags: 'big' },
-  { id: huge.external_contact.external_userid, label: '超大客户 · 1200 followers, paged by 500', tags: 'big' },
-  { id: 'wmUnknown0000000000000JJJ', label: '(unknown to the backend: 84061)', tags: 'standard' },
+  { id: data.WECHAT_ID, label: '陈晓明 · 微信客户 (3 followers, mobiles, tags)' },
+  { id: data.WECOM_ID, label: '李娜 · 企业微信客户 (external profile)' },
+  { id: wangFang.external_contact.external_userid, label: '王芳 · 微信客户 (nothing written yet)' },
+  { id: liuQiang.external_contact.external_userid, label: '刘强 · 企业微信客户 (numbers as strings, nulls)' },
+  { id: data.NOT_MINE_ID, label: '赵六 · not my customer' },
+  { id: big.external_contact.external_userid, label: '大客户 · 50 followers, 200 tags (bigCustomer)' },
+  { id: huge.external_contact.external_userid, label: '超大客户 · 1200 followers, paged by 500' },
+  { id: 'wmUnknown0000000000000JJJ', label: '(unknown to the backend: 84061)' },
 ];
 
 const CHATS = [
@@ -112,8 +112,6 @@ const CHATS = [
   { id: vipChat.group_chat.chat_id, label: '华东区 VIP 客户群 (5 members, a nameless one)' },
   { id: 'wrUnknown000000000000000KKKK', label: '(unknown chat: 40050)' },
 ];
-
-const CORP_TAGS = { standard: data.corpTagList, big: data.bigCorpTags(200) };
 
 /** The members the panel can log in as (wx.qy.login → a code the double issues for them). */
 const MEMBERS = [
@@ -124,48 +122,28 @@ const MEMBERS = [
   { id: 'sunqi', name: '孙七', label: '孙七 · sunqi (follows nobody: saves get 84061)' },
 ];
 
-/** The fixture backend of tests/fixtures/backend.js over every simulator customer and chat. */
-function createSimBackend() {
-  const backend = createBackend({
-    customers: {
-      [wangFang.external_contact.external_userid]: wangFang,
-      [liuQiang.external_contact.external_userid]: liuQiang,
-      [big.external_contact.external_userid]: big,
-      [huge.external_contact.external_userid]: huge,
-    },
-    pageSize: 500,
-  });
-  backend.state.groupChats[vipChat.group_chat.chat_id] = JSON.parse(JSON.stringify(vipChat));
-  return backend;
-}
-
 /**
  * The simulator's world as wecom-double's dataset JSON (tools/wecom-double/README.md, "Dataset
- * JSON"): the customers as id-keyed externalcontact/get answers and the chats as groupchat/get
- * answers, exactly as the fixture backend holds them; one corp tag list covering every
- * customer's tags (the standard groups, then bigCorpTags' ten groups of the big customers'
- * 200 tags); the
- * members with their Chinese names. The customers and chats in the panel's menus are all in it,
- * except the ones labelled unknown.
+ * JSON"): the customers of tests/fixtures and the ones above as id-keyed externalcontact/get
+ * answers, the chats as groupchat/get answers, one corp tag list covering every customer's tags
+ * (tests/fixtures' standard groups, then bigCorpTags' ten groups of the big customers' 200
+ * tags), and the members with their Chinese names. Every customer and chat of the panel's menus
+ * is in it, except the ones labelled unknown.
  */
 function doubleDataset() {
-  const { state } = createSimBackend();
+  const customers = Object.assign({}, data.customers);
+  for (const c of [wangFang, liuQiang, big, huge]) customers[c.external_contact.external_userid] = c;
+  const groupChats = Object.assign({}, data.groupChats, { [vipChat.group_chat.chat_id]: vipChat });
+  const standard = data.corpTagList.tag_group;
+  const extra = data.bigCorpTags(200).tag_group.filter((g) => !standard.some((x) => x.group_id === g.group_id));
   const members = {};
   for (const m of MEMBERS) members[m.id] = m.name;
-  const standard = CORP_TAGS.standard.tag_group;
-  const extra = CORP_TAGS.big.tag_group.filter((g) => !standard.some((x) => x.group_id === g.group_id));
   return JSON.parse(JSON.stringify({
-    customers: state.customers,
-    corp_tags: { tag_group: standard.concat(extra) }, // the standard groups first, as before
-    group_chats: state.groupChats,
+    customers,
+    corp_tags: { tag_group: standard.concat(extra) },
+    group_chats: groupChats,
     members,
   }));
 }
 
-/** The corp tag list that covers a customer's tags. */
-function corpTagsFor(customerId) {
-  const c = CUSTOMERS.find((x) => x.id === customerId);
-  return JSON.parse(JSON.stringify(CORP_TAGS[c ? c.tags : 'standard']));
-}
-
-module.exports = { createSimBackend, corpTagsFor, doubleDataset, CUSTOMERS, CHATS, MEMBERS, data };
+module.exports = { doubleDataset, CUSTOMERS, CHATS, MEMBERS, data };

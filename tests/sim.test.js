@@ -136,6 +136,20 @@ async function phoneErrors() {
 const isRemark = (e) => /\/api\/external-contacts\/[^/]+\/remark$/.test(e.path || '');
 
 describe('WeCom simulator (make dev) in Chromium', () => {
+  test('the double holds every customer and chat of the panel\'s menus, but the unknown ones', async () => {
+    const { CUSTOMERS, CHATS, doubleDataset } = require('../sim/fixtures');
+    const dataset = doubleDataset();
+    for (const c of CUSTOMERS) {
+      const known = !/unknown/.test(c.label);
+      expect([c.id, !!dataset.customers[c.id]]).toEqual([c.id, known]);
+      if (!known) continue;
+      const first = dataset.customers[c.id].follow_user[0].userid;
+      const res = await fetch(`${stack.double.url}/__double/follow_user?external_userid=${c.id}&userid=${first}`);
+      expect([c.id, res.status]).toEqual([c.id, 200]);
+    }
+    for (const c of CHATS) expect([c.id, !!dataset.group_chats[c.id]]).toEqual([c.id, !/unknown/.test(c.label)]);
+  });
+
   test('card journey: open from single_chat_tools, edit the remark, save offline, sync once online', () => withStackLog(async () => {
     await page.goto(`${stack.url}?entry=single_chat_tools&customer=${WECHAT_ID}`);
     expect(await page.inputValue('#sim-entry')).toBe('single_chat_tools');

@@ -427,7 +427,7 @@ class Simulator {
     const tokens = this.counts ? Object.values(this.counts.gettoken || {}).reduce((a, b) => a + b, 0) : 0;
     $('#sim-session-info').textContent = `WeCom login: ${sess.loggedIn ? `yes (${s.member})` : 'no'} · codes issued: ${sess.codes}` +
       (c ? ` · at wecom-double: jscode2session ${n('miniprogram/jscode2session')}, externalcontact/get ${n('externalcontact/get')}, ` +
-        `remark ${n(REMARK_API)}, mark_tag ${n(TAG_API)}, gettoken ${tokens}` : ' · wecom-double: …');
+        `groupchat/get ${n('externalcontact/groupchat/get')}, remark ${n(REMARK_API)}, mark_tag ${n(TAG_API)}, gettoken ${tokens}` : ' · wecom-double: …');
   }
 
   renderLog() {

@@ -19,7 +19,9 @@
 // And about storage, on the wasm engine's effects (both must agree anyway):
 //  - a readable outbox entry found in storage at launch is still there after it;
 //  - a draft is removed on `tap save` (or when a write is acknowledged) only
-//    once storage durably (write acknowledged) holds the save in the outbox.
+//    once what it held is safe: storage durably (write acknowledged) holds
+//    the save in the outbox, or the damaged draft in quarantine, or the
+//    backend has confirmed a save for that customer.
 // And at the end, when the launch was accepted: after the shell answers every
 // effect still waiting (with success; the network back, the app shown), the
 // page is not stuck on the loading route.
@@ -173,9 +175,18 @@ function dispatchOne(lane, event) {
   return { effects, refusal, view: viewJson, snap, effectsJson: refusal ? null : JSON.stringify(effects) };
 }
 
-/** Storage as the shell sees it: `eventual` (every write landed), `durable` (only acknowledged writes). */
+/**
+ * Storage as the shell sees it: `eventual` (every write landed), `durable`
+ * (only acknowledged writes); and the customers whose save the backend confirmed.
+ */
 function createStorage(initial) {
-  return { eventual: Object.assign({}, initial), durable: Object.assign({}, initial), writes: [] };
+  return { eventual: Object.assign({}, initial), durable: Object.assign({}, initial), writes: [], requests: new Map(), confirmed: new Set() };
+}
+
+/** The customer a remark or mark-tag request is for, or null. */
+function savedCustomer(url) {
+  const m = /\/external-contacts\/([^/?]+)\/(remark|mark-tag)/.exec(String(url || ''));
+  return m ? decodeURIComponent(m[1]) : null;
 }
 
 function storageAfter(storage, event, effects, checks) {
@@ -186,8 +197,21 @@ function storageAfter(storage, event, effects, checks) {
       if (event.ok === true && !w.superseded) storage.durable[w.key] = w.value;
     }
   }
+  if (event && event.type === 'httpResult' && event.status >= 200 && event.status < 300) {
+    const ext = savedCustomer(storage.requests.get(event.id));
+    // The contract's answer is {errcode, errmsg}: a JSON object whose errcode is 0 (or, leniently, absent).
+    let body = null;
+    try {
+      body = JSON.parse(event.body);
+    } catch (e) {
+      body = null;
+    }
+    const ok = body && typeof body === 'object' && !Array.isArray(body) && (body.errcode === undefined || Number(body.errcode) === 0);
+    if (ext && ok) storage.confirmed.add(ext);
+  }
   const saving = event && ((event.type === 'tap' && event.action === 'save') || (event.type === 'storageResult' && event.ok === true));
   for (const e of effects) {
+    if (e.kind === 'http') storage.requests.set(e.id, e.url);
     if (e.kind === 'storageSet') {
       storage.writes.push({ id: e.id, key: e.key, value: e.value, acked: false, superseded: false });
       storage.eventual[e.key] = e.value;
@@ -198,9 +222,11 @@ function storageAfter(storage, event, effects, checks) {
       const ext = e.key.startsWith('wcc:draft:') ? e.key.slice('wcc:draft:'.length) : null;
       if (checks && saving && ext) {
         const outbox = storage.durable['wcc:outbox'];
-        if (typeof outbox !== 'string' || !outbox.includes(ext)) {
+        const inOutbox = typeof outbox === 'string' && outbox.includes(ext);
+        const quarantined = typeof storage.durable[`wcc-quarantine:${e.key}`] === 'string';
+        if (!inOutbox && !quarantined && !storage.confirmed.has(ext)) {
           violate('a draft is removed only once the save is durably in the outbox',
-            `${event.type === 'tap' ? 'tap save' : `storageResult ${event.id}`} removed ${e.key} while the acknowledged wcc:outbox is ${short(outbox === undefined ? null : outbox, 200)}`);
+            `${event.type === 'tap' ? 'tap save' : `storageResult ${event.id}`} removed ${e.key} while the acknowledged wcc:outbox is ${short(outbox === undefined ? null : outbox, 200)}, no quarantine copy is acknowledged and the backend confirmed no save for ${ext}`);
         }
       }
     }

@@ -7,7 +7,8 @@
 //   WCC_PROPERTY_SEED=$RANDOM WCC_PROPERTY_RUNS=2000 node_modules/.bin/jest tests/property
 // On failure the message gives the seed, the shrunk sequence, the invariant
 // and the events dispatched; `WCC_PROPERTY_SEED=<seed> WCC_PROPERTY_PATH=<path>`
-// replays that exact counterexample.
+// replays that exact counterexample. Each property has a time budget
+// (WCC_PROPERTY_BUDGET_MS, default 60 s) that also bounds shrinking.
 'use strict';
 
 const { fc, sequenceArb, deepLaunchArb, cleanLaunchArb, cardLaunchArb, surrogateStepArb, editStepArb } = require('./model.js');
@@ -17,6 +18,10 @@ const { loadEngines } = require('./engines.js');
 const SEED = Number(process.env.WCC_PROPERTY_SEED || 11);
 const RUNS = Number(process.env.WCC_PROPERTY_RUNS || 0); // 0: each property's own default
 const PATH = process.env.WCC_PROPERTY_PATH || undefined;
+// Time per property, shrinking included (a shrink stopped by it reports the smallest case so far);
+// running out of time before a failure is a failure too, never a silently shorter run.
+// Default 60 s; none when WCC_PROPERTY_RUNS asks for a longer run; 0 = none.
+const BUDGET_MS = Number(process.env.WCC_PROPERTY_BUDGET_MS || (RUNS ? 0 : 60000));
 
 let engines;
 beforeAll(async () => {
@@ -51,13 +56,17 @@ async function check(name, arb, runs, options = {}) {
   });
   const params = { seed: SEED, numRuns: RUNS || runs, endOnFailure: false };
   if (PATH) params.path = PATH;
+  if (BUDGET_MS > 0) Object.assign(params, { interruptAfterTimeLimit: BUDGET_MS, markInterruptAsFailure: true });
   const out = await fc.check(property, params);
   if (!out.failed) return out;
-  const seq = out.counterexample && out.counterexample[0];
+  if (!out.counterexample) {
+    throw new Error(`${name}: interrupted after ${out.numRuns} run(s) by the ${BUDGET_MS} ms budget (WCC_PROPERTY_BUDGET_MS), with no failure found yet; seed ${out.seed}`);
+  }
+  const seq = out.counterexample[0];
   const again = seq ? await runSequence(engines, seq, options) : null;
   const err = again && !again.ok ? again.error : out.errorInstance;
   const report = [
-    `${name}: property failed after ${out.numRuns} run(s), shrunk ${out.numShrinks} time(s)`,
+    `${name}: property failed after ${out.numRuns} run(s), shrunk ${out.numShrinks} time(s)${out.interrupted ? ' (shrinking stopped by the time budget)' : ''}`,
     `seed ${out.seed}, path "${out.counterexamplePath}" (replay: WCC_PROPERTY_SEED=${out.seed} WCC_PROPERTY_PATH=${out.counterexamplePath})`,
     `invariant: ${err && err.invariant ? err.invariant : '?'}`,
     `detail: ${err && err.detail ? err.detail : String(err && err.message)}`,

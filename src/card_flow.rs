@@ -671,7 +671,19 @@ impl Model {
         body: &str,
         fx: &mut Vec<Effect>,
     ) {
-        if status == 0 || status >= 500 {
+        let parsed: Value = crate::input::parse_value(body)
+            .ok()
+            .filter(Value::is_object)
+            .unwrap_or(Value::Null);
+        let errcode = match parsed.get("errcode") {
+            Some(Value::Number(n)) => n.as_i64(),
+            Some(Value::String(s)) => s.trim().parse().ok(),
+            _ => None,
+        };
+        // A 2xx that says no errcode (a proxy's HTML page, a cut body) is no
+        // confirmation: the save is kept and retried under the same key.
+        let unreadable = status < 300 && errcode.is_none();
+        if status == 0 || status >= 500 || unreadable {
             self.save_failed_offline(key);
             let attempts = self.outbox.get_mut(key).map(|e| e.attempts).unwrap_or(1);
             let delay = session::backoff_ms(attempts);
@@ -686,6 +698,11 @@ impl Model {
                     "网络不可用：修改已保存在本机，联网后自动提交",
                     "Offline: your change is kept on this phone and will be sent when you are back online",
                 )
+            } else if unreadable {
+                Localized::new(
+                    "服务器的回答无法识别：修改已保存在本机，稍后自动重试",
+                    "The server's answer could not be read: your change is kept on this phone and will be retried shortly",
+                )
             } else {
                 Localized::new(
                     format!("服务暂时繁忙（{status}）：修改已保存在本机，稍后自动重试"),
@@ -694,11 +711,7 @@ impl Model {
             });
             return;
         }
-        let parsed: Value = crate::input::parse_value(body).unwrap_or(Value::Null);
-        let errcode = parsed
-            .get("errcode")
-            .and_then(Value::as_i64)
-            .unwrap_or(if status < 300 { 0 } else { -1 });
+        let errcode = errcode.unwrap_or(-1);
         if errcode != 0 || status >= 300 {
             self.on_save_refused(key, errcode, &parsed, fx);
             self.flush_outbox(fx);

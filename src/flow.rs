@@ -275,6 +275,14 @@ impl Model {
 
     /// A 401 from the backend: the token expired. Forget it and log in again.
     fn relogin(&mut self, fx: &mut Vec<Effect>) {
+        let logging_in = self
+            .pending
+            .values()
+            .any(|p| matches!(p, Pending::Login | Pending::SessionExchange));
+        if logging_in {
+            // Several requests got 401 at once: one login serves them all.
+            return;
+        }
         self.session = None;
         fx.push(Effect::StorageRemove {
             key: SESSION_KEY.to_owned(),

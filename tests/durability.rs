@@ -455,3 +455,76 @@ fn a_refused_save_keeps_its_values_until_the_draft_is_acknowledged() {
         "the parked entry is dropped once the draft is acknowledged"
     );
 }
+
+#[test]
+fn a_2xx_without_an_errcode_is_no_confirmation() {
+    // A proxy's HTML page with status 200: the save is kept and retried
+    // under the same key, never taken as applied.
+    let mut w = card_world();
+    let answers = std::rc::Rc::new(std::cell::RefCell::new(0));
+    let seen = answers.clone();
+    w.backend = Box::new(move |m, url, b, h| {
+        if url.contains("/remark") {
+            *seen.borrow_mut() += 1;
+            if *seen.borrow() == 1 {
+                return (200, "<html>502 Bad Gateway</html>".into());
+            }
+        }
+        (support::world::ok_backend())(m, url, b, h)
+    });
+    w.tap("edit", Value::Null);
+    w.input("remark", TYPED);
+    w.tap("save", Value::Null);
+    assert_eq!(w.model.outbox.entries.len(), 1, "kept");
+    assert!(
+        w.text().contains("could not be read"),
+        "{}",
+        w.page["banner"]
+    );
+    w.fire_timers();
+    assert!(w.model.outbox.entries.is_empty());
+    let keys: Vec<&Value> = w.writes().iter().map(|r| &r.3["Idempotency-Key"]).collect();
+    assert_eq!(keys.len(), 2);
+    assert_eq!(keys[0], keys[1], "the retry reuses the key");
+    assert_eq!(w.page["card"]["mine"]["remark"], TYPED);
+}
+
+#[test]
+fn two_401s_at_once_start_one_login() {
+    use wecom_contact_core::effect::Effect;
+    let mut w = card_world();
+    let http_ids = |fx: &[Effect]| -> Vec<u32> {
+        fx.iter()
+            .filter_map(|e| match e {
+                Effect::Http { id, .. } => Some(*id),
+                _ => None,
+            })
+            .collect()
+    };
+    let tap = |w: &mut support::world::World, a: &str, arg: Value| {
+        app::update(
+            &mut w.model,
+            Event::Tap(wecom_contact_core::action::Tap::new(a, arg, w.now).unwrap()),
+        )
+    };
+    let mut ids = http_ids(&tap(&mut w, "refresh", Value::Null));
+    ids.extend(http_ids(&tap(&mut w, "addTag", json!("etLevelB0001"))));
+    assert_eq!(ids.len(), 2, "two requests in flight");
+    let mut logins = 0;
+    for id in ids {
+        let fx = app::update(
+            &mut w.model,
+            Event::HttpResult {
+                id,
+                status: 401,
+                body: "{}".into(),
+                err_msg: String::new(),
+            },
+        );
+        logins += fx
+            .iter()
+            .filter(|e| matches!(e, Effect::Qy { api, .. } if api.name() == "login"))
+            .count();
+    }
+    assert_eq!(logins, 1, "one login serves both");
+}

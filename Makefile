@@ -89,8 +89,10 @@ test-server:
 	WCC_TEST_POSTGRES_URL="$$url" cargo test -p wcc-server
 
 # Load through wcc-server against the WeCom double; gettoken single-flight.
-# The bench profile inherits the wasm core's size-tuned release profile; these
-# overrides build the server for speed instead.
+# The release profile is the wasm core's (size-tuned, panic=abort, LTO); these
+# overrides build the server for speed, and with one panic strategy (the core
+# is also a cdylib, whose unhashed file two variants would overwrite).
 bench-server:
-	CARGO_PROFILE_BENCH_OPT_LEVEL=3 CARGO_PROFILE_BENCH_LTO=false CARGO_PROFILE_BENCH_CODEGEN_UNITS=16 \
-	  CARGO_PROFILE_BENCH_STRIP=false cargo bench -p wcc-server --bench load
+	CARGO_PROFILE_RELEASE_PANIC=unwind CARGO_PROFILE_RELEASE_OPT_LEVEL=3 CARGO_PROFILE_RELEASE_LTO=false \
+	  CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_STRIP=false \
+	  cargo bench -p wcc-server --bench load

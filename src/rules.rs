@@ -73,7 +73,7 @@ pub fn check_tag_id(s: &str) -> Result<TagId, RuleViolation> {
 
 const REMARK_TEXT_KEYS: [&str; 3] = ["remark", "description", "remark_company"];
 
-fn object<'a>(body: &'a Value) -> Result<&'a Map<String, Value>, Vec<RuleViolation>> {
+fn object(body: &Value) -> Result<&Map<String, Value>, Vec<RuleViolation>> {
     body.as_object().ok_or_else(|| {
         vec![RuleViolation::new(
             "body",

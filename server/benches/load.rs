@@ -159,7 +159,7 @@ fn main() {
         }
         let mut ok = 0;
         for t in tasks {
-            if t.await.unwrap() == Ok(200) {
+            if matches!(t.await.unwrap(), Ok(200)) {
                 ok += 1;
             }
         }

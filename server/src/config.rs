@@ -244,7 +244,7 @@ impl Config {
         let api_base = api_base.trim_end_matches('/').to_owned();
 
         let upstream_timeout = seconds(vars, "WCC_UPSTREAM_TIMEOUT_SECS", 10)?;
-        let idempotency_lease = seconds(vars, "WCC_IDEMPOTENCY_LEASE_SECS", 30)?;
+        let idempotency_lease = seconds(vars, "WCC_IDEMPOTENCY_LEASE_SECS", 60)?;
         Ok(Config {
             listen,
             database_url,

@@ -129,7 +129,7 @@ impl CallbackKey {
         plain.extend_from_slice(msg.as_bytes());
         plain.extend_from_slice(receive_id.as_bytes());
         let pad = 32 - plain.len() % 32;
-        plain.extend(std::iter::repeat(pad as u8).take(pad));
+        plain.extend(std::iter::repeat_n(pad as u8, pad));
         let n = plain.len();
         let out = Enc::new(&self.0.into(), &self.iv().into())
             .encrypt_padded_mut::<NoPadding>(&mut plain, n)

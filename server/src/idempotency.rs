@@ -36,6 +36,17 @@ pub fn check_key(raw: Option<&axum::http::HeaderValue>) -> Result<String, ApiErr
     Ok(s.to_owned())
 }
 
+/// method, path, body_hash, state, lease_until, status, answer
+type Record = (
+    String,
+    String,
+    String,
+    String,
+    i64,
+    Option<i64>,
+    Option<String>,
+);
+
 pub struct Request<'a> {
     pub userid_key: &'a str,
     pub key: &'a str,
@@ -94,7 +105,7 @@ impl Store<'_> {
             if inserted == 1 {
                 return Ok(Claim::Owned);
             }
-            let row: Option<(String, String, String, String, i64, Option<i64>, Option<String>)> = sqlx::query_as(
+            let row: Option<Record> = sqlx::query_as(
                 "SELECT method, path, body_hash, state, lease_until, status, answer FROM idempotency WHERE userid = $1 AND idem_key = $2",
             )
             .bind(r.userid_key)

@@ -377,10 +377,20 @@ async fn write(
         }
         idempotency::Claim::Owned => {}
     }
-    let result = state
+    // The call must end within the key's lease: after it, a retry may take
+    // the key over. A call that outlives it is given up without releasing
+    // the key (WeCom may still apply it), like a request whose server died.
+    let budget = state
+        .cfg
+        .idempotency_lease
+        .saturating_sub(std::time::Duration::from_millis(500));
+    let call = state
         .wecom
-        .call(Secretly::Contact, Method::Post, api, &[], Some(&wecom_body))
-        .await;
+        .call(Secretly::Contact, Method::Post, api, &[], Some(&wecom_body));
+    let Ok(result) = tokio::time::timeout(budget, call).await else {
+        tracing::warn!(api, "a write outlived its idempotency lease");
+        return Err(error::Upstream::Timeout.into());
+    };
     match result {
         Ok(a) => {
             if state.cfg.exit_after_upstream_write {

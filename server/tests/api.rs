@@ -737,6 +737,75 @@ async fn records_expire_after_the_retention(kind: Kind) {
     assert!(env.srv.state.db.sweep().await.unwrap() <= 1);
 }
 
+async fn a_key_in_progress_is_503_and_a_dead_claim_is_taken_over(kind: Kind) {
+    let env = Env::with(kind, wecom_double::Config::demo(), |v| {
+        v.insert("WCC_IDEMPOTENCY_LEASE_SECS".into(), "1".into());
+    })
+    .await;
+    let token = env.login("zhangsan").await;
+    let body = json!({"remark": "进行中"});
+    let path = remark_path(WECHAT);
+    use sha2::Digest;
+    let hash = hex::encode(sha2::Sha256::digest(
+        wcc_server::canonical(&body).as_bytes(),
+    ));
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    // Another instance holds the key, with a live lease.
+    let claim = |key: &'static str, lease_until: i64| {
+        sqlx::query(
+            "INSERT INTO idempotency (userid, idem_key, method, path, body_hash, state, owner, lease_until, created_at, expires_at) \
+             VALUES ('zhangsan', $1, 'POST', $2, $3, 'pending', 'elsewhere', $4, $5, $6)",
+        )
+        .bind(key)
+        .bind(path.clone())
+        .bind(hash.clone())
+        .bind(lease_until)
+        .bind(now)
+        .bind(now + 3600)
+    };
+    claim("busy", now + 600)
+        .execute(&env.srv.state.db.pool)
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let r = env.post(&token, &path, Some("busy"), &body).await;
+    assert_eq!(r.status, 503, "{}", r.text);
+    assert_eq!(r.json()["error"], "idempotency_key_in_progress");
+    assert!(r.headers.contains_key("retry-after"));
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "it waited for the answer first"
+    );
+    assert_eq!(env.double.count("externalcontact/remark"), 0);
+    // A claim whose lease ran out (its server died) is taken over.
+    claim("dead", now - 5)
+        .execute(&env.srv.state.db.pool)
+        .await
+        .unwrap();
+    let r = env.post(&token, &path, Some("dead"), &body).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(env.double.count("externalcontact/remark"), 1);
+    let r = env.post(&token, &path, Some("dead"), &body).await;
+    assert_eq!(r.headers["idempotent-replayed"], "true");
+    // A WeCom call that outlives the lease is given up, and the key kept.
+    env.double.set_fault(
+        "externalcontact/remark",
+        Fault::Delay(Duration::from_secs(3)),
+        Some(1),
+    );
+    let r = env.post(&token, &path, Some("slow"), &body).await;
+    assert_eq!(r.status, 503, "{}", r.text);
+    let (state,): (String,) =
+        sqlx::query_as("SELECT state FROM idempotency WHERE idem_key = 'slow'")
+            .fetch_one(&env.srv.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(state, "pending");
+}
+
 async fn bad_idempotency_keys(kind: Kind) {
     let env = Env::new(kind).await;
     let token = env.login("zhangsan").await;
@@ -1113,6 +1182,7 @@ on_both!(
     same_key_other_body_is_422,
     records_expire_after_the_retention,
     bad_idempotency_keys,
+    a_key_in_progress_is_503_and_a_dead_claim_is_taken_over,
     wecom_errcodes_keep_their_meaning,
     wecom_garbage_timeouts_and_outages,
     wrong_secret_is_a_typed_misconfiguration,

@@ -190,25 +190,26 @@ async fn spawn_server(vars: &[(&str, String)], log: std::path::PathBuf) -> Child
         cmd.env(k, v);
     }
     let file = std::fs::File::create(&log).unwrap();
-    let child = cmd
-        .stdout(file.try_clone().unwrap())
-        .stderr(file)
-        .spawn()
-        .unwrap();
-    let url = format!("http://127.0.0.1:{port}");
+    // Wrapped at once: dropping it kills and reaps the process.
+    let child = Child {
+        child: cmd
+            .stdout(file.try_clone().unwrap())
+            .stderr(file)
+            .spawn()
+            .unwrap(),
+        url: format!("http://127.0.0.1:{port}"),
+        log,
+    };
     let http = reqwest::Client::new();
     for _ in 0..200 {
-        if let Ok(r) = http.get(format!("{url}/healthz")).send().await {
+        if let Ok(r) = http.get(format!("{}/healthz", child.url)).send().await {
             if r.status() == 200 {
-                return Child { child, url, log };
+                return child;
             }
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!(
-        "wcc-server did not start: {}",
-        std::fs::read_to_string(&log).unwrap_or_default()
-    );
+    panic!("wcc-server did not start: {}", child.log());
 }
 
 fn server_vars(double: &Double, db: &str) -> Vec<(&'static str, String)> {
@@ -342,6 +343,11 @@ async fn logs_hold_no_secret() {
     assert_eq!(tokens.len(), 2);
     let log = server.log();
     assert!(log.contains("request"), "logging works: {log}");
+    assert!(
+        log.contains("wcc-server listening listen=127.0.0.1:"),
+        "plain text when not a terminal: {log}"
+    );
+    assert!(!log.contains('\u{1b}'), "no ANSI escapes in a file: {log}");
     for secret in [
         "agent-secret",
         "contact-secret",

@@ -17,10 +17,10 @@ const path = require('path');
 const zlib = require('zlib');
 const { Bench } = require('tinybench');
 
-const { loadGlue, loadGlueJs, launchEvent, CONFIG, START, ROOT, PKG, CORE_DIR } = require('./world.js');
+const { loadGlue, loadGlueJs, launchEvent, CONFIG, START, ROOT, PKG, CORE_DIR } = require('../tools/fake-shell.js');
 const scenarios = require('./scenarios.js');
 const { verdict } = require('./setdata.js');
-const { packageSizes, PACKAGE_LIMIT_BYTES } = require('../tests/runtime/lib/packages.js');
+const { packageSizes, PACKAGE_LIMIT_BYTES } = require('../tools/runtime/lib/packages.js');
 
 const COLD_RUNS = 20;
 const SAMPLES = 100;

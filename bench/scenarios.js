@@ -1,4 +1,4 @@
-// The measured user actions, played once on fake shells (bench/world.js) with
+// The measured user actions, played once on fake shells (tools/fake-shell.js) with
 // setData accounting (bench/setdata.js). Returns the setData tallies per
 // action and the exact event sequences the shell dispatched, so that the
 // timing loop in bench/run.js can replay them on fresh Core handles and time
@@ -14,7 +14,7 @@
 //    the shell sends back (storage, the POST's answer).
 'use strict';
 
-const { createWorld, bigBackend, BIG_ID } = require('./world.js');
+const { createWorld, bigBackend, BIG_ID } = require('../tools/fake-shell.js');
 const { createAccounting } = require('./setdata.js');
 
 const ACTIONS = ['launch → card', 'open big card', 'tap edit', 'keystroke', 'save'];

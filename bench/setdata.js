@@ -82,7 +82,7 @@ function emptyTally(label) {
 }
 
 /**
- * Watches a world (bench/world.js): call `attach(world)` before its launch
+ * Watches a world (tools/fake-shell.js): call `attach(world)` before its launch
  * so that every dispatch is seen. `begin(label)` starts an action; its tally
  * collects every dispatch until the next begin(). Returns `tallies` (label → tally).
  */

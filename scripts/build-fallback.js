@@ -72,7 +72,7 @@ const manifestFile = path.join(coreDir, 'manifest.js');
 const jsOut = path.join(fallbackDir, 'core-js.js');
 const glueIn = path.join(coreDir, 'glue.js');
 const glueJsOut = path.join(fallbackDir, 'glue-js.js');
-const { packageSizes } = require('../tests/runtime/lib/packages');
+const { packageSizes } = require('../tools/runtime/lib/packages');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 
 const BANNED = [

@@ -4,7 +4,7 @@
 //             to wcc-server and wecom-double, and the logs
 //   phone.js  one WeCom client: the reference mini program's every .js as a CommonJS module
 //             map, its .wxml/.json/.wxss/.wxs inlined, the runtime's wx/wx.qy
-//             (tests/runtime/lib/wx.js + qy.js, reused as they are) and j-component
+//             (tools/runtime/lib/wx.js + qy.js, reused as they are) and j-component
 // Nothing is written to disk. The wasm core is not bundled: the phone's WXWebAssembly
 // shim fetches it from the server (see server.js, /pkg/).
 
@@ -98,8 +98,8 @@ function inputsStamp() {
   };
   walk(PACKAGE_DIR);
   walk(SIM_DIR);
-  walk(path.join(ROOT, 'tests/runtime/lib'));
-  walk(path.join(ROOT, 'tests/fixtures'));
+  walk(path.join(ROOT, 'tools/runtime/lib'));
+  walk(path.join(ROOT, 'tools/fixtures'));
   return newest;
 }
 

@@ -1,11 +1,11 @@
 'use strict';
-// The simulator's fixture world: the customers and group chat of tests/fixtures/wecom-data.js,
+// The simulator's fixture world: the customers and group chat of tools/fixtures/wecom-data.js,
 // plus a few more (Chinese names, both customer types, a big card from bigCustomer(), a huge
 // one paged by next_cursor, a second group chat), the members who log in, and the same world
 // as wecom-double's dataset JSON (doubleDataset(), which `make dev` seeds the double with).
 // This file is the one source of the simulator's data. Pure JS: bundled into the browser.
 
-const data = require('../tests/fixtures/wecom-data.js');
+const data = require('../tools/fixtures/wecom-data.js');
 
 function follow(userid, extra) {
   return Object.assign({
@@ -124,9 +124,9 @@ const MEMBERS = [
 
 /**
  * The simulator's world as wecom-double's dataset JSON (tools/wecom-double/README.md, "Dataset
- * JSON"): the customers of tests/fixtures and the ones above as id-keyed externalcontact/get
+ * JSON"): the customers of tools/fixtures and the ones above as id-keyed externalcontact/get
  * answers, the chats as groupchat/get answers, one corp tag list covering every customer's tags
- * (tests/fixtures' standard groups, then bigCorpTags' ten groups of the big customers' 200
+ * (tools/fixtures' standard groups, then bigCorpTags' ten groups of the big customers' 200
  * tags), and the members with their Chinese names. Every customer and chat of the panel's menus
  * is in it, except the ones labelled unknown.
  */

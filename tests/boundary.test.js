@@ -6,7 +6,7 @@
 'use strict';
 const vm = require('vm');
 const path = require('path');
-const { createRuntime, disposeAll } = require('./runtime');
+const { createRuntime, disposeAll } = require('../tools/runtime');
 
 afterEach(() => disposeAll());
 
@@ -90,7 +90,7 @@ test('a snapshot restores into a fresh instance', async () => {
 });
 
 test('a trap is survived: the host rebuilds the core from the last snapshot', async () => {
-  const { createBackend, data } = require('./fixtures/backend.js');
+  const { createBackend, data } = require('../tools/fixtures/backend.js');
   const backend = createBackend();
   const rt = createRuntime({
     packageDir: path.resolve(__dirname, '../miniprogram'),

@@ -32,7 +32,7 @@ beforeAll(() => {
   if (missing.length) {
     throw new Error(`the build output is missing (${missing.join(', ')}): run \`make build\` before this test`);
   }
-  const { loadGlue } = require('../bench/world.js');
+  const { loadGlue } = require('../tools/fake-shell.js');
   const scenarios = require('../bench/scenarios.js');
   played = scenarios.play(loadGlue());
 });

@@ -1,6 +1,6 @@
 /** @jest-environment jsdom */
 // The core's two engines, loaded from the real built package (run `make build`
-// first) inside the headless WeCom logic layer of tests/runtime: a vm context
+// first) inside the headless WeCom logic layer of tools/runtime: a vm context
 // without WebAssembly, TextEncoder, TextDecoder or fetch, with code generation
 // from strings off, and subpackages isolated as on real clients.
 //  - shell/core-loader.js picks WXWebAssembly when it exists and instantiates
@@ -20,7 +20,7 @@ const os = require('os');
 const path = require('path');
 const vm = require('vm');
 const { execFileSync } = require('child_process');
-const { createRuntime } = require('./runtime');
+const { createRuntime } = require('../tools/runtime');
 const { createBackend, data } = require('./journeys/harness.js');
 
 const ROOT = path.join(__dirname, '..');
@@ -339,7 +339,7 @@ describe('which client gets which engine, and how (the app launched, fixture bac
 
   test('WeCom iOS 3.1.8: the main package cannot plainly require the JS engine; the boot page can, once', async () => {
     const { rt } = await launch(IOS_318);
-    const { hasRequireAsync } = require('./runtime/lib/logic');
+    const { hasRequireAsync } = require('../tools/runtime/lib/logic');
     expect(hasRequireAsync(rt.scenario)).toBe(false);
     expect(vm.runInContext('typeof WXWebAssembly', rt.context)).toBe('undefined');
     // The boot page opened, required the two modules, and went away.

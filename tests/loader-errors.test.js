@@ -16,7 +16,7 @@
 const fs = require('fs');
 const path = require('path');
 const vm = require('vm');
-const { createRuntime } = require('./runtime');
+const { createRuntime } = require('../tools/runtime');
 const { createBackend, data } = require('./journeys/harness.js');
 
 const ROOT = path.join(__dirname, '..');

@@ -6,7 +6,7 @@
 
 const fs = require('fs');
 const path = require('path');
-const { packageSizes, subpackageRoots, PACKAGE_LIMIT_BYTES } = require('./runtime');
+const { packageSizes, subpackageRoots, PACKAGE_LIMIT_BYTES } = require('../tools/runtime');
 
 const ROOT = path.join(__dirname, '..');
 const PKG = path.join(ROOT, 'miniprogram');

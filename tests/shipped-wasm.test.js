@@ -8,7 +8,7 @@ const path = require('path');
 const os = require('os');
 const zlib = require('zlib');
 const { spawnSync } = require('child_process');
-const { wasmFeatureProblems } = require('./runtime/lib/wasmcheck.js');
+const { wasmFeatureProblems } = require('../tools/runtime/lib/wasmcheck.js');
 
 const BR = path.resolve(__dirname, '../miniprogram/core/core.wasm.br');
 

@@ -22,7 +22,7 @@ const SHOTS = process.env.WCC_UPDATE_SCREENSHOTS
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run'];
-const WECHAT_ID = 'wmChenXiaoMing0001AAAA'; // tests/fixtures/wecom-data.js: 陈晓明, remark 陈先生
+const WECHAT_ID = 'wmChenXiaoMing0001AAAA'; // tools/fixtures/wecom-data.js: 陈晓明, remark 陈先生
 const REMARK = '重点客户陈先生';
 const MESSAGE = '陈先生您好，报价单已发到您的邮箱 📎';
 

@@ -134,7 +134,7 @@ class Simulator {
     history.replaceState(null, '', s ? `?${s}` : location.pathname);
   }
 
-  /** The runtime scenario (tests/runtime's names) for a launch. */
+  /** The runtime scenario (tools/runtime's names) for a launch. */
   scenario() {
     const s = this.state;
     return {

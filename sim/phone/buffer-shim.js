@@ -1,4 +1,4 @@
-// esbuild `inject`: the runtime helpers reused from tests/runtime/lib (util.js) call
+// esbuild `inject`: the runtime helpers reused from tools/runtime/lib (util.js) call
 // Buffer.byteLength; in the browser that is the UTF-8 length from TextEncoder.
 const encoder = new TextEncoder();
 export const Buffer = {

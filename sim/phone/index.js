@@ -1,24 +1,24 @@
 'use strict';
 // One WeCom client in the phone frame (an iframe of the simulator page): the real reference
-// mini program (app.js, pages, components, shell) on the wx / wx.qy of tests/runtime/lib
+// mini program (app.js, pages, components, shell) on the wx / wx.qy of tools/runtime/lib
 // (wx.js, qy.js, api.js: reused unchanged, on a real-time clock), the real wasm core through
 // WXWebAssembly, and j-component rendering. "Kill & relaunch" reloads this frame: memory is
 // gone, while storage and login state live in the panel (the parent page).
-// Globals, lifecycles, errors, page stack and navigation are tests/runtime/lib/host.js, shared
+// Globals, lifecycles, errors, page stack and navigation are tools/runtime/lib/host.js, shared
 // with the headless runtime.
 // Two things differ from the headless runtime: wx.request goes over real HTTP (the panel's
 // request(), to wcc-server through the simulator's /backend proxy, and the package's config.js
 // has its backendUrl pointed there), and wx.qy.login returns a code that wecom-double issued
 // for the panel's member (the panel's loginCode()).
 
-const { makeWx } = require('../../tests/runtime/lib/wx');
-const { copyForLog } = require('../../tests/runtime/lib/util');
-const { AppHost, makeConsole } = require('../../tests/runtime/lib/host');
-const { asyncApi, fail } = require('../../tests/runtime/lib/api');
+const { makeWx } = require('../../tools/runtime/lib/wx');
+const { copyForLog } = require('../../tools/runtime/lib/util');
+const { AppHost, makeConsole } = require('../../tools/runtime/lib/host');
+const { asyncApi, fail } = require('../../tools/runtime/lib/api');
 const { LogicLayer, hasWXWebAssembly, hasRequireAsync } = require('./logic');
 const { RenderLayer } = require('./render');
 
-/** Timers on the real clock, with the interface of tests/runtime/lib/scheduler.js. */
+/** Timers on the real clock, with the interface of tools/runtime/lib/scheduler.js. */
 class RealScheduler {
   constructor(onError) {
     this.timers = new Map();
@@ -200,7 +200,7 @@ class PhoneRuntime extends AppHost {
   }
 
   /**
-   * wx.qy.login as tests/runtime/lib/qy.js has it (scenario.results.login still overrides),
+   * wx.qy.login as tools/runtime/lib/qy.js has it (scenario.results.login still overrides),
    * except that the code comes from loginCode(): one wecom-double issued, so wcc-server's
    * jscode2session call succeeds.
    */
@@ -222,7 +222,7 @@ class PhoneRuntime extends AppHost {
     }, { log: this.log.qy, promisify: false });
   }
 
-  // ------------------------------------------------------------------ plumbing (as tests/runtime)
+  // ------------------------------------------------------------------ plumbing (as tools/runtime)
   notify(what) {
     this.notifyHost(what);
   }

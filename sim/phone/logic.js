@@ -1,18 +1,18 @@
 'use strict';
 // The logic layer in the browser: the mini program's globals, CommonJS over the bundled module
 // map (sim:package) and WXWebAssembly, for one launch. The module system (require resolution,
-// subpackage isolation, require.async) is tests/runtime/lib/modules.js and the WXWebAssembly
-// path rules tests/runtime/lib/wxwasm.js, shared with the headless runtime (whose logic.js
+// subpackage isolation, require.async) is tools/runtime/lib/modules.js and the WXWebAssembly
+// path rules tools/runtime/lib/wxwasm.js, shared with the headless runtime (whose logic.js
 // runs the same code in a Node vm context, from files read with fs).
 
 const pkg = require('sim:package');
-const paths = require('../../tests/runtime/lib/paths');
-const { parseJsonFile } = require('../../tests/runtime/lib/util');
-const { ModuleLoader, subpackageRootsOf } = require('../../tests/runtime/lib/modules');
-const { hasRequireAsync, hasWXWebAssembly } = require('../../tests/runtime/lib/features');
+const paths = require('../../tools/runtime/lib/paths');
+const { parseJsonFile } = require('../../tools/runtime/lib/util');
+const { ModuleLoader, subpackageRootsOf } = require('../../tools/runtime/lib/modules');
+const { hasRequireAsync, hasWXWebAssembly } = require('../../tools/runtime/lib/features');
 const {
   describePathArg, checkWasmPath, compileAndInstantiate, instantiateError, wxWebAssembly,
-} = require('../../tests/runtime/lib/wxwasm');
+} = require('../../tools/runtime/lib/wxwasm');
 
 /** The package's configuration module (its backendUrl is the simulator's /backend). */
 const CONFIG_MODULE = 'config.js';

@@ -3,14 +3,14 @@
 // are registered with j-component (templates from .wxml, usingComponents from .json, inlined
 // at build time) and rendered into the phone frame, with their .wxss applied. Taps, typing,
 // switches and focus/blur reach the WXML handlers as exparser events.
-// Registration, setData and page lifecycles are tests/runtime/lib/components.js, shared with
+// Registration, setData and page lifecycles are tools/runtime/lib/components.js, shared with
 // the headless runtime (whose render.js reads files with fs and loads miniprogram-simulate for
 // jsdom); this file adds the styles, the page frame and the real form controls.
 
 const jComponent = require('j-component');
 const exparser = require('miniprogram-exparser');
-const { copyForLog } = require('../../tests/runtime/lib/util');
-const { ComponentLayer, walkExparser, fireEvent, expandPaths } = require('../../tests/runtime/lib/components');
+const { copyForLog } = require('../../tools/runtime/lib/util');
+const { ComponentLayer, walkExparser, fireEvent, expandPaths } = require('../../tools/runtime/lib/components');
 const wxss = require('./wxss');
 
 // The built-in components, registered as miniprogram-simulate's definition.js does (its

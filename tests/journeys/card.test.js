@@ -7,7 +7,7 @@ const harness = require('./harness');
 
 const { view, data, FLAVOURS } = harness;
 
-afterEach(() => require('../runtime').disposeAll());
+afterEach(() => require('../../tools/runtime').disposeAll());
 
 const DRAFT_KEY = `wcc:draft:${data.WECHAT_ID}`;
 

@@ -3,7 +3,7 @@
 'use strict';
 const harness = require('./harness');
 
-afterEach(() => require('../runtime').disposeAll());
+afterEach(() => require('../../tools/runtime').disposeAll());
 
 async function journey(flavour) {
   const texts = [];

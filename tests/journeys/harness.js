@@ -2,8 +2,8 @@
 // with the fixture backend behind wx.request.
 'use strict';
 const path = require('path');
-const { createRuntime } = require('../runtime');
-const { createBackend, data } = require('../fixtures/backend.js');
+const { createRuntime } = require('../../tools/runtime');
+const { createBackend, data } = require('../../tools/fixtures/backend.js');
 
 const PACKAGE_DIR = path.resolve(__dirname, '../../miniprogram');
 

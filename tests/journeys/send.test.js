@@ -7,7 +7,7 @@ const harness = require('./harness');
 
 const { view, FLAVOURS } = harness;
 
-afterEach(() => require('../runtime').disposeAll());
+afterEach(() => require('../../tools/runtime').disposeAll());
 
 const sends = (rt) => rt.log.qy.filter((c) => c.api === 'sendChatMessage');
 

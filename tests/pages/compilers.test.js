@@ -2,7 +2,7 @@
 'use strict';
 // The page renders the same markup with the official WXML compiler (used by
 // the other tests here) and with j-component's pure-JS template engine (used
-// by the headless runtime in tests/runtime), for every real view.
+// by the headless runtime in tools/runtime), for every real view.
 
 const path = require('path');
 

@@ -1,6 +1,6 @@
 // The two engines of the built core, loaded the way the mini program loads
 // them: shell/core-loader.js inside the headless WeCom logic layer
-// (tests/runtime: no WebAssembly, TextEncoder or TextDecoder, so the shell's
+// (tools/runtime: no WebAssembly, TextEncoder or TextDecoder, so the shell's
 // text codec is the one in use). 'wasm' is core/core.wasm.br through
 // WXWebAssembly (an android client); 'js' is the wasm2js build in the
 // fallback subpackage, through require.async (a client without
@@ -13,7 +13,7 @@
 
 const fs = require('fs');
 const path = require('path');
-const { createRuntime } = require('../runtime');
+const { createRuntime } = require('../../tools/runtime');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PACKAGE_DIR = path.resolve(process.env.WCC_PROPERTY_PKG || path.join(ROOT, 'miniprogram'));

@@ -14,14 +14,14 @@
 // a short one (choices shrink towards 0, which is the plain success answer).
 //
 // Answers that succeed come from the fixture backend and from the fake
-// client of bench/world.js (the shell the benchmarks and budgets use); the
+// client of tools/fake-shell.js (the shell the benchmarks and budgets use); the
 // rest are the ways real answers go wrong: WeCom fail reasons, 401, 5xx,
 // status 0, garbage or truncated bodies, lone surrogates (half an emoji),
 // duplicated, late, stale and unknown ids.
 'use strict';
 
 const fc = require('fast-check');
-const data = require('../fixtures/wecom-data.js');
+const data = require('../../tools/fixtures/wecom-data.js');
 
 const START = 1700000000000;
 const ALL_QY = [
@@ -289,7 +289,7 @@ const QY_FAIL_REASONS = [
   'not support', 'cancel', 'unsupported chat', 'session expired', 'not login', `invalid ${HALF_EMOJI}`,
 ];
 
-/** The fake client's success answer to a wx.qy call (bench/world.js answers the same way). */
+/** The fake client's success answer to a wx.qy call (tools/fake-shell.js answers the same way). */
 function qyOk(api, context, n) {
   switch (api) {
     case 'login': return { errMsg: 'login:ok', code: `code-${n}` };
@@ -332,7 +332,7 @@ const GARBAGE_BODIES = ['', 'null', '[]', '{', '<html><body>502 Bad Gateway</bod
 
 /**
  * The shell's answer to an http effect. `ok(effect)` is the backend's own
- * answer as an httpResult event (bench/world.js's world.httpResult).
+ * answer as an httpResult event (tools/fake-shell.js's world.httpResult).
  */
 function httpAnswer(effect, how, ok) {
   const base = { type: 'httpResult', id: effect.id };

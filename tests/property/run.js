@@ -1,7 +1,7 @@
 // Runs one generated sequence (tests/property/model.js) on every engine at
 // once, in lockstep, and checks the invariants after every dispatch. The
 // shell that performs effects at the end ("answer everything") is
-// bench/world.js's, wrapped around the lockstep handle.
+// tools/fake-shell.js's, wrapped around the lockstep handle.
 //
 // Invariants, after every dispatch, on every engine:
 //  - no trap: a throw always carries a `code`, and the handle still answers;
@@ -9,7 +9,7 @@
 //  - no `undefined` anywhere in the effects or the view;
 //  - at most one render effect per dispatch;
 //  - the render patches so far, applied in order to the first view with
-//    setData's path rules (tests/runtime's expandPaths; a null is a removed
+//    setData's path rules (tools/runtime's expandPaths; a null is a removed
 //    key), give exactly core.view();
 //  - Core.restore(core.snapshot()) succeeds and its view() deep-equals core.view();
 //  - every engine returns the same effects (or the same refusal), view and snapshot.
@@ -27,9 +27,9 @@
 // page is not stuck on the loading route.
 'use strict';
 
-const { expandPaths } = require('../runtime/lib/components');
+const { expandPaths } = require('../../tools/runtime/lib/components');
 const { stripNulls } = require('../../bench/setdata.js');
-const { createWorld, createBackend, data } = require('../../bench/world.js');
+const { createWorld, createBackend, data } = require('../../tools/fake-shell.js');
 const model = require('./model.js');
 
 /** Steps that send what a real shell sends (not deliberately odd or stale events). */
@@ -258,7 +258,7 @@ async function runSequence(engines, seq, { drain = true, maxDrainRounds = 80, sk
   let ownEvent = false;
   const state = model.createShellState({ context: launch.context, httpOk: null, now: launch.event.now });
 
-  // The handle bench/world.js drives: every event goes to all lanes, is checked, and compared.
+  // The handle tools/fake-shell.js drives: every event goes to all lanes, is checked, and compared.
   const lockstep = {
     dispatch(event) {
       const entry = { event: brief(event) };

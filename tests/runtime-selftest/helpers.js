@@ -92,7 +92,7 @@ const run = (rt, code) => vm.runInContext(code, rt.context);
  * adds one made another way (e.g. by `rt.kill()`); `dir()` is the copy.
  */
 function fixtureRuntimes() {
-  const { createRuntime } = require('../runtime');
+  const { createRuntime } = require('../../tools/runtime');
   let dir = null;
   const rts = [];
   beforeAll(() => { dir = makeFixture(); });

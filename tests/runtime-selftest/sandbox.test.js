@@ -1,7 +1,7 @@
 'use strict';
 // Logic-layer sandbox: globals, eval rules, require, virtual clock, error capture.
 const vm = require('vm');
-const { createRuntime, START_TIME } = require('../runtime');
+const { createRuntime, START_TIME } = require('../../tools/runtime');
 const { fixtureRuntimes, run } = require('./helpers');
 
 const { mk, track, dir } = fixtureRuntimes();

@@ -1,6 +1,6 @@
 'use strict';
 // What a WeCom client does around the mini program's code, shared by the headless runtime
-// (tests/runtime/index.js, on a virtual clock) and the browser simulator (sim/phone/index.js, on
+// (tools/runtime/index.js, on a virtual clock) and the browser simulator (sim/phone/index.js, on
 // the real clock): the App/Page/Component/Behavior globals and capturing what Page()/Component()
 // define, calling user callbacks and lifecycles, reporting errors to App.onError and the
 // wx.onError / wx.onUnhandledRejection listeners, the page stack and wx navigation, launching,

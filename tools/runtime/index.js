@@ -1,7 +1,8 @@
 'use strict';
-// Headless WeCom mini-program runtime for jest tests. See tests/runtime/README.md.
+// Headless WeCom mini-program runtime for the jest tests (and, through lib/, the simulator).
+// See tools/runtime/README.md.
 //
-//   const { createRuntime } = require('../runtime');
+//   const { createRuntime } = require('../tools/runtime'); // from a test in tests/
 //   const rt = createRuntime({ packageDir, scenario });
 //   await rt.launch();
 //   expect(rt.text()).toContain('...');

@@ -1,7 +1,8 @@
-// A small fake shell for the benchmarks and budget tests, in the spirit of
+// The JS fake shell: a small one for the benchmarks, the budget tests and the
+// property tests (tests/property/run.js), in the spirit of
 // tests/support/world.rs: it loads the shipped core (core.wasm.br) in plain
 // Node, answers the core's effects the way the WeCom client and the fixture
-// backend (tests/fixtures/backend.js) would, synchronously, and records every
+// backend (tools/fixtures/backend.js) would, synchronously, and records every
 // dispatch with the render patches it produced. Timers are collected, not
 // fired. It measures nothing itself.
 'use strict';
@@ -13,7 +14,7 @@ const zlib = require('zlib');
 const ROOT = path.resolve(__dirname, '..');
 const PKG = path.join(ROOT, 'miniprogram');
 const CORE_DIR = path.join(PKG, 'core');
-const { createBackend, data } = require('../tests/fixtures/backend.js');
+const { createBackend, data } = require('./fixtures/backend.js');
 
 const CONFIG = { backendUrl: 'https://api.example.com', locale: 'zh' };
 const ALL_QY = [

@@ -336,7 +336,7 @@ async fn the_control_api_answers_loopback_only() {
 
 #[tokio::test]
 async fn from_json_reads_the_fixture_shapes() {
-    // The shapes of tests/fixtures/wecom-data.js: customers keyed by id as externalcontact/get
+    // The shapes of tools/fixtures/wecom-data.js: customers keyed by id as externalcontact/get
     // answers, corp tags as a get_corp_tag_list answer, chats as groupchat/get answers.
     let text = json!({
         "customers": {

@@ -79,4 +79,11 @@ if ! as_owner "$BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -tAc \
   as_owner "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres "$DB" >&2
 fi
 
+# Databases the previous test runs created (one per test) are dropped.
+old="$(as_owner "$BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -tAc \
+  "SELECT datname FROM pg_database WHERE datname LIKE 'wcc\\_t\\_%'")"
+for db in $old; do
+  as_owner "$BIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -d postgres -qc "DROP DATABASE IF EXISTS \"$db\"" >&2
+done
+
 echo "$URL"

@@ -481,7 +481,7 @@ impl Composer {
             return field.required().then_some(ComposeError::Required { field });
         }
         if let Some(max) = field.max_chars() {
-            let len = v.chars().count();
+            let len = crate::text::char_count(v);
             if len > max {
                 return Some(ComposeError::TooLong { field, max, len });
             }
@@ -591,7 +591,7 @@ impl Composer {
                     .field_error(field)
                     .filter(|_| shown)
                     .map(|e| ErrorView::new(&e, locale));
-                let len = value.trim().chars().count();
+                let len = crate::text::char_count(value.trim());
                 FieldView {
                     key: field.key(),
                     label: field.label().get(locale).to_owned(),
@@ -657,7 +657,7 @@ fn check_url(field: ComposerField, v: &str) -> Option<ComposeError> {
     let Some(rest) = rest else {
         return Some(ComposeError::MissingProtocol { field });
     };
-    let len = v.chars().count();
+    let len = crate::text::char_count(v);
     if len > URL_MAX {
         return Some(ComposeError::TooLong {
             field,
@@ -681,7 +681,7 @@ fn check_appid(v: &str) -> Option<ComposeError> {
 
 fn check_page(v: &str) -> Option<ComposeError> {
     let field = ComposerField::MiniprogramPage;
-    let len = v.chars().count();
+    let len = crate::text::char_count(v);
     if len > URL_MAX {
         return Some(ComposeError::TooLong {
             field,
@@ -701,7 +701,7 @@ fn check_page(v: &str) -> Option<ComposeError> {
 
 fn check_mediaid(v: &str) -> Option<ComposeError> {
     let field = ComposerField::ImageMediaid;
-    let len = v.chars().count();
+    let len = crate::text::char_count(v);
     if len > MEDIAID_MAX {
         return Some(ComposeError::TooLong {
             field,
@@ -1733,5 +1733,19 @@ mod tests {
         assert!(!r.sent);
         assert!(r.message.contains("权限"));
         assert_eq!(v.fields[0].value, "hi");
+    }
+
+    #[test]
+    fn counts_characters_as_people_see_them_like_the_edit_form() {
+        let family = "👨\u{200d}👩\u{200d}👧\u{200d}👦";
+        let max = ComposerField::Text.max_chars().unwrap();
+        let mut c = Composer::new(MsgType::Text);
+        let _ = c.set(ComposerField::Text, family.repeat(max));
+        assert_eq!(c.field_error(ComposerField::Text), None);
+        let _ = c.set(ComposerField::Text, family.repeat(max + 1));
+        assert!(matches!(
+            c.field_error(ComposerField::Text),
+            Some(ComposeError::TooLong { len, .. }) if len == max + 1
+        ));
     }
 }

@@ -181,7 +181,7 @@ pub fn new_chat_args(
     }
 
     let name = group_name.trim();
-    let len = name.chars().count();
+    let len = crate::text::char_count(name);
     if len > GROUP_NAME_MAX {
         errors.push(EnterpriseChatError::GroupNameTooLong { len });
     }

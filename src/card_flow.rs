@@ -749,22 +749,20 @@ impl Model {
         };
         entry.in_flight = false;
         let entry = entry.clone();
-        let errmsg = parsed
+        let errmsg: String = parsed
             .get("errmsg")
             .and_then(Value::as_str)
             .unwrap_or("")
             .chars()
             .take(120)
-            .collect::<String>();
+            .collect();
         let fields = changed_field_names(&entry.body);
+        let reason = crate::errcodes::message(errcode, &errmsg);
         let why = Localized::new(
+            format!("服务器拒绝保存{fields}：{}，已恢复原值", reason.zh),
             format!(
-                "服务器拒绝保存{fields}（{errcode}{}），已恢复原值",
-                sep(&errmsg)
-            ),
-            format!(
-                "The server refused to save {fields} ({errcode}{}); the old value is back",
-                sep(&errmsg)
+                "The server refused to save {fields}: {}; the old value is back",
+                reason.en
             ),
         );
         let ext = entry.external_userid.clone();
@@ -912,14 +910,6 @@ impl Model {
             let json = d.to_json();
             self.store_then(fx, key, json, then);
         }
-    }
-}
-
-fn sep(errmsg: &str) -> String {
-    if errmsg.is_empty() {
-        String::new()
-    } else {
-        format!(": {errmsg}")
     }
 }
 

@@ -491,61 +491,7 @@ impl CustomerError {
     }
 }
 
-/// Stable code for a WeCom `errcode`, shared by the parsers of this crate.
-pub(crate) fn wecom_error_code(errcode: i64) -> &'static str {
-    match errcode {
-        40096 => "wecom_invalid_external_userid",
-        84061 => "wecom_not_a_customer",
-        48002 => "wecom_api_forbidden",
-        60011 => "wecom_no_privilege",
-        42001 => "wecom_token_expired",
-        45009 => "wecom_rate_limited",
-        _ => "wecom_error",
-    }
-}
-
-/// Clear text for a WeCom `errcode`. For codes without a known meaning the
-/// start of `errmsg` is shown (without WeCom's `hint:`/`from ip` tail).
-pub(crate) fn wecom_error_message(errcode: i64, errmsg: &str) -> Localized {
-    let (zh, en) = match errcode {
-        40096 => (
-            "客户 ID（external_userid）无效",
-            "The customer id (external_userid) is invalid",
-        ),
-        84061 => (
-            "该用户不是此成员的客户",
-            "This person is not a customer of this member",
-        ),
-        48002 => (
-            "接口无权调用：后台使用的 secret 不对，需使用「客户联系」可调用应用的 secret",
-            "API forbidden: the backend uses the wrong secret; it needs the secret of an app \
-             allowed to call the customer-contact APIs",
-        ),
-        60011 => (
-            "没有权限：该成员或客户不在应用的可见范围内",
-            "No privilege: the member or the customer is outside the app's visible range",
-        ),
-        42001 => (
-            "后台的 access_token 已过期，请稍后重试",
-            "The backend's access_token has expired; try again shortly",
-        ),
-        45009 => (
-            "接口调用太频繁，请稍后重试",
-            "Too many requests to WeCom; try again shortly",
-        ),
-        _ => {
-            let short = errmsg.split(", hint").next().unwrap_or(errmsg).trim();
-            return Localized::new(
-                format!("企业微信返回错误 {errcode}：{short}"),
-                format!("WeCom returned error {errcode}: {short}"),
-            );
-        }
-    };
-    Localized::new(
-        format!("{zh}（错误码 {errcode}）"),
-        format!("{en} (error {errcode})"),
-    )
-}
+pub(crate) use crate::errcodes::{code as wecom_error_code, message as wecom_error_message};
 
 // ---------------------------------------------------------------------------
 // Raw, lenient model of the JSON

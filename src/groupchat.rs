@@ -49,18 +49,13 @@ impl GroupChatError {
                 "群聊数据应为 JSON 对象。",
                 "The group chat data must be a JSON object.",
             ),
-            GroupChatError::Api { errcode: 48002, errmsg } => Localized::new(
-                format!("企业微信拒绝了请求（48002 {errmsg}）：后台需使用「客户联系」的 secret 或可调用客户联系接口的应用。"),
-                format!("WeCom refused the call (48002 {errmsg}): the backend must use the customer-contact secret or an app allowed to call customer-contact APIs."),
-            ),
-            GroupChatError::Api { errcode: 60011, errmsg } => Localized::new(
-                format!("没有查看该客户群的权限（60011 {errmsg}）：请确认你或应用的可见范围。"),
-                format!("No permission to read this group chat (60011 {errmsg}): check your or the app's visible range."),
-            ),
-            GroupChatError::Api { errcode, errmsg } => Localized::new(
-                format!("获取群聊信息失败（错误码 {errcode}：{errmsg}）。"),
-                format!("Loading the group chat failed (error {errcode}: {errmsg})."),
-            ),
+            GroupChatError::Api { errcode, errmsg } => {
+                let why = crate::errcodes::message(*errcode, errmsg);
+                Localized::new(
+                    format!("获取群聊信息失败：{}", why.zh),
+                    format!("Loading the group chat failed: {}", why.en),
+                )
+            }
             GroupChatError::MissingGroupChat => Localized::new(
                 "返回的数据里没有群聊信息（group_chat）。",
                 "The response holds no group chat (group_chat).",

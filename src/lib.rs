@@ -14,6 +14,7 @@ pub mod locale;
 pub mod capabilities;
 pub mod entry;
 pub mod environment;
+pub mod errcodes;
 pub mod outcome;
 
 // The customer card: parsing, text counting, tags, edit forms, card view.

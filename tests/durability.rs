@@ -528,3 +528,75 @@ fn two_401s_at_once_start_one_login() {
     }
     assert_eq!(logins, 1, "one login serves both");
 }
+
+/// A backend that answers the remark write with `first` for the first `n`
+/// tries, then applies it; it counts applied keys.
+fn flaky_remark_backend(
+    n: usize,
+    first: (u16, &'static str),
+) -> (
+    support::world::Backend,
+    std::rc::Rc<std::cell::RefCell<Vec<String>>>,
+) {
+    let applied = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
+    let seen = applied.clone();
+    let mut tries = 0;
+    let backend: support::world::Backend = Box::new(move |m, url, b, h| {
+        if url.contains("/remark") {
+            tries += 1;
+            if tries <= n {
+                return (first.0, first.1.to_owned());
+            }
+            let key = h["Idempotency-Key"].as_str().unwrap_or("").to_owned();
+            if !seen.borrow().contains(&key) {
+                seen.borrow_mut().push(key);
+            }
+        }
+        (support::world::ok_backend())(m, url, b, h)
+    });
+    (backend, applied)
+}
+
+#[test]
+fn a_401_in_the_middle_of_a_save_logs_in_again_and_applies_it_once() {
+    let mut w = card_world();
+    let (backend, applied) = flaky_remark_backend(1, (401, r#"{"errcode":42001}"#));
+    w.backend = backend;
+    w.tap("edit", Value::Null);
+    w.input("remark", TYPED);
+    w.tap("save", Value::Null);
+    w.fire_timers();
+    assert_eq!(applied.borrow().len(), 1, "applied once");
+    let keys: Vec<&Value> = w.writes().iter().map(|r| &r.3["Idempotency-Key"]).collect();
+    assert!(
+        keys.len() >= 2 && keys.iter().all(|k| *k == keys[0]),
+        "{keys:?}"
+    );
+    assert!(w.model.outbox.entries.is_empty());
+    assert_eq!(w.page["card"]["mine"]["remark"], TYPED);
+}
+
+#[test]
+fn a_storm_of_5xx_backs_off_keeps_the_edit_and_applies_it_once() {
+    let mut w = card_world();
+    let (backend, applied) = flaky_remark_backend(12, (503, "busy"));
+    w.backend = backend;
+    w.tap("edit", Value::Null);
+    w.input("remark", TYPED);
+    w.tap("save", Value::Null);
+    let mut delays = Vec::new();
+    for _ in 0..12 {
+        assert!(w.text().contains("busy"), "{}", w.page["banner"]);
+        assert!(w.storage["wcc:outbox"].contains(TYPED), "kept in storage");
+        delays.extend(w.timers.iter().map(|t| t.1));
+        w.fire_timers();
+    }
+    assert!(delays.windows(2).all(|d| d[1] >= d[0]), "{delays:?}");
+    assert_eq!(
+        delays.iter().max(),
+        Some(&30_000),
+        "capped at 30 s: {delays:?}"
+    );
+    assert_eq!(applied.borrow().len(), 1);
+    assert!(w.model.outbox.entries.is_empty());
+}

@@ -57,6 +57,10 @@ pub struct Dataset {
     /// Members. Every follow user and every type-1 group member is a member even if not
     /// listed here (with no name).
     pub members: Vec<Member>,
+    /// Resigned members: `(userid, dimission_time)` in unix seconds. What they still follow is
+    /// what `get_unassigned_list` lists, and only they may be `resigned/transfer_customer`'s
+    /// `handover_userid` (see README, "Customer transfer").
+    pub resigned: Vec<(String, u64)>,
 }
 
 /// The demo corp's members: userid and name (None = no name visible).
@@ -85,6 +89,16 @@ pub mod demo_ids {
     pub const GONE: &str = "wmGone00000000000000000000000EEE";
     /// The demo group chat.
     pub const CHAT: &str = "wrOgQhDgAAMYQiS5ol9G7gK9JVAAAAAA";
+    /// `Dataset::demo_handover`: resigned 30 days ago, left 250 customers and 2 group chats.
+    pub const RESIGNED: &str = "ex_zhou";
+    /// `Dataset::demo_handover`: resigned 400 days ago (over a year).
+    pub const RESIGNED_LONG_AGO: &str = "ex_old";
+    /// How many customers `RESIGNED` left behind.
+    pub const HANDOVER_CUSTOMERS: usize = 250;
+    /// The `i`-th customer `RESIGNED` left behind (32 characters).
+    pub fn handover_customer(i: usize) -> String {
+        format!("wmHandover{i:022}")
+    }
     /// Number of follow users on `BIG`.
     pub const BIG_FOLLOWERS: usize = 1200;
 }
@@ -282,7 +296,51 @@ impl Dataset {
             tag_groups,
             group_chats: vec![chat],
             members,
+            resigned: vec![],
         }
+    }
+
+    /// The demo plus what a hand-over needs: `ex_zhou` (周离, resigned 30 days ago) left
+    /// [`demo_ids::HANDOVER_CUSTOMERS`] customers (`wmHandover0000…0249`, WeChat, followed by
+    /// ex_zhou only) and two group chats (`wrHandoverChat0000…0001`); `ex_old` (resigned
+    /// 400 days ago, over WeCom's one year) left `wmHandoverOld0000…0001`.
+    pub fn demo_handover() -> Dataset {
+        use demo_ids::*;
+        let mut d = Dataset::demo();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|t| t.as_secs())
+            .unwrap_or(0);
+        d.members.push(Member::new(RESIGNED, Some("周离")));
+        d.members.push(Member::new(RESIGNED_LONG_AGO, Some("吴旧")));
+        d.resigned.push((RESIGNED.into(), now - 30 * 86_400));
+        d.resigned
+            .push((RESIGNED_LONG_AGO.into(), now - 400 * 86_400));
+        let customer = |id: String, name: String, owner: &str| Customer {
+            external_contact: json!({"external_userid": id, "name": name, "type": 1}),
+            follow_user: vec![follow(owner, json!({}))],
+        };
+        for i in 0..HANDOVER_CUSTOMERS {
+            d.customers.push(customer(
+                handover_customer(i),
+                format!("客户{i:04}"),
+                RESIGNED,
+            ));
+        }
+        for i in 0..2 {
+            d.customers.push(customer(
+                format!("wmHandoverOld{i:019}"),
+                format!("旧客户{i}"),
+                RESIGNED_LONG_AGO,
+            ));
+            d.group_chats.push(json!({
+                "chat_id": format!("wrHandoverChat{i:018}"), "name": format!("离职群{i}"),
+                "owner": RESIGNED, "create_time": 1_600_000_000u64, "notice": "",
+                "member_list": [{"userid": RESIGNED, "type": 1, "join_time": 1_600_000_000u64, "join_scene": 1}],
+                "admin_list": []
+            }));
+        }
+        d
     }
 
     /// Reads a dataset. Accepted shapes, so fixtures can be reused as they are:
@@ -399,6 +457,14 @@ impl Dataset {
             data.group_chats.push(g);
         }
 
+        for r in values_of(root.get("resigned"), "resigned")? {
+            let userid = r.get("userid").and_then(Value::as_str);
+            let time = r.get("dimission_time").and_then(Value::as_u64);
+            match (userid, time) {
+                (Some(u), Some(t)) => data.resigned.push((u.to_string(), t)),
+                _ => return Err("resigned entries need userid and dimission_time".into()),
+            }
+        }
         match root.get("members") {
             None | Some(Value::Null) => {}
             Some(Value::Object(o)) => {
@@ -462,6 +528,7 @@ impl Dataset {
             "tag_group": self.tag_groups,
             "group_chats": self.group_chats,
             "members": members,
+            "resigned": self.resigned.iter().map(|(u, t)| json!({"userid": u, "dimission_time": t})).collect::<Vec<_>>(),
         }))
         .unwrap_or_default()
     }

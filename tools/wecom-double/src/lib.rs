@@ -6,8 +6,10 @@
 
 mod data;
 mod server;
+mod transfer;
 
 pub use data::{demo_ids, Customer, Dataset, Member};
+pub use transfer::{encrypt as callback_encrypt, signature as callback_signature, TransferOutcome};
 
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
@@ -106,6 +108,10 @@ pub(crate) struct State {
     /// `remark_pic_mediaid` per (external_userid, lower-cased userid): WeCom stores it but
     /// `externalcontact/get` does not return it.
     pub remark_pics: HashMap<(String, String), String>,
+    /// Resigned members by lower-cased userid: their dimission time.
+    pub resigned: HashMap<String, u64>,
+    /// Customer hand-overs, outcomes set by tests, and the callback.
+    pub handover: transfer::Handover,
 }
 
 impl State {
@@ -166,6 +172,12 @@ impl State {
             latency: Duration::ZERO,
             clock_offset: 0,
             remark_pics: HashMap::new(),
+            resigned: data
+                .resigned
+                .iter()
+                .map(|(u, t)| (u.to_lowercase(), *t))
+                .collect(),
+            handover: transfer::Handover::default(),
         }
     }
 
@@ -393,6 +405,28 @@ impl Double {
     pub fn follow_user_tags(&self, external_userid: &str, userid: &str) -> Vec<String> {
         let st = self.shared.lock();
         server::tag_ids(&st, external_userid, userid)
+    }
+
+    /// What `external_userid`'s next hand-over comes to after 24 hours (default: done).
+    pub fn set_transfer_outcome(&self, external_userid: &str, outcome: TransferOutcome) {
+        self.shared
+            .lock()
+            .handover
+            .outcomes
+            .insert(external_userid.to_string(), outcome);
+    }
+
+    /// Where `transfer_fail` events are POSTed, encrypted with `token` and `aes_key` (the
+    /// 43-character EncodingAESKey) as WeCom does. Without it, no event is queued.
+    pub fn set_callback(&self, url: &str, token: &str, aes_key: &str) {
+        self.shared.lock().handover.callback =
+            Some((url.to_string(), token.to_string(), aes_key.to_string()));
+    }
+
+    /// Settles the hand-overs whose 24 hours have passed and POSTs the queued `transfer_fail`
+    /// events; returns each event's HTTP status (0 = not delivered).
+    pub async fn flush_callbacks(&self) -> Vec<u16> {
+        transfer::flush(&self.shared).await
     }
 
     /// Back to the data it started with: no tokens, codes, counts, faults, latency or

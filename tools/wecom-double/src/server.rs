@@ -1,7 +1,8 @@
 //! The HTTP side: `/cgi-bin/…` as WeCom answers it, and the `/__double/…` control API.
 
 use crate::{
-    random_token, Fault, SecretKind, Shared, State, FOLLOW_USER_PAGE, MAX_TAGS_PER_CUSTOMER,
+    random_token, transfer, Fault, SecretKind, Shared, State, FOLLOW_USER_PAGE,
+    MAX_TAGS_PER_CUSTOMER,
 };
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Path, Query, Request, State as AxState};
@@ -31,6 +32,14 @@ pub(crate) const APIS: &[&str] = &[
     "externalcontact/remark",
     "externalcontact/mark_tag",
     "externalcontact/groupchat/get",
+    "externalcontact/get_unassigned_list",
+    "externalcontact/transfer_customer",
+    "externalcontact/resigned/transfer_customer",
+    "externalcontact/transfer_result",
+    "externalcontact/resigned/transfer_result",
+    "externalcontact/groupchat/list",
+    "externalcontact/groupchat/transfer",
+    "externalcontact/groupchat/onjob_transfer",
 ];
 
 pub(crate) async fn serve(listener: tokio::net::TcpListener, shared: Sh) {
@@ -44,6 +53,9 @@ pub(crate) async fn serve(listener: tokio::net::TcpListener, shared: Sh) {
         .route("/code", post(control_code))
         .route("/reset", post(control_reset))
         .route("/follow_user", get(control_follow_user))
+        .route("/transfer_outcome", post(control_transfer_outcome))
+        .route("/callback", post(control_callback))
+        .route("/flush_callbacks", post(control_flush))
         .route_layer(middleware::from_fn(loopback_only));
     let app = Router::new()
         .route("/cgi-bin/{*api}", any(cgi))
@@ -218,6 +230,17 @@ fn dispatch(
         "externalcontact/remark" => remark(st, body),
         "externalcontact/mark_tag" => mark_tag(st, body),
         "externalcontact/groupchat/get" => groupchat_get(st, body),
+        "externalcontact/get_unassigned_list" => transfer::unassigned_list(sh, st, body),
+        "externalcontact/transfer_customer" => transfer::transfer_customer(sh, st, body, false),
+        "externalcontact/resigned/transfer_customer" => {
+            transfer::transfer_customer(sh, st, body, true)
+        }
+        "externalcontact/transfer_result" | "externalcontact/resigned/transfer_result" => {
+            transfer::transfer_result(sh, st, body)
+        }
+        "externalcontact/groupchat/list" => transfer::groupchat_list(sh, st, body),
+        "externalcontact/groupchat/transfer" => transfer::groupchat_transfer(st, body, true),
+        "externalcontact/groupchat/onjob_transfer" => transfer::groupchat_transfer(st, body, false),
         _ => e(-1, "system error"),
     }
 }
@@ -378,7 +401,7 @@ fn user_get(st: &State, q: &HashMap<String, String>) -> Answer {
 }
 
 /// `external_userid`: `wm…` or `wo…`, 4 to 128 characters of `[A-Za-z0-9_-]`.
-fn check_external_userid(id: Option<&str>) -> Result<&str, (i64, String)> {
+pub(crate) fn check_external_userid(id: Option<&str>) -> Result<&str, (i64, String)> {
     let Some(id) = id.filter(|s| !s.is_empty()) else {
         return e(41035, "missing external userid");
     };
@@ -406,13 +429,13 @@ fn cursor_check(mask: u64, offset: u64) -> u32 {
 }
 
 /// An opaque cursor naming `offset` in `id`'s follow users.
-fn encode_cursor(key: u64, id: &str, offset: usize) -> String {
+pub(crate) fn encode_cursor(key: u64, id: &str, offset: usize) -> String {
     let mask = cursor_mask(key, id);
     let offset = offset as u64;
     format!("{:016x}{:08x}", offset ^ mask, cursor_check(mask, offset)).to_uppercase()
 }
 
-fn decode_cursor(key: u64, id: &str, cursor: &str) -> Option<usize> {
+pub(crate) fn decode_cursor(key: u64, id: &str, cursor: &str) -> Option<usize> {
     if cursor.len() != 24 || !cursor.is_ascii() {
         return None;
     }
@@ -937,10 +960,14 @@ async fn control_advance(AxState(sh): AxState<Sh>, body: Bytes) -> Response {
         Ok(s) => s,
         Err(msg) => return bad_request(&msg),
     };
-    let mut st = sh.lock();
-    st.clock_offset += secs;
-    let now = sh.now(&st);
-    control_ok(json!({"now": now}))
+    let now = {
+        let mut st = sh.lock();
+        st.clock_offset += secs;
+        sh.now(&st)
+    };
+    // Hand-overs whose 24 hours passed settle now, and their transfer_fail events go out.
+    let delivered = transfer::flush(&sh).await;
+    control_ok(json!({"now": now, "callbacks": delivered}))
 }
 
 async fn control_code(AxState(sh): AxState<Sh>, body: Bytes) -> Response {
@@ -985,4 +1012,44 @@ async fn control_follow_user(
             "that member does not follow that customer",
         ),
     }
+}
+
+async fn control_transfer_outcome(AxState(sh): AxState<Sh>, body: Bytes) -> Response {
+    let b = match control_body(&body) {
+        Ok(b) => b,
+        Err(msg) => return bad_request(&msg),
+    };
+    let Some(ext) = b.get("external_userid").and_then(Value::as_str) else {
+        return bad_request("external_userid is required");
+    };
+    let outcome = match b.get("outcome").and_then(Value::as_str) {
+        Some("accept") => transfer::TransferOutcome::Accept,
+        Some("refuse") => transfer::TransferOutcome::Refuse,
+        Some("taker_at_limit") => transfer::TransferOutcome::TakerAtLimit,
+        _ => return bad_request("outcome must be accept, refuse or taker_at_limit"),
+    };
+    sh.lock().handover.outcomes.insert(ext.to_string(), outcome);
+    control_ok(json!({}))
+}
+
+async fn control_callback(AxState(sh): AxState<Sh>, body: Bytes) -> Response {
+    let b = match control_body(&body) {
+        Ok(b) => b,
+        Err(msg) => return bad_request(&msg),
+    };
+    let field = |k: &str| b.get(k).and_then(Value::as_str).map(str::to_string);
+    let (Some(url), Some(token), Some(key)) = (field("url"), field("token"), field("aes_key"))
+    else {
+        return bad_request("url, token and aes_key are required");
+    };
+    if key.len() != 43 {
+        return bad_request("aes_key must be the 43-character EncodingAESKey");
+    }
+    sh.lock().handover.callback = Some((url, token, key));
+    control_ok(json!({}))
+}
+
+async fn control_flush(AxState(sh): AxState<Sh>) -> Response {
+    let delivered = transfer::flush(&sh).await;
+    control_ok(json!({"callbacks": delivered}))
 }

@@ -379,6 +379,82 @@ pub fn check_mark_tag_body(external_userid: &str, body: &Value) -> Result<(), Ve
     mark_tag_body(&anyone, external_userid, body).map(|_| ())
 }
 
+/// At most this many customers (or group chats) go into one WeCom hand-over call.
+pub const HANDOVER_PER_CALL: usize = 100;
+/// An on-job hand-over's `transfer_success_msg`: at most this many characters.
+pub const HANDOVER_MESSAGE_MAX: usize = 200;
+/// A customer may be handed over at most this many times …
+pub const HANDOVER_MAX_PER_WINDOW: usize = 2;
+/// … within this many seconds (90 days).
+pub const HANDOVER_WINDOW_SECS: i64 = 90 * 86_400;
+
+/// The message an on-job hand-over sends the customer: at most 200 characters, counted as
+/// the core counts them (one emoji or flag counts once).
+pub fn check_handover_message(msg: &str) -> Result<(), RuleViolation> {
+    let n = crate::text::char_count(msg);
+    if n > HANDOVER_MESSAGE_MAX {
+        return Err(RuleViolation::new(
+            "message",
+            None,
+            "too_long",
+            Localized::new(
+                format!("转接消息最多 {HANDOVER_MESSAGE_MAX} 个字符（现在 {n} 个）"),
+                format!("The message may have at most {HANDOVER_MESSAGE_MAX} characters ({n} now)"),
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The giver and the taker of a hand-over: both valid userids, and not the same member
+/// (userids compare case-insensitively).
+pub fn check_handover_members(
+    handover_userid: &str,
+    takeover_userid: &str,
+) -> Result<(UserId, UserId), Vec<RuleViolation>> {
+    let giver = UserId::parse(handover_userid)
+        .map_err(|e| RuleViolation::from_id("handover_userid", None, &e));
+    let taker = UserId::parse(takeover_userid)
+        .map_err(|e| RuleViolation::from_id("takeover_userid", None, &e));
+    match (giver, taker) {
+        (Ok(g), Ok(t)) if g.key() == t.key() => Err(vec![RuleViolation::new(
+            "takeover_userid",
+            None,
+            "taker_is_giver",
+            Localized::new(
+                "接替成员不能是原跟进成员",
+                "The member taking over cannot be the member handing over",
+            ),
+        )]),
+        (Ok(g), Ok(t)) => Ok((g, t)),
+        (g, t) => Err([g.err(), t.err()].into_iter().flatten().collect()),
+    }
+}
+
+#[cfg(test)]
+mod handover_tests {
+    use super::*;
+
+    #[test]
+    fn handover_message_counts_as_the_core_counts() {
+        assert!(check_handover_message(&"字".repeat(200)).is_ok());
+        assert_eq!(
+            check_handover_message(&"字".repeat(201)).unwrap_err().code,
+            "too_long"
+        );
+        assert!(check_handover_message(&"👨‍👩‍👧".repeat(200)).is_ok());
+    }
+
+    #[test]
+    fn handover_members() {
+        assert!(check_handover_members("lisi", "wangwu").is_ok());
+        let v = check_handover_members("LiSi", "lisi").unwrap_err();
+        assert_eq!(v[0].code, "taker_is_giver");
+        let v = check_handover_members("", "bad id").unwrap_err();
+        assert_eq!(v.len(), 2);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -180,6 +180,9 @@ pub async fn receive(
     .await
     .map_err(|_| ApiError::Database)??
     .rows_affected();
+    if stored == 1 && event == "change_external_contact" && change_type == "transfer_fail" {
+        crate::handover::on_transfer_fail(state.as_ref(), &id, &fields).await?;
+    }
     tracing::info!(
         event = %event,
         change_type = %change_type,

@@ -61,6 +61,9 @@ pub struct Config {
     /// before its idempotency record is written (see README, "A kill between
     /// WeCom's answer and the record"). Never set in production.
     pub exit_after_upstream_write: bool,
+    /// Lower-cased userids of the members who may hand customers over
+    /// (`WCC_HANDOVER_ADMINS`); empty = nobody.
+    pub handover_admins: Vec<String>,
 }
 
 /// Why the configuration cannot be used: names the variable, never its value.
@@ -243,6 +246,22 @@ impl Config {
         }
         let api_base = api_base.trim_end_matches('/').to_owned();
 
+        let mut handover_admins = vec![];
+        for u in get("WCC_HANDOVER_ADMINS")
+            .unwrap_or("")
+            .split(',')
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+        {
+            let id = wecom_contact_core::ids::UserId::parse(u).map_err(|_| {
+                err(
+                    "WCC_HANDOVER_ADMINS",
+                    "is malformed: expected comma-separated member userids",
+                )
+            })?;
+            handover_admins.push(id.key());
+        }
+
         let upstream_timeout = seconds(vars, "WCC_UPSTREAM_TIMEOUT_SECS", 10)?;
         let idempotency_lease = seconds(vars, "WCC_IDEMPOTENCY_LEASE_SECS", 60)?;
         Ok(Config {
@@ -260,12 +279,13 @@ impl Config {
             callback_max_skew: Duration::from_secs(300),
             member_cache_ttl: seconds(vars, "WCC_MEMBER_CACHE_SECS", 3600)?,
             exit_after_upstream_write: get("WCC_TEST_EXIT_AFTER_UPSTREAM_WRITE") == Some("1"),
+            handover_admins,
         })
     }
 }
 
 /// Every variable the server reads.
-pub const KNOWN: [&str; 14] = [
+pub const KNOWN: [&str; 15] = [
     "WCC_LISTEN",
     "WCC_DATABASE_URL",
     "WECOM_CORP_ID",
@@ -280,6 +300,7 @@ pub const KNOWN: [&str; 14] = [
     "WCC_IDEMPOTENCY_LEASE_SECS",
     "WCC_MEMBER_CACHE_SECS",
     "WCC_TEST_EXIT_AFTER_UPSTREAM_WRITE",
+    "WCC_HANDOVER_ADMINS",
 ];
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod error;
+pub mod handover;
 pub mod idempotency;
 pub mod members;
 pub mod wecom;
@@ -67,13 +68,13 @@ pub fn log_safe_db_error(e: &sqlx::Error) -> String {
     }
 }
 
-fn random_token(bytes: usize) -> String {
+pub(crate) fn random_token(bytes: usize) -> String {
     let mut b = vec![0u8; bytes];
     rand::rngs::OsRng.fill_bytes(&mut b);
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
 }
 
-fn sha256_hex(s: &[u8]) -> String {
+pub(crate) fn sha256_hex(s: &[u8]) -> String {
     hex::encode(Sha256::digest(s))
 }
 
@@ -84,7 +85,7 @@ pub async fn read_body(body: Body) -> Result<Bytes, ApiError> {
         .map_err(|_| ApiError::TooLarge { limit: MAX_BODY })
 }
 
-fn parse_json(raw: &[u8]) -> Result<Value, ApiError> {
+pub(crate) fn parse_json(raw: &[u8]) -> Result<Value, ApiError> {
     serde_json::from_slice(raw).map_err(|_| ApiError::BadRequest {
         error: "body_not_json",
         message: "the body is not JSON".into(),
@@ -111,7 +112,7 @@ pub fn canonical(v: &Value) -> String {
     }
 }
 
-fn json_response(status: StatusCode, body: impl Into<Body>) -> Response {
+pub(crate) fn json_response(status: StatusCode, body: impl Into<Body>) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "application/json")],
@@ -130,7 +131,10 @@ pub struct Member {
     pub userid: UserId,
 }
 
-async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Member, ApiError> {
+pub(crate) async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Member, ApiError> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -517,6 +521,16 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/corp-tags", get(get_corp_tags))
         .route("/api/group-chats/{id}", get(get_group_chat))
         .route("/api/members", get(get_members))
+        .route(
+            "/api/handover/resigned/{userid}/customers",
+            get(handover::resigned_customers),
+        )
+        .route(
+            "/api/handover/resigned/{userid}/group-chats",
+            get(handover::resigned_group_chats),
+        )
+        .route("/api/handover/transfers", post(handover::start))
+        .route("/api/handover/transfers/{id}", get(handover::read))
         .route(
             "/wecom/callback",
             get(callback::verify_url).post(callback::receive),

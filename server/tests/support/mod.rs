@@ -117,11 +117,21 @@ impl Env {
         double_cfg: wecom_double::Config,
         tweak: impl FnOnce(&mut HashMap<String, String>),
     ) -> Env {
+        Env::with_data(kind, double_cfg, Dataset::demo(), tweak).await
+    }
+
+    /// As `with`, on another dataset.
+    pub async fn with_data(
+        kind: Kind,
+        double_cfg: wecom_double::Config,
+        data: Dataset,
+        tweak: impl FnOnce(&mut HashMap<String, String>),
+    ) -> Env {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
             .with_test_writer()
             .try_init();
-        let double = Double::spawn(double_cfg, Dataset::demo())
+        let double = Double::spawn(double_cfg, data)
             .await
             .expect("the double starts");
         let dir = tempfile::tempdir().unwrap();

@@ -482,6 +482,7 @@ async fn run(
     let mut seq = 0i64;
     let mut first_refusal: Option<(i64, String)> = None;
     let mut broken: Option<String> = None;
+    let mut first_error: Option<ApiError> = None;
     for chunk in to_send.chunks(HANDOVER_PER_CALL) {
         seq += 1;
         if first_refusal.is_some() || broken.is_some() {
@@ -499,7 +500,7 @@ async fn run(
         {
             Ok(a) => a,
             Err(e) => {
-                let why = format!("{:?}", error_code(&e));
+                let why = error_code(&e).to_owned();
                 record_call(
                     state,
                     &id,
@@ -512,7 +513,17 @@ async fn run(
                     0,
                 )
                 .await?;
+                mark_call(
+                    state,
+                    &id,
+                    chunk,
+                    seq,
+                    "not_submitted",
+                    &format!("the call failed: {why}"),
+                )
+                .await?;
                 broken = Some(why);
+                first_error.get_or_insert(e);
                 continue;
             }
         };
@@ -623,7 +634,7 @@ async fn run(
         {
             Ok(a) => a,
             Err(e) => {
-                let why = format!("{:?}", error_code(&e));
+                let why = error_code(&e).to_owned();
                 record_call(
                     state,
                     &id,
@@ -636,7 +647,17 @@ async fn run(
                     0,
                 )
                 .await?;
+                mark_call(
+                    state,
+                    &id,
+                    chunk,
+                    seq,
+                    "not_submitted",
+                    &format!("the call failed: {why}"),
+                )
+                .await?;
                 broken = Some(why);
+                first_error.get_or_insert(e);
                 continue;
             }
         };
@@ -702,6 +723,13 @@ async fn run(
         .await?;
     }
     let summary = view(state, &id).await?;
+    if let Some(e) = first_error {
+        if seq_answered(&summary) == 0 {
+            // Nothing reached WeCom: the request stays recorded with its failed call, and
+            // the key is released so that a retry submits it afresh.
+            return Err(e);
+        }
+    }
     if let Some((code, msg)) = first_refusal {
         if seq_answered(&summary) == 0 {
             let (error, words) = call_refusal(code);

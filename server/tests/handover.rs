@@ -467,7 +467,83 @@ async fn group_chats_of_a_resigned_owner(kind: Kind) {
     assert_eq!(v["calls"].as_array().unwrap().len(), 2);
 }
 
+async fn wecom_down_records_the_failed_call_and_a_retry_submits(kind: Kind) {
+    let env = env(kind).await;
+    let token = env.login(ADMIN).await;
+    let api = "externalcontact/resigned/transfer_customer";
+    env.double
+        .set_fault(api, wecom_double::Fault::Status(503), None);
+    let body = json!({"kind": "resigned", "handover_userid": RESIGNED, "takeover_userid": "lisi",
+                      "external_userids": all_customers()});
+    let r = env.post(&token, TRANSFERS, Some("down"), &body).await;
+    assert_eq!(r.status, 503, "{}", r.text);
+    let outcomes: Vec<(i64, String)> =
+        sqlx::query_as("SELECT seq, outcome FROM transfer_calls ORDER BY seq")
+            .fetch_all(&env.srv.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        outcomes,
+        vec![
+            (1, "failed".into()),
+            (2, "not_made".into()),
+            (3, "not_made".into())
+        ]
+    );
+    let (waiting,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM transfer_items WHERE state = 'waiting'")
+            .fetch_one(&env.srv.state.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(waiting, 0, "nothing half-submitted");
+    env.double.clear_faults();
+    let r = env.post(&token, TRANSFERS, Some("down"), &body).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json()["counts"]["waiting"], 250);
+}
+
+async fn a_split_transfer_records_what_each_call_did(kind: Kind) {
+    let env = env(kind).await;
+    let token = env.login(ADMIN).await;
+    let api = "externalcontact/resigned/transfer_customer";
+    // The first call goes through; WeCom is down for the second.
+    env.double
+        .set_fault_after(api, 1, wecom_double::Fault::Status(503), None);
+    let body = json!({"kind": "resigned", "handover_userid": RESIGNED, "takeover_userid": "lisi",
+                      "external_userids": all_customers()});
+    let r = env.post(&token, TRANSFERS, Some("half"), &body).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let v = r.json();
+    assert!(
+        v["errmsg"]
+            .as_str()
+            .unwrap()
+            .starts_with("partly submitted"),
+        "{v}"
+    );
+    let outcomes: Vec<&str> = v["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, vec!["answered", "failed", "not_made"]);
+    assert_eq!(v["counts"], json!({"waiting": 100, "not_submitted": 150}));
+    let items = items_by_id(&v);
+    assert_eq!(items[&handover_customer(99)]["state"], "waiting");
+    assert_eq!(items[&handover_customer(100)]["call"], 2);
+    assert_eq!(items[&handover_customer(100)]["state"], "not_submitted");
+    // The answer is recorded: a retry with the key replays it and sends nothing.
+    env.double.clear_faults();
+    let calls = env.double.count(api);
+    let again = env.post(&token, TRANSFERS, Some("half"), &body).await;
+    assert_eq!(again.headers.get("idempotent-replayed").unwrap(), "true");
+    assert_eq!(env.double.count(api), calls);
+}
+
 on_both!(
+    a_split_transfer_records_what_each_call_did,
+    wecom_down_records_the_failed_call_and_a_retry_submits,
     resigned_250_to_a_colleague,
     who_may_hand_over,
     bad_requests_are_refused_before_wecom,

@@ -103,6 +103,8 @@ pub(crate) struct State {
     pub counts: BTreeMap<String, u64>,
     pub gettoken_counts: BTreeMap<String, u64>,
     pub faults: HashMap<String, (Fault, Option<u32>)>,
+    /// Calls of an api that pass before its fault applies (`set_fault_after`).
+    pub fault_skips: HashMap<String, u32>,
     pub latency: Duration,
     pub clock_offset: u64,
     /// `remark_pic_mediaid` per (external_userid, lower-cased userid): WeCom stores it but
@@ -169,6 +171,7 @@ impl State {
             counts: BTreeMap::new(),
             gettoken_counts: BTreeMap::new(),
             faults: HashMap::new(),
+            fault_skips: HashMap::new(),
             latency: Duration::ZERO,
             clock_offset: 0,
             remark_pics: HashMap::new(),
@@ -356,6 +359,7 @@ impl Double {
         let api = api.trim_start_matches('/');
         let api = api.strip_prefix("cgi-bin/").unwrap_or(api);
         let mut st = self.shared.lock();
+        st.fault_skips.remove(api);
         if times == Some(0) {
             st.faults.remove(api);
         } else {
@@ -363,9 +367,20 @@ impl Double {
         }
     }
 
+    /// As `set_fault`, but the next `skip` calls of `api` still answer normally (e.g. the
+    /// second call of a request split into several fails).
+    pub fn set_fault_after(&self, api: &str, skip: u32, fault: Fault, times: Option<u32>) {
+        self.set_fault(api, fault, times);
+        let api = api.trim_start_matches('/');
+        let api = api.strip_prefix("cgi-bin/").unwrap_or(api);
+        self.shared.lock().fault_skips.insert(api.to_string(), skip);
+    }
+
     /// Removes every fault.
     pub fn clear_faults(&self) {
-        self.shared.lock().faults.clear();
+        let mut st = self.shared.lock();
+        st.faults.clear();
+        st.fault_skips.clear();
     }
 
     /// Added to every `/cgi-bin/` call (not to the control API).

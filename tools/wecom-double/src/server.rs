@@ -128,6 +128,12 @@ fn take_fault(st: &mut State, api: &str) -> Option<Fault> {
     } else {
         return None;
     };
+    if let Some(skip) = st.fault_skips.get_mut(key) {
+        if *skip > 0 {
+            *skip -= 1;
+            return None;
+        }
+    }
     let (fault, times) = st.faults.get_mut(key)?;
     let fault = fault.clone();
     if let Some(n) = times {
@@ -927,6 +933,7 @@ async fn control_fault(AxState(sh): AxState<Sh>, body: Bytes) -> Response {
     let api = api.trim_start_matches('/');
     let api = api.strip_prefix("cgi-bin/").unwrap_or(api).to_string();
     let mut st = sh.lock();
+    st.fault_skips.remove(&api);
     if times == Some(0) {
         st.faults.remove(&api);
     } else {
@@ -936,7 +943,9 @@ async fn control_fault(AxState(sh): AxState<Sh>, body: Bytes) -> Response {
 }
 
 async fn control_clear(AxState(sh): AxState<Sh>) -> Response {
-    sh.lock().faults.clear();
+    let mut st = sh.lock();
+    st.faults.clear();
+    st.fault_skips.clear();
     control_ok(json!({}))
 }
 

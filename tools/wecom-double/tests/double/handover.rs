@@ -406,3 +406,68 @@ async fn result(d: &Double, from: &str, to: &str) -> Value {
     )
     .await
 }
+
+#[tokio::test]
+async fn a_fault_after_some_calls() {
+    let d = handover().await;
+    d.set_fault_after(
+        "externalcontact/get_unassigned_list",
+        1,
+        wecom_double::Fault::Errcode(-1, "busy".into()),
+        Some(1),
+    );
+    let api = "externalcontact/get_unassigned_list";
+    assert_eq!(
+        errcode(&call(&d, "contact-secret", api, &json!({})).await),
+        0
+    );
+    assert_eq!(
+        errcode(&call(&d, "contact-secret", api, &json!({})).await),
+        -1
+    );
+    assert_eq!(
+        errcode(&call(&d, "contact-secret", api, &json!({})).await),
+        0
+    );
+}
+
+#[tokio::test]
+async fn control_api_for_outcomes_and_the_callback() {
+    let d = handover().await;
+    let (s, v) = post(
+        &d,
+        "/__double/transfer_outcome",
+        &json!({"external_userid": handover_customer(3), "outcome": "refuse"}),
+    )
+    .await;
+    assert_eq!((s, v["ok"].clone()), (200, json!(true)));
+    let (s, _) = post(
+        &d,
+        "/__double/transfer_outcome",
+        &json!({"external_userid": "x", "outcome": "maybe"}),
+    )
+    .await;
+    assert_eq!(s, 400);
+    let (s, _) = post(
+        &d,
+        "/__double/callback",
+        &json!({"url": "http://127.0.0.1:1/cb", "token": "t", "aes_key": "short"}),
+    )
+    .await;
+    assert_eq!(s, 400);
+    let (s, _) = post(&d, "/__double/callback", &json!({"url": "http://127.0.0.1:1/cb", "token": "t", "aes_key": "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"})).await;
+    assert_eq!(s, 200);
+    call(
+        &d,
+        "contact-secret",
+        "externalcontact/resigned/transfer_customer",
+        &json!({"handover_userid": RESIGNED, "takeover_userid": "lisi", "external_userid": ids(3..4)}),
+    )
+    .await;
+    // advance settles, and the refusal's callback is attempted (nobody listens: 0).
+    let (s, v) = post(&d, "/__double/advance", &json!({"secs": 86_400})).await;
+    assert_eq!(s, 200);
+    assert_eq!(v["callbacks"], json!([0]));
+    let v = result(&d, RESIGNED, "lisi").await;
+    assert_eq!(v["customer"][0]["status"], 3);
+}

@@ -180,8 +180,16 @@ pub async fn receive(
     .await
     .map_err(|_| ApiError::Database)??
     .rows_affected();
-    if stored == 1 && event == "change_external_contact" && change_type == "transfer_fail" {
-        crate::handover::on_transfer_fail(state.as_ref(), &id, &fields).await?;
+    if event == "change_external_contact" && change_type == "transfer_fail" {
+        // Mapped once; a WeCom retry of an event whose mapping failed maps it then.
+        let pending: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM callback_inbox WHERE id = $1 AND processed_at IS NULL")
+                .bind(&id)
+                .fetch_optional(&state.db.pool)
+                .await?;
+        if pending.is_some() {
+            crate::handover::on_transfer_fail(state.as_ref(), &id, &fields).await?;
+        }
     }
     tracing::info!(
         event = %event,

@@ -400,29 +400,33 @@ async fn transfer_fail_for_an_unknown_transfer_is_kept(kind: Kind) {
         "<xml><ToUserName><![CDATA[{}]]></ToUserName><FromUserName><![CDATA[sys]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[change_external_contact]]></Event><ChangeType><![CDATA[transfer_fail]]></ChangeType><FailReason><![CDATA[customer_refused]]></FailReason><UserID><![CDATA[lisi]]></UserID><ExternalUserID><![CDATA[wmNeverHandedOver00000000000000A]]></ExternalUserID></xml>",
         support::CORP
     );
-    let enc =
-        wecom_double::callback_encrypt(support::CALLBACK_AES_KEY, support::CORP, &xml).unwrap();
-    let ts = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-        .to_string();
-    let sig = wecom_double::callback_signature(support::CALLBACK_TOKEN, &ts, "n0nce", &enc);
-    let body = format!(
-        "<xml><ToUserName><![CDATA[{}]]></ToUserName><Encrypt><![CDATA[{enc}]]></Encrypt></xml>",
-        support::CORP
-    );
-    let r = env
-        .http
-        .post(env.url(&format!(
-            "/wecom/callback?msg_signature={sig}&timestamp={ts}&nonce=n0nce"
-        )))
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status().as_u16(), 200);
-    assert_eq!(r.text().await.unwrap(), "success");
+    // WeCom retries: the same event, encrypted afresh, is kept once.
+    for nonce in ["n0nce", "n1nce"] {
+        let enc =
+            wecom_double::callback_encrypt(support::CALLBACK_AES_KEY, support::CORP, &xml).unwrap();
+        let ts = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            .to_string();
+        let sig = wecom_double::callback_signature(support::CALLBACK_TOKEN, &ts, nonce, &enc);
+        let body = format!(
+            "<xml><ToUserName><![CDATA[{}]]></ToUserName><Encrypt><![CDATA[{enc}]]></Encrypt></xml>",
+            support::CORP
+        );
+        let r = env
+            .http
+            .post(env.url(&format!(
+                "/wecom/callback?msg_signature={sig}&timestamp={ts}&nonce={nonce}"
+            )))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        assert_eq!(r.text().await.unwrap(), "success");
+    }
+    assert_eq!(env.count_rows("transfer_unmatched").await, 1);
     let (ext, reason): (String, String) =
         sqlx::query_as("SELECT external_userid, fail_reason FROM transfer_unmatched")
             .fetch_one(&env.srv.state.db.pool)

@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use wecom_double::{Config, Dataset, Double, SecretKind};
 
-const USAGE: &str = "usage: wecom-double [--listen ADDR] [--data FILE] [--corp-id ID] [--secret SECRET:KIND]... [--token-ttl SECS] [--print-demo]
+const USAGE: &str = "usage: wecom-double [--listen ADDR] [--data FILE] [--corp-id ID] [--secret SECRET:KIND]... [--token-ttl SECS] [--print-demo] [--print-demo-handover]
   --listen ADDR         where to listen (default 127.0.0.1:9090; port 0 = any free port)
   --data FILE           the dataset, JSON (default: the demo dataset)
   --corp-id ID          the corp id (default wwdemo0123456789)
@@ -13,6 +13,8 @@ const USAGE: &str = "usage: wecom-double [--listen ADDR] [--data FILE] [--corp-i
                         contact-secret:contact, sync-secret:sync)
   --token-ttl SECS      access_token lifetime (default 7200)
   --print-demo          print the demo dataset as JSON and exit
+  --print-demo-handover print the demo plus the hand-over data (resigned members, 250 customers
+                        left behind) as JSON and exit; serve it with --data
 Log level: WECOM_DOUBLE_LOG = error | warn (default) | info | debug | trace.";
 
 fn parse_secret(arg: &str) -> Option<(String, SecretKind)> {
@@ -56,6 +58,10 @@ fn main() {
             },
             "--print-demo" => {
                 println!("{}", Dataset::demo().to_json());
+                return;
+            }
+            "--print-demo-handover" => {
+                println!("{}", Dataset::demo_handover().to_json());
                 return;
             }
             "-h" | "--help" => {

@@ -471,3 +471,12 @@ async fn control_api_for_outcomes_and_the_callback() {
     let v = result(&d, RESIGNED, "lisi").await;
     assert_eq!(v["customer"][0]["status"], 3);
 }
+
+#[test]
+fn the_handover_dataset_round_trips_through_json() {
+    let d = Dataset::demo_handover();
+    let back = Dataset::from_json(&d.to_json()).expect("it reads back");
+    assert_eq!(back.resigned, d.resigned);
+    assert_eq!(back.customers.len(), d.customers.len());
+    assert!(Dataset::from_json(r#"{"resigned": [{"userid": "x"}]}"#).is_err());
+}

@@ -49,8 +49,10 @@ build: rust-tools node-tools
 
 test: tools browser-tools test-rust test-wasm build typecheck test-server sim-bins test-js
 
+# The core (unit tests, journeys, durability and property tests) and the WeCom double.
 test-rust:
 	cargo test
+	cargo test -p wecom-double
 
 test-wasm: rust-tools browser-tools
 	wasm-pack --log-level warn test --node

@@ -10,7 +10,7 @@ use crate::wecom::{Method, Secretly};
 use crate::{authenticate, idempotency, json_response, AppState, Member};
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -352,23 +352,9 @@ pub async fn start(
         path: "/api/handover/transfers",
         body_hash: &hash,
     };
-    let store = idempotency::Store {
-        db: &state.db,
-        instance: &state.instance,
-        ttl: state.cfg.idempotency_ttl,
-        lease: state.cfg.idempotency_lease,
-    };
-    match store.claim(&req).await? {
-        idempotency::Claim::Replay { status, answer } => {
-            let mut r = json_response(
-                StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
-                answer,
-            );
-            r.headers_mut()
-                .insert("idempotent-replayed", HeaderValue::from_static("true"));
-            return Ok(r);
-        }
-        idempotency::Claim::Owned => {}
+    let store = crate::idempotency_store(&state);
+    if let Some(first) = crate::claim_key(&store, &req).await? {
+        return Ok(first);
     }
     match run(&state, &member, &key, p).await {
         Ok((status, answer)) => {

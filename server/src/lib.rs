@@ -74,6 +74,36 @@ pub(crate) fn random_token(bytes: usize) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
 }
 
+/// This server's idempotency records.
+pub(crate) fn idempotency_store(state: &AppState) -> idempotency::Store<'_> {
+    idempotency::Store {
+        db: &state.db,
+        instance: &state.instance,
+        ttl: state.cfg.idempotency_ttl,
+        lease: state.cfg.idempotency_lease,
+    }
+}
+
+/// Claims an `Idempotency-Key`. A key answered before gives back its first
+/// answer (marked `Idempotent-Replayed`); `None` means this request owns it.
+pub(crate) async fn claim_key(
+    store: &idempotency::Store<'_>,
+    req: &idempotency::Request<'_>,
+) -> Result<Option<Response>, ApiError> {
+    Ok(match store.claim(req).await? {
+        idempotency::Claim::Replay { status, answer } => {
+            let mut r = json_response(
+                StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+                answer,
+            );
+            r.headers_mut()
+                .insert("idempotent-replayed", HeaderValue::from_static("true"));
+            Some(r)
+        }
+        idempotency::Claim::Owned => None,
+    })
+}
+
 pub(crate) fn sha256_hex(s: &[u8]) -> String {
     hex::encode(Sha256::digest(s))
 }
@@ -363,23 +393,9 @@ async fn write(
         path: &path,
         body_hash: &hash,
     };
-    let store = idempotency::Store {
-        db: &state.db,
-        instance: &state.instance,
-        ttl: state.cfg.idempotency_ttl,
-        lease: state.cfg.idempotency_lease,
-    };
-    match store.claim(&req).await? {
-        idempotency::Claim::Replay { status, answer } => {
-            let mut r = json_response(
-                StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
-                answer,
-            );
-            r.headers_mut()
-                .insert("idempotent-replayed", HeaderValue::from_static("true"));
-            return Ok(r);
-        }
-        idempotency::Claim::Owned => {}
+    let store = idempotency_store(&state);
+    if let Some(first) = claim_key(&store, &req).await? {
+        return Ok(first);
     }
     // The call must end within the key's lease: after it, a retry may take
     // the key over. A call that outlives it is given up without releasing

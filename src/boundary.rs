@@ -8,7 +8,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::app::{self, Config, Model};
-use crate::error::CoreError;
+use crate::protocol::error::CoreError;
 
 /// Builds `new Error(message)` with `error.code = code`.
 fn js_error(err: &CoreError) -> JsValue {

@@ -3,9 +3,9 @@
 //! A backend receives the bodies the core builds (`externalcontact/remark`,
 //! `externalcontact/mark_tag`) from a client it cannot trust. The functions
 //! here check such a body with the core's own validators — the id rules of
-//! [`crate::ids`], the edit form of [`crate::form`] (limits, grapheme
+//! [`crate::wecom::ids`], the edit form of [`crate::card::form`] (limits, grapheme
 //! counting, phone numbers, remark company only for WeChat customers) and
-//! the tag edit of [`crate::tags`] — and rebuild the body the way the core
+//! the tag edit of [`crate::wecom::tags`] — and rebuild the body the way the core
 //! builds it. No limit is written here a second time, so a rule is written
 //! once and enforced on both sides: a write the core would refuse is refused
 //! by the server too, before WeCom is called.
@@ -13,12 +13,12 @@
 //! The `userid` of the body is never read: the caller passes the member the
 //! session vouches for, and the rebuilt body carries that one.
 
-use crate::customer::{AddWay, CustomerKind, FollowTag, FollowUser, TagKind};
-use crate::form::{EditForm, FormError};
-use crate::ids::{ExternalUserId, GroupChatId, IdError, TagId, UserId};
-use crate::locale::Localized;
-use crate::tags::{CorpTag, CorpTagGroup, CorpTagList, TagEdit};
-use crate::text::normalize_field;
+use crate::card::form::{EditForm, FormError};
+use crate::support::locale::Localized;
+use crate::support::text::normalize_field;
+use crate::wecom::customer::{AddWay, CustomerKind, FollowTag, FollowUser, TagKind};
+use crate::wecom::ids::{ExternalUserId, GroupChatId, IdError, TagId, UserId};
+use crate::wecom::tags::{CorpTag, CorpTagGroup, CorpTagList, TagEdit};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -111,8 +111,8 @@ fn unknown_field(key: &str) -> RuleViolation {
         None,
         "unknown_field",
         Localized::new(
-            format!("不支持的字段 {}", crate::text_preview(key)),
-            format!("Unknown field {}", crate::text_preview(key)),
+            format!("不支持的字段 {}", crate::support::text_preview(key)),
+            format!("Unknown field {}", crate::support::text_preview(key)),
         ),
     )
 }
@@ -164,8 +164,8 @@ fn strings(
     }
 }
 
-fn form_key(field: crate::form::Field) -> &'static str {
-    use crate::form::Field;
+fn form_key(field: crate::card::form::Field) -> &'static str {
+    use crate::card::form::Field;
     match field {
         Field::Remark => "remark",
         Field::Description => "description",
@@ -355,7 +355,7 @@ pub fn mark_tag_body(
     };
     let edit = TagEdit::plan(&current, &library, add, remove).map_err(|e| {
         let field = match e {
-            crate::tags::TagEditError::TooMany { .. } => "add_tag",
+            crate::wecom::tags::TagEditError::TooMany { .. } => "add_tag",
             _ => "body",
         };
         vec![RuleViolation::new(field, None, e.code(), e.message())]
@@ -391,7 +391,7 @@ pub const HANDOVER_WINDOW_SECS: i64 = 90 * 86_400;
 /// The message an on-job hand-over sends the customer: at most 200 characters, counted as
 /// the core counts them (one emoji or flag counts once).
 pub fn check_handover_message(msg: &str) -> Result<(), RuleViolation> {
-    let n = crate::text::char_count(msg);
+    let n = crate::support::text::char_count(msg);
     if n > HANDOVER_MESSAGE_MAX {
         return Err(RuleViolation::new(
             "message",
@@ -458,8 +458,8 @@ mod handover_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::form::{MAX_DESCRIPTION, MAX_MOBILES, MAX_REMARK};
-    use crate::tags::MAX_TAGS_PER_CUSTOMER;
+    use crate::card::form::{MAX_DESCRIPTION, MAX_MOBILES, MAX_REMARK};
+    use crate::wecom::tags::MAX_TAGS_PER_CUSTOMER;
     use serde_json::json;
 
     const WM: &str = "wmCUSTOMER0001";

@@ -353,7 +353,7 @@ fn unknown_actions_and_bad_arguments_are_refused_at_the_door() {
 #[test]
 fn a_wx_qy_result_is_read_by_the_api_that_was_asked() {
     use wecom_contact_core::app::{self, Event};
-    use wecom_contact_core::effect::Effect;
+    use wecom_contact_core::protocol::effect::Effect;
     let mut w = World::new("single_chat_tools");
     let mut m = w.model.clone();
     let launch = Event::Launch {

@@ -243,12 +243,12 @@ fn a_kill_inside_save_keeps_the_draft_until_the_outbox_is_acknowledged() {
     let fx = app::update(
         &mut w.model,
         Event::Tap(
-            wecom_contact_core::action::Tap::new("save", Value::Null, w.now)
+            wecom_contact_core::app::action::Tap::new("save", Value::Null, w.now)
                 .expect("a known action"),
         ),
     );
     let removes_draft = fx.iter().any(|e| {
-        matches!(e, wecom_contact_core::effect::Effect::StorageRemove { key } if key.starts_with("wcc:draft:"))
+        matches!(e, wecom_contact_core::protocol::effect::Effect::StorageRemove { key } if key.starts_with("wcc:draft:"))
     });
     assert!(
         !removes_draft,
@@ -287,7 +287,11 @@ fn a_refused_answer_still_resolves_its_request() {
     for k in 1..50 {
         s.run(Some(k));
         http_id = s.model.pending.iter().find_map(|(id, p)| {
-            matches!(p, wecom_contact_core::flow::Pending::SessionExchange).then_some(*id)
+            matches!(
+                p,
+                wecom_contact_core::launch::flow::Pending::SessionExchange
+            )
+            .then_some(*id)
         });
         if http_id.is_some() {
             break;
@@ -297,9 +301,10 @@ fn a_refused_answer_still_resolves_its_request() {
     let bad = format!(r#"{{"type":"httpResult","id":{http_id},"status":"200","body":{{"x":1}}}}"#);
     let fx = app::dispatch_text(&mut s.model, &bad).expect("taken as a failure, not refused");
     assert!(!s.model.pending.contains_key(&http_id));
-    assert!(fx
-        .iter()
-        .any(|e| matches!(e, wecom_contact_core::effect::Effect::Timer { .. })));
+    assert!(fx.iter().any(|e| matches!(
+        e,
+        wecom_contact_core::protocol::effect::Effect::Timer { .. }
+    )));
     // An unreadable event that answers nothing is still refused, unchanged.
     let before = app::snapshot(&s.model);
     let err = app::dispatch_text(
@@ -326,7 +331,7 @@ fn nested(depth: usize) -> String {
 
 #[test]
 fn whatever_the_core_accepts_its_own_snapshot_restores() {
-    let max = wecom_contact_core::input::MAX_DEPTH;
+    let max = wecom_contact_core::support::input::MAX_DEPTH;
     // At the limit: accepted, and the snapshot restores.
     let mut m = app::Model::new(app::Config {
         backend_url: "https://api.example.com".into(),
@@ -491,7 +496,7 @@ fn a_2xx_without_an_errcode_is_no_confirmation() {
 
 #[test]
 fn two_401s_at_once_start_one_login() {
-    use wecom_contact_core::effect::Effect;
+    use wecom_contact_core::protocol::effect::Effect;
     let mut w = card_world();
     let http_ids = |fx: &[Effect]| -> Vec<u32> {
         fx.iter()
@@ -504,7 +509,7 @@ fn two_401s_at_once_start_one_login() {
     let tap = |w: &mut support::world::World, a: &str, arg: Value| {
         app::update(
             &mut w.model,
-            Event::Tap(wecom_contact_core::action::Tap::new(a, arg, w.now).unwrap()),
+            Event::Tap(wecom_contact_core::app::action::Tap::new(a, arg, w.now).unwrap()),
         )
     };
     let mut ids = http_ids(&tap(&mut w, "refresh", Value::Null));

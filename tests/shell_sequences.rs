@@ -24,8 +24,8 @@ use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRu
 use serde_json::{json, Value};
 use support::world::{all_qy, corp_tags, group_chat, strip_nulls, wechat_customer};
 use wecom_contact_core::app::{self, Model};
-use wecom_contact_core::effect::Effect;
-use wecom_contact_core::patch;
+use wecom_contact_core::protocol::effect::Effect;
+use wecom_contact_core::protocol::patch;
 
 /// One shell step, as small numbers the runner interprets against the
 /// current state (so shrinking keeps sequences meaningful).

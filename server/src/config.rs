@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
-use wecom_contact_core::ids::CorpId;
+use wecom_contact_core::wecom::ids::CorpId;
 
 /// A secret: printed and logged as `<redacted>`, never as its value.
 #[derive(Clone, PartialEq, Eq)]
@@ -253,7 +253,7 @@ impl Config {
             .map(str::trim)
             .filter(|u| !u.is_empty())
         {
-            let id = wecom_contact_core::ids::UserId::parse(u).map_err(|_| {
+            let id = wecom_contact_core::wecom::ids::UserId::parse(u).map_err(|_| {
                 err(
                     "WCC_HANDOVER_ADMINS",
                     "is malformed: expected comma-separated member userids",

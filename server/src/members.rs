@@ -2,11 +2,11 @@
 //! database.
 
 use crate::db::now;
-use crate::error::ApiError;
+use crate::protocol::error::ApiError;
 use crate::wecom::{Method, Secretly};
 use crate::AppState;
 use serde_json::{json, Value};
-use wecom_contact_core::ids::UserId;
+use wecom_contact_core::wecom::ids::UserId;
 
 /// At most this many userids per request.
 pub const MAX_PER_REQUEST: usize = 100;

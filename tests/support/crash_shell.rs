@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, VecDeque};
 
 use serde_json::{json, Value};
 use wecom_contact_core::app::{self, Config, Event, Model};
-use wecom_contact_core::effect::Effect;
-use wecom_contact_core::patch;
+use wecom_contact_core::protocol::effect::Effect;
+use wecom_contact_core::protocol::patch;
 
 use super::world::{all_qy, corp_tags, wechat_customer};
 
@@ -174,7 +174,8 @@ impl Shell {
     pub fn tap(&mut self, action: &str, arg: Value) {
         self.now += 1000.0;
         self.push(Event::Tap(
-            wecom_contact_core::action::Tap::new(action, arg, self.now).expect("a known action"),
+            wecom_contact_core::app::action::Tap::new(action, arg, self.now)
+                .expect("a known action"),
         ));
     }
 

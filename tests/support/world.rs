@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, VecDeque};
 
 use serde_json::{json, Value};
 use wecom_contact_core::app::{self, Config, Event, Model};
-use wecom_contact_core::capabilities::Api;
-use wecom_contact_core::effect::Effect;
-use wecom_contact_core::patch;
+use wecom_contact_core::protocol::effect::Effect;
+use wecom_contact_core::protocol::patch;
+use wecom_contact_core::wecom::capabilities::Api;
 
 /// Every wx.qy function the facts list, as a shell would find them on `wx.qy`.
 pub fn all_qy() -> Vec<&'static str> {
@@ -313,7 +313,8 @@ impl World {
     pub fn tap(&mut self, action: &str, arg: Value) {
         self.now += 1000.0;
         self.dispatch(Event::Tap(
-            wecom_contact_core::action::Tap::new(action, arg, self.now).expect("a known action"),
+            wecom_contact_core::app::action::Tap::new(action, arg, self.now)
+                .expect("a known action"),
         ));
     }
 

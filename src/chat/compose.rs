@@ -13,9 +13,9 @@
 //! - `enterChat` (bool) only on mobile clients ≥ 3.1.10.
 //!
 //! Text lengths are counted with `chars()`; the integrator may swap in
-//! `crate::text::char_count` so every module counts the same way.
+//! `crate::support::text::char_count` so every module counts the same way.
 
-use crate::locale::{Locale, Localized};
+use crate::support::locale::{Locale, Localized};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -481,7 +481,7 @@ impl Composer {
             return field.required().then_some(ComposeError::Required { field });
         }
         if let Some(max) = field.max_chars() {
-            let len = crate::text::char_count(v);
+            let len = crate::support::text::char_count(v);
             if len > max {
                 return Some(ComposeError::TooLong { field, max, len });
             }
@@ -591,7 +591,7 @@ impl Composer {
                     .field_error(field)
                     .filter(|_| shown)
                     .map(|e| ErrorView::new(&e, locale));
-                let len = crate::text::char_count(value.trim());
+                let len = crate::support::text::char_count(value.trim());
                 FieldView {
                     key: field.key(),
                     label: field.label().get(locale).to_owned(),
@@ -657,7 +657,7 @@ fn check_url(field: ComposerField, v: &str) -> Option<ComposeError> {
     let Some(rest) = rest else {
         return Some(ComposeError::MissingProtocol { field });
     };
-    let len = crate::text::char_count(v);
+    let len = crate::support::text::char_count(v);
     if len > URL_MAX {
         return Some(ComposeError::TooLong {
             field,
@@ -681,7 +681,7 @@ fn check_appid(v: &str) -> Option<ComposeError> {
 
 fn check_page(v: &str) -> Option<ComposeError> {
     let field = ComposerField::MiniprogramPage;
-    let len = crate::text::char_count(v);
+    let len = crate::support::text::char_count(v);
     if len > URL_MAX {
         return Some(ComposeError::TooLong {
             field,
@@ -701,7 +701,7 @@ fn check_page(v: &str) -> Option<ComposeError> {
 
 fn check_mediaid(v: &str) -> Option<ComposeError> {
     let field = ComposerField::ImageMediaid;
-    let len = crate::text::char_count(v);
+    let len = crate::support::text::char_count(v);
     if len > MEDIAID_MAX {
         return Some(ComposeError::TooLong {
             field,
@@ -799,7 +799,7 @@ impl SendResult {
     /// `"sendChatMessage:fail_nopermission"`. Never relies on a numeric
     /// `errCode`.
     pub fn from_err_msg(err_msg: &str) -> SendResult {
-        use crate::outcome::Outcome;
+        use crate::wecom::outcome::Outcome;
         match Outcome::parse("sendChatMessage", Some(err_msg), None) {
             Outcome::Ok => SendResult::Sent,
             Outcome::Cancelled => SendResult::Cancelled,

@@ -4,33 +4,36 @@
 //! effects. Every dispatch ends with at most one `Render` effect, the
 //! minimal setData patch between the last rendered view and the new one.
 
+pub mod action;
+pub mod view;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::effect::{Effect, EffectId};
-use crate::environment::{Environment, SystemInfo};
-use crate::error::CoreError;
+use crate::protocol::effect::{Effect, EffectId};
+use crate::protocol::error::CoreError;
+use crate::wecom::environment::{Environment, SystemInfo};
 
-use crate::compose::Composer;
-use crate::customer::Customer;
-use crate::drafts::Draft;
-use crate::flow::{Pending, Step};
-use crate::form::FormValues;
-use crate::groupchat::GroupChat;
-use crate::ids::{ExternalUserId, GroupChatId};
-use crate::locale::{Locale, Localized};
-use crate::outbox::Outbox;
-use crate::patch;
-use crate::privacy::mask_phone_numbers;
-use crate::session::Session;
-use crate::tags::CorpTagList;
+use crate::card::drafts::Draft;
+use crate::card::form::FormValues;
+use crate::card::outbox::Outbox;
+use crate::chat::compose::Composer;
+use crate::launch::flow::{Pending, Step};
+use crate::protocol::patch;
+use crate::protocol::session::Session;
+use crate::support::locale::{Locale, Localized};
+use crate::support::privacy::mask_phone_numbers;
+use crate::wecom::customer::Customer;
+use crate::wecom::groupchat::GroupChat;
+use crate::wecom::ids::{ExternalUserId, GroupChatId};
+use crate::wecom::tags::CorpTagList;
 
 /// The version of [`Model`]'s snapshot format.
 pub const SNAPSHOT_VERSION: u32 = 1;
 
-pub use crate::input::{MAX_INPUT_BYTES, MAX_SNAPSHOT_BYTES};
+pub use crate::support::input::{MAX_INPUT_BYTES, MAX_SNAPSHOT_BYTES};
 
 /// What the shell passes to the constructor.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -53,7 +56,7 @@ impl Config {
         if !ok {
             return Err(CoreError::BadConfig(format!(
                 "backendUrl must start with https:// (or http://localhost for development), got {:?}",
-                crate::text_preview(url)
+                crate::support::text_preview(url)
             )));
         }
         if url.len() > 512 {
@@ -131,8 +134,8 @@ pub enum Event {
         now: f64,
     },
     /// A tap on something with an action name (`retry`, `save`…), typed at
-    /// the door ([`crate::action`]).
-    Tap(crate::action::Tap),
+    /// the door ([`crate::app::action`]).
+    Tap(crate::app::action::Tap),
     /// Typing in a field.
     #[serde(rename_all = "camelCase")]
     Input {
@@ -229,7 +232,7 @@ pub struct Model {
     pub composer: Composer,
     /// Composer drafts in storage, by chat context.
     #[serde(default)]
-    pub compose_drafts: BTreeMap<String, crate::compose_draft::ComposeDraft>,
+    pub compose_drafts: BTreeMap<String, crate::chat::draft::ComposeDraft>,
     pub compose_note: Option<Localized>,
     pub retry_attempt: u32,
     pub retry_timer: Option<EffectId>,
@@ -365,7 +368,7 @@ pub fn update(model: &mut Model, event: Event) -> Vec<Effect> {
         Event::StorageResult { id, ok, err_msg } => {
             let waits = matches!(
                 model.pending.get(&id),
-                Some(crate::flow::Pending::StorageWrite { then, .. }) if !then.is_empty()
+                Some(crate::launch::flow::Pending::StorageWrite { then, .. }) if !then.is_empty()
             );
             if ok && !waits {
                 // A plain write went through (one per keystroke for drafts):
@@ -415,17 +418,17 @@ pub fn render(model: &mut Model) -> Option<Effect> {
     }
 }
 
-pub use crate::view::{view, View};
+pub use crate::app::view::{view, View};
 
 pub fn view_value(model: &Model) -> Value {
     serde_json::to_value(view(model)).unwrap_or(Value::Null)
 }
 
 /// Parses an event from JSON text under the door's policy
-/// ([`crate::input`]): size and nesting caps, lone surrogates repaired.
+/// ([`crate::support::input`]): size and nesting caps, lone surrogates repaired.
 pub fn parse_event(json: &str) -> Result<Event, CoreError> {
-    let text = crate::input::admit(json, MAX_INPUT_BYTES).map_err(|e| match e {
-        crate::input::InputError::TooLarge { max, len } => CoreError::TooLarge {
+    let text = crate::support::input::admit(json, MAX_INPUT_BYTES).map_err(|e| match e {
+        crate::support::input::InputError::TooLarge { max, len } => CoreError::TooLarge {
             what: "event",
             max,
             len,
@@ -451,7 +454,7 @@ pub fn dispatch_text(model: &mut Model, json: &str) -> Result<Vec<Effect>, CoreE
                     level: "warn".into(),
                     message: mask_phone_numbers(&format!(
                         "an unreadable answer was taken as a failure: {}",
-                        crate::text_preview(&err.to_string())
+                        crate::support::text_preview(&err.to_string())
                     )),
                 }];
                 fx.extend(update(model, event));
@@ -465,7 +468,7 @@ pub fn dispatch_text(model: &mut Model, json: &str) -> Result<Vec<Effect>, CoreE
 /// The failure event standing in for an unreadable answer to a pending
 /// effect, if the text names one.
 fn salvage(model: &Model, json: &str, err: &CoreError) -> Option<Event> {
-    let (kind, id) = match crate::input::parse_value(json) {
+    let (kind, id) = match crate::support::input::parse_value(json) {
         Ok(v) => (
             v.get("type")?.as_str()?.to_owned(),
             EffectId::try_from(v.get("id")?.as_u64()?).ok()?,
@@ -476,7 +479,7 @@ fn salvage(model: &Model, json: &str, err: &CoreError) -> Option<Event> {
     if !model.pending.contains_key(&id) {
         return None;
     }
-    let why = crate::text_preview(&err.to_string());
+    let why = crate::support::text_preview(&err.to_string());
     let failed = |api: &str| serde_json::json!({ "errMsg": format!("{api}:fail unreadable result ({why})") });
     Some(match kind.as_str() {
         "httpResult" => Event::HttpResult {

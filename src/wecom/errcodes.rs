@@ -4,7 +4,7 @@
 //! of the calls the backend passes through (wecom:96315 externalcontact/get,
 //! wecom:92115 get_corp_tag_list, wecom:92122 groupchat/get).
 
-use crate::locale::Localized;
+use crate::support::locale::Localized;
 
 /// `(errcode, stable code, zh, en)`.
 const TABLE: &[(i64, &str, &str, &str)] = &[

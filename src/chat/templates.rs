@@ -8,7 +8,7 @@
 //! stays visible in the text as written and makes [`Filled::ready`] false,
 //! so a literal `{name}` is never sent by accident.
 
-use crate::locale::{Locale, Localized};
+use crate::support::locale::{Locale, Localized};
 use serde::Serialize;
 
 /// The longest placeholder name looked at; longer brace contents are text.

@@ -6,9 +6,9 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::compose::MsgType;
-use crate::ids::TagId;
-use crate::templates::QUICK_REPLIES;
+use crate::chat::compose::MsgType;
+use crate::chat::templates::QUICK_REPLIES;
+use crate::wecom::ids::TagId;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
@@ -112,13 +112,21 @@ impl Action {
             "quickReply" => {
                 let id = text()?;
                 let q = QUICK_REPLIES.iter().find(|q| q.id == id).ok_or_else(|| {
-                    format!("quickReply: no quick reply {:?}", crate::text_preview(id))
+                    format!(
+                        "quickReply: no quick reply {:?}",
+                        crate::support::text_preview(id)
+                    )
                 })?;
                 Action::QuickReply(q.id)
             }
             "dismissResult" => Action::DismissResult,
             "send" => Action::Send,
-            other => return Err(format!("unknown action {:?}", crate::text_preview(other))),
+            other => {
+                return Err(format!(
+                    "unknown action {:?}",
+                    crate::support::text_preview(other)
+                ))
+            }
         })
     }
 }

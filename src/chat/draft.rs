@@ -11,7 +11,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::compose::Composer;
+use crate::chat::compose::Composer;
 
 pub const COMPOSE_PREFIX: &str = "wcc:compose:";
 pub const COMPOSE_VERSION: u64 = 1;
@@ -49,7 +49,7 @@ impl ComposeDraft {
     /// Reads a stored composer draft; anything else (damaged, or from a
     /// newer release) is an error, and the caller sets it aside.
     pub fn parse(raw: &str) -> Result<ComposeDraft, String> {
-        let v = crate::input::parse_value(raw).map_err(|e| e.to_string())?;
+        let v = crate::support::input::parse_value(raw).map_err(|e| e.to_string())?;
         match v.get("v").and_then(serde_json::Value::as_u64) {
             Some(COMPOSE_VERSION) => serde_json::from_value(v).map_err(|e| e.to_string()),
             Some(n) => Err(format!(
@@ -63,7 +63,7 @@ impl ComposeDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compose::{ComposerField, MsgType};
+    use crate::chat::compose::{ComposerField, MsgType};
 
     #[test]
     fn roundtrip_and_damage() {

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::patch::Patch;
+use crate::protocol::patch::Patch;
 
 /// An effect id. The shell echoes it in the result event.
 pub type EffectId = u32;
@@ -17,7 +17,7 @@ pub enum Effect {
     #[serde(rename_all = "camelCase")]
     Qy {
         id: EffectId,
-        api: crate::capabilities::Api,
+        api: crate::wecom::capabilities::Api,
         args: Value,
     },
     /// Call `wx[api](args)` (toasts, modals); reply with a `wxResult` event.

@@ -4,10 +4,10 @@
 //! member who follows the customer is listed under `colleagues`, oldest
 //! relationship first.
 
-use crate::customer::{Customer, CustomerKind, ExternalAttr, FollowUser};
-use crate::ids::UserId;
-use crate::locale::{Locale, Localized};
-use crate::tags::{group_follow_tags, CorpTagList, TagGroupView};
+use crate::support::locale::{Locale, Localized};
+use crate::wecom::customer::{Customer, CustomerKind, ExternalAttr, FollowUser};
+use crate::wecom::ids::UserId;
+use crate::wecom::tags::{group_follow_tags, CorpTagList, TagGroupView};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -209,10 +209,10 @@ pub fn format_date_utc8(unix_seconds: i64) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::customer::tests::DOC_EXAMPLE;
-    use crate::customer::{parse_get_response, AddWay, FollowTag, Gender, TagKind};
-    use crate::ids::{ExternalUserId, TagId};
-    use crate::tags::{parse_corp_tag_list, TagViewKind};
+    use crate::wecom::customer::tests::DOC_EXAMPLE;
+    use crate::wecom::customer::{parse_get_response, AddWay, FollowTag, Gender, TagKind};
+    use crate::wecom::ids::{ExternalUserId, TagId};
+    use crate::wecom::tags::{parse_corp_tag_list, TagViewKind};
     use serde_json::json;
 
     fn uid(s: &str) -> UserId {

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::ids::{CorpId, UserId};
+use crate::wecom::ids::{CorpId, UserId};
 
 /// Storage key of the persisted session (token, corpid, userid).
 pub const SESSION_KEY: &str = "wcc:session";
@@ -77,7 +77,7 @@ pub enum SessionError {
 
 /// Parses `POST /api/session`'s answer: `{token, corpid, userid}`.
 pub fn parse_session(body: &str) -> Result<Session, SessionError> {
-    let v: Value = crate::input::parse_value(body).map_err(|_| SessionError::BadJson)?;
+    let v: Value = crate::support::input::parse_value(body).map_err(|_| SessionError::BadJson)?;
     let errcode = match v.get("errcode") {
         Some(Value::Number(n)) => n.as_i64().unwrap_or(-1),
         Some(Value::String(s)) => s.trim().parse().unwrap_or(-1),

@@ -5,7 +5,7 @@
 //! exists and, inside WeCom, reads `wx.qy.getSystemInfo().version`; it hands
 //! the three to [`Environment::detect`]. Nothing here calls any API.
 
-use crate::locale::{Locale, Localized};
+use crate::support::locale::{Locale, Localized};
 use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;

@@ -5,18 +5,20 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::action::Action;
+use crate::app::action::Action;
 use crate::app::{Model, Notice, Route};
-use crate::customer::{self, Customer, FollowUser};
-use crate::drafts::{draft_key, Draft, DraftError, DRAFT_PREFIX, DRAFT_VERSION, QUARANTINE_PREFIX};
-use crate::effect::Effect;
-use crate::flow::{AfterWrite, Pending, Step};
-use crate::form::{EditForm, FormError, FormValues};
-use crate::ids::{ExternalUserId, TagId};
-use crate::locale::Localized;
-use crate::outbox::{Outbox, OutboxEntry, OutboxKind, OUTBOX_KEY};
-use crate::session::{self, paths, Session, SESSION_KEY};
-use crate::tags::{self, TagEdit};
+use crate::card::drafts::{
+    draft_key, Draft, DraftError, DRAFT_PREFIX, DRAFT_VERSION, QUARANTINE_PREFIX,
+};
+use crate::card::form::{EditForm, FormError, FormValues};
+use crate::card::outbox::{Outbox, OutboxEntry, OutboxKind, OUTBOX_KEY};
+use crate::launch::flow::{AfterWrite, Pending, Step};
+use crate::protocol::effect::Effect;
+use crate::protocol::session::{self, paths, Session, SESSION_KEY};
+use crate::support::locale::Localized;
+use crate::wecom::customer::{self, Customer, FollowUser};
+use crate::wecom::ids::{ExternalUserId, TagId};
+use crate::wecom::tags::{self, TagEdit};
 
 /// Follow users past this many pages are not fetched (500 a page).
 const MAX_PAGES: usize = 20;
@@ -48,7 +50,7 @@ impl Model {
         self.group = self
             .group_body
             .as_deref()
-            .and_then(|b| crate::groupchat::parse_group_chat(b).ok());
+            .and_then(|b| crate::wecom::groupchat::parse_group_chat(b).ok());
     }
 
     /// Reads the core's storage keys at launch. Damaged entries are set
@@ -64,9 +66,9 @@ impl Model {
         let mut outbox_note = None;
         for (key, raw) in storage {
             if key == SESSION_KEY {
-                match crate::input::parse_value(raw).and_then(|v| {
+                match crate::support::input::parse_value(raw).and_then(|v| {
                     serde_json::from_value::<Session>(v)
-                        .map_err(|e| crate::input::InputError::Json(e.to_string()))
+                        .map_err(|e| crate::support::input::InputError::Json(e.to_string()))
                 }) {
                     Ok(s) => self.session = Some(s),
                     Err(_) => damaged.push((key.clone(), raw.clone())),
@@ -79,7 +81,7 @@ impl Model {
                 } else if !read.damaged.is_empty() {
                     // Only the unreadable entries are set aside; the outbox
                     // is rewritten without them once their copy is stored.
-                    let copy = serde_json::json!({ "v": crate::outbox::OUTBOX_VERSION, "entries": read.damaged });
+                    let copy = serde_json::json!({ "v": crate::card::outbox::OUTBOX_VERSION, "entries": read.damaged });
                     self.store_then(
                         fx,
                         &format!("{QUARANTINE_PREFIX}{key}"),
@@ -118,8 +120,8 @@ impl Model {
                         damaged.push((key.clone(), raw.clone()))
                     }
                 }
-            } else if let Some(ctx) = key.strip_prefix(crate::compose_draft::COMPOSE_PREFIX) {
-                match crate::compose_draft::ComposeDraft::parse(raw) {
+            } else if let Some(ctx) = key.strip_prefix(crate::chat::draft::COMPOSE_PREFIX) {
+                match crate::chat::draft::ComposeDraft::parse(raw) {
                     Ok(d) => {
                         self.compose_drafts.insert(ctx.to_owned(), d);
                     }
@@ -209,7 +211,7 @@ impl Model {
                     key: key.to_owned(),
                 });
             }
-        } else if let Some(ctx) = key.strip_prefix(crate::compose_draft::COMPOSE_PREFIX) {
+        } else if let Some(ctx) = key.strip_prefix(crate::chat::draft::COMPOSE_PREFIX) {
             if !self.compose_drafts.contains_key(ctx) {
                 fx.push(Effect::StorageRemove {
                     key: key.to_owned(),
@@ -357,7 +359,7 @@ impl Model {
     }
 
     /// My own follow record, with saved and pending values laid over it.
-    pub(crate) fn my_follow(&self) -> Option<(FollowUser, crate::customer::CustomerKind)> {
+    pub(crate) fn my_follow(&self) -> Option<(FollowUser, crate::wecom::customer::CustomerKind)> {
         let c = self.customer.as_ref()?;
         let me = &self.session.as_ref()?.userid;
         let mut fu = c.follow_users.iter().find(|f| &f.userid == me)?.clone();
@@ -671,7 +673,7 @@ impl Model {
         body: &str,
         fx: &mut Vec<Effect>,
     ) {
-        let parsed: Value = crate::input::parse_value(body)
+        let parsed: Value = crate::support::input::parse_value(body)
             .ok()
             .filter(Value::is_object)
             .unwrap_or(Value::Null);
@@ -757,7 +759,7 @@ impl Model {
             .take(120)
             .collect();
         let fields = changed_field_names(&entry.body);
-        let reason = crate::errcodes::message(errcode, &errmsg);
+        let reason = crate::wecom::errcodes::message(errcode, &errmsg);
         let why = Localized::new(
             format!("服务器拒绝保存{fields}：{}，已恢复原值", reason.zh),
             format!(
@@ -843,10 +845,10 @@ impl Model {
                 .and_then(|l| l.find(&tag_id))
                 .map(|(g, t)| (g.group_name.clone(), t.name.clone()))
                 .unwrap_or_default();
-            fu.tags.push(crate::customer::FollowTag {
+            fu.tags.push(crate::wecom::customer::FollowTag {
                 group_name,
                 tag_name,
-                kind: crate::customer::TagKind::Corp,
+                kind: crate::wecom::customer::TagKind::Corp,
                 tag_id: Some(tag_id),
             });
         }
@@ -876,7 +878,7 @@ impl Model {
                 .strip_prefix(DRAFT_PREFIX)
                 .is_some_and(|ext| self.drafts.contains_key(ext))
             || key
-                .strip_prefix(crate::compose_draft::COMPOSE_PREFIX)
+                .strip_prefix(crate::chat::draft::COMPOSE_PREFIX)
                 .is_some_and(|ctx| self.compose_drafts.contains_key(ctx));
         let Some((oldest, _)) = others.first().cloned().filter(|_| rewritable) else {
             self.storage_note = Some(Localized::new(
@@ -904,7 +906,7 @@ impl Model {
             let json = d.to_json();
             self.store_then(fx, key, json, then);
         } else if let Some(d) = key
-            .strip_prefix(crate::compose_draft::COMPOSE_PREFIX)
+            .strip_prefix(crate::chat::draft::COMPOSE_PREFIX)
             .and_then(|ctx| self.compose_drafts.get(ctx))
         {
             let json = d.to_json();

@@ -11,8 +11,8 @@
 //! strict about ids: a member whose id does not validate is dropped and a
 //! warning says so; nothing is dropped silently.
 
-use crate::ids::{ExternalKind, ExternalUserId, GroupChatId, IdError, UserId};
-use crate::locale::{Locale, Localized};
+use crate::support::locale::{Locale, Localized};
+use crate::wecom::ids::{ExternalKind, ExternalUserId, GroupChatId, IdError, UserId};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -50,7 +50,7 @@ impl GroupChatError {
                 "The group chat data must be a JSON object.",
             ),
             GroupChatError::Api { errcode, errmsg } => {
-                let why = crate::errcodes::message(*errcode, errmsg);
+                let why = crate::wecom::errcodes::message(*errcode, errmsg);
                 Localized::new(
                     format!("获取群聊信息失败：{}", why.zh),
                     format!("Loading the group chat failed: {}", why.en),
@@ -326,9 +326,10 @@ fn list(v: Option<&Value>) -> Option<&Vec<Value>> {
 
 /// Parses the response text.
 pub fn parse_group_chat(json: &str) -> Result<GroupChat, GroupChatError> {
-    let v: Value = crate::input::parse_value(json).map_err(|e| GroupChatError::InvalidJson {
-        detail: e.to_string(),
-    })?;
+    let v: Value =
+        crate::support::input::parse_value(json).map_err(|e| GroupChatError::InvalidJson {
+            detail: e.to_string(),
+        })?;
     group_chat_from_value(&v)
 }
 

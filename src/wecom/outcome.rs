@@ -8,7 +8,7 @@
 //! `errMsg` is missing or blank: numeric codes alone are never trusted
 //! beyond "0 means ok".
 
-use crate::locale::Localized;
+use crate::support::locale::Localized;
 
 /// Longest raw `errMsg` kept in [`Outcome::Unknown`], in characters.
 pub const MAX_ERR_MSG_CHARS: usize = 200;

@@ -9,10 +9,10 @@
 //! untouched value came from WeCom, and a legacy value that would not pass
 //! today's checks must not block saving another field.
 
-use crate::customer::{CustomerKind, FollowUser};
-use crate::ids::{ExternalUserId, UserId};
-use crate::locale::{Locale, Localized};
-use crate::text::{char_count, normalize_field};
+use crate::support::locale::{Locale, Localized};
+use crate::support::text::{char_count, normalize_field};
+use crate::wecom::customer::{CustomerKind, FollowUser};
+use crate::wecom::ids::{ExternalUserId, UserId};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -540,7 +540,7 @@ impl EditForm {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::customer::AddWay;
+    use crate::wecom::customer::AddWay;
 
     fn user() -> FollowUser {
         FollowUser {

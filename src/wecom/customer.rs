@@ -4,13 +4,13 @@
 //! Parsing is lenient and validation strict. A field may be missing, `null`,
 //! or a number sent as a string (`"type":"2"`); arrays may be missing or
 //! `null`; unknown fields are ignored. Identities are validated with
-//! [`crate::ids`]: an item that cannot be validated (a follow user without a
+//! [`crate::wecom::ids`]: an item that cannot be validated (a follow user without a
 //! valid `userid`, a corp tag without a valid `tag_id`, an attribute of an
 //! unknown type…) is dropped and reported in [`Page::warnings`], never
 //! silently.
 
-use crate::ids::{ExternalKind, ExternalUserId, IdError, TagId, UserId};
-use crate::locale::Localized;
+use crate::support::locale::Localized;
+use crate::wecom::ids::{ExternalKind, ExternalUserId, IdError, TagId, UserId};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -84,7 +84,7 @@ pub(crate) mod lenient {
 
     /// Parses the top level of a response: it must be a JSON object.
     pub fn object(json: &str) -> Result<Value, String> {
-        match crate::input::parse_value(json).map_err(|e| e.to_string()) {
+        match crate::support::input::parse_value(json).map_err(|e| e.to_string()) {
             Ok(v @ Value::Object(_)) => Ok(v),
             Ok(_) => Err("the top level is not a JSON object".to_owned()),
             Err(e) => Err(e.to_string()),
@@ -491,7 +491,7 @@ impl CustomerError {
     }
 }
 
-pub(crate) use crate::errcodes::{code as wecom_error_code, message as wecom_error_message};
+pub(crate) use crate::wecom::errcodes::{code as wecom_error_code, message as wecom_error_message};
 
 // ---------------------------------------------------------------------------
 // Raw, lenient model of the JSON

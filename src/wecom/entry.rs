@@ -4,8 +4,8 @@
 //! typo, an empty string) becomes [`Entry::Unknown`] with the raw text kept,
 //! truncated to [`Entry::MAX_RAW_CHARS`] characters.
 
-use crate::environment::Version;
-use crate::locale::Localized;
+use crate::support::locale::Localized;
+use crate::wecom::environment::Version;
 use serde::{Serialize, Serializer};
 use std::fmt;
 

@@ -28,9 +28,9 @@
 //! - `selectExternalContact` and `openUserProfile` have no version or entry
 //!   limits in the facts.
 
-use crate::entry::Entry;
-use crate::environment::{Environment, Host, Platform, Version};
-use crate::locale::Localized;
+use crate::support::locale::Localized;
+use crate::wecom::entry::Entry;
+use crate::wecom::environment::{Environment, Host, Platform, Version};
 use serde::{Serialize, Serializer};
 
 /// The `wx.qy` calls the app makes.
@@ -408,7 +408,7 @@ pub fn can_do_here(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::locale::Locale;
+    use crate::support::locale::Locale;
 
     fn v(s: &str) -> Option<Version> {
         Some(Version::parse(s).unwrap())

@@ -3,16 +3,16 @@
 
 use serde_json::Value;
 
-use crate::action::Action;
+use crate::app::action::Action;
 use crate::app::{Model, Notice, Route};
-use crate::capabilities::Api;
-use crate::compose::{self, Composer, ComposerField, MsgType, SendCaps, SendResult};
-use crate::compose_draft::{compose_key, ComposeDraft};
-use crate::effect::Effect;
-use crate::flow::{AfterWrite, Pending, Step};
-use crate::groupchat;
-use crate::locale::Localized;
-use crate::templates::{self, TemplateContext, QUICK_REPLIES};
+use crate::chat::compose::{self, Composer, ComposerField, MsgType, SendCaps, SendResult};
+use crate::chat::draft::{compose_key, ComposeDraft};
+use crate::chat::templates::{self, TemplateContext, QUICK_REPLIES};
+use crate::launch::flow::{AfterWrite, Pending, Step};
+use crate::protocol::effect::Effect;
+use crate::support::locale::Localized;
+use crate::wecom::capabilities::Api;
+use crate::wecom::groupchat;
 
 impl Model {
     /// What can be sent from here, by platform, client version and entry.
@@ -67,7 +67,7 @@ impl Model {
             .as_ref()
             .map(|e| e.as_str().to_owned())
             .or_else(|| self.chat_id.as_ref().map(|c| c.as_str().to_owned()))
-            .unwrap_or_else(|| crate::compose_draft::ATTACHMENT_CONTEXT.to_owned())
+            .unwrap_or_else(|| crate::chat::draft::ATTACHMENT_CONTEXT.to_owned())
     }
 
     /// Writes the composer to storage (on every change, like card drafts).

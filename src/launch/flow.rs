@@ -9,16 +9,16 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::action::Action;
+use crate::app::action::Action;
 use crate::app::{Model, Notice, Route};
-use crate::capabilities::{self, Api, Unavailable};
-use crate::effect::{Effect, EffectId};
-use crate::entry::Entry;
-use crate::environment::Version;
-use crate::ids::{ExternalUserId, GroupChatId};
-use crate::locale::Localized;
-use crate::outcome::Outcome;
-use crate::session::{self, paths, SessionError, SESSION_KEY};
+use crate::protocol::effect::{Effect, EffectId};
+use crate::protocol::session::{self, paths, SessionError, SESSION_KEY};
+use crate::support::locale::Localized;
+use crate::wecom::capabilities::{self, Api, Unavailable};
+use crate::wecom::entry::Entry;
+use crate::wecom::environment::Version;
+use crate::wecom::ids::{ExternalUserId, GroupChatId};
+use crate::wecom::outcome::Outcome;
 
 /// Where the launch flow is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -812,7 +812,7 @@ impl Model {
             self.banner = Some(outcome.message());
             return;
         }
-        let picked = crate::enterprise_chat::parse_selected_contacts(result);
+        let picked = crate::wecom::enterprise_chat::parse_selected_contacts(result);
         for problem in &picked.problems {
             self.log(
                 fx,
@@ -836,7 +836,7 @@ impl Model {
             return;
         };
         let me = self.session.as_ref().map(|s| s.userid.clone());
-        match crate::enterprise_chat::new_chat_args(me.as_ref(), &[], &[ext], "") {
+        match crate::wecom::enterprise_chat::new_chat_args(me.as_ref(), &[], &[ext], "") {
             Ok(args) => {
                 if self.can_act(Api::OpenEnterpriseChat) {
                     self.qy(

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::form::FormValues;
+use crate::card::form::FormValues;
 
 pub const DRAFT_PREFIX: &str = "wcc:draft:";
 pub const DRAFT_VERSION: u32 = 2;

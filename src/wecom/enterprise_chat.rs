@@ -10,8 +10,8 @@
 //!   other fields; for a new chat it must be the empty string.
 //! - `groupName` may be `""` (a one-to-one chat ignores it).
 
-use crate::ids::{ExternalKind, ExternalUserId, GroupChatId, IdError, UserId};
-use crate::locale::Localized;
+use crate::support::locale::Localized;
+use crate::wecom::ids::{ExternalKind, ExternalUserId, GroupChatId, IdError, UserId};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -181,7 +181,7 @@ pub fn new_chat_args(
     }
 
     let name = group_name.trim();
-    let len = crate::text::char_count(name);
+    let len = crate::support::text::char_count(name);
     if len > GROUP_NAME_MAX {
         errors.push(EnterpriseChatError::GroupNameTooLong { len });
     }

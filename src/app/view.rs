@@ -4,13 +4,13 @@
 use serde::Serialize;
 
 use crate::app::{Model, Route};
-use crate::card::{card_view, CardView};
-use crate::compose::ComposerView;
-use crate::flow::Step;
-use crate::form::FormView;
-use crate::groupchat::GroupChatView;
-use crate::locale::Localized;
-use crate::templates::{quick_reply_views, QuickReplyView};
+use crate::card::form::FormView;
+use crate::card::view::{card_view, CardView};
+use crate::chat::compose::ComposerView;
+use crate::chat::templates::{quick_reply_views, QuickReplyView};
+use crate::launch::flow::Step;
+use crate::support::locale::Localized;
+use crate::wecom::groupchat::GroupChatView;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -177,7 +177,7 @@ pub fn view(model: &Model) -> View {
 fn tag_options(model: &Model) -> Option<Vec<TagOptionGroup>> {
     let corp = model.corp_tags.as_ref()?;
     let mine = model.my_follow().map(|(fu, _)| fu.tags).unwrap_or_default();
-    let has = |id: &crate::ids::TagId| mine.iter().any(|t| t.tag_id.as_ref() == Some(id));
+    let has = |id: &crate::wecom::ids::TagId| mine.iter().any(|t| t.tag_id.as_ref() == Some(id));
     Some(
         corp.groups
             .iter()

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::form::FormValues;
+use crate::card::form::FormValues;
 
 pub const OUTBOX_KEY: &str = "wcc:outbox";
 
@@ -200,7 +200,7 @@ impl Outbox {
     /// makes the resend safe).
     pub fn read(raw: &str) -> OutboxRead {
         let mut read = OutboxRead::default();
-        let Ok(v) = crate::input::parse_value(raw) else {
+        let Ok(v) = crate::support::input::parse_value(raw) else {
             read.unreadable = true;
             return read;
         };

@@ -1,11 +1,11 @@
 //! Corp tags: the corp tag list, tag groups for display, and tag edits for
 //! `externalcontact/mark_tag`.
 
-use crate::customer::{
+use crate::support::locale::{Locale, Localized};
+use crate::wecom::customer::{
     lenient, wecom_error_code, wecom_error_message, FollowTag, ParseProblem, ParseWarning, TagKind,
 };
-use crate::ids::{ExternalUserId, TagId, UserId};
-use crate::locale::{Locale, Localized};
+use crate::wecom::ids::{ExternalUserId, TagId, UserId};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::cmp::Reverse;

@@ -1,0 +1,6 @@
+//! The customer card slice.
+pub mod drafts;
+pub mod flow;
+pub mod form;
+pub mod outbox;
+pub mod view;

@@ -1,0 +1,2 @@
+//! The launch slice.
+pub mod flow;

@@ -1,0 +1,15 @@
+//! WeCom facts, one table each with its source: ids, entries and client
+//! versions, the capability table, errMsg outcomes, errcode messages, and
+//! the payloads of the server APIs (customer, corp tags, group chat).
+//! Sees only [`crate::support`].
+
+pub mod capabilities;
+pub mod customer;
+pub mod enterprise_chat;
+pub mod entry;
+pub mod environment;
+pub mod errcodes;
+pub mod groupchat;
+pub mod ids;
+pub mod outcome;
+pub mod tags;

@@ -4,7 +4,7 @@
 use crate::config::CallbackConfig;
 use crate::crypto::{signature, signature_matches};
 use crate::db::now;
-use crate::protocol::error::ApiError;
+use crate::error::ApiError;
 use crate::AppState;
 use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};

@@ -5,7 +5,7 @@
 //! mapped back to the item and the request they belong to. See server/README.md.
 
 use crate::db::now;
-use crate::protocol::error::ApiError;
+use crate::error::ApiError;
 use crate::wecom::{Method, Secretly};
 use crate::{authenticate, idempotency, json_response, AppState, Member};
 use axum::body::Body;

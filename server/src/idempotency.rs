@@ -7,7 +7,7 @@
 //! request takes the claim over and calls WeCom itself.
 
 use crate::db::{now, Db};
-use crate::protocol::error::ApiError;
+use crate::error::ApiError;
 use std::time::Duration;
 
 /// The longest key accepted.

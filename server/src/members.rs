@@ -2,7 +2,7 @@
 //! database.
 
 use crate::db::now;
-use crate::protocol::error::ApiError;
+use crate::error::ApiError;
 use crate::wecom::{Method, Secretly};
 use crate::AppState;
 use serde_json::{json, Value};

@@ -3,7 +3,7 @@
 
 use crate::config::{Config, Secret};
 use crate::db::{now, now_ms, Db};
-use crate::protocol::error::Upstream;
+use crate::error::Upstream;
 use bytes::Bytes;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -195,7 +195,7 @@ impl WeCom {
         &self,
         which: Secretly,
         stale: Option<(&str, i64)>,
-    ) -> Result<String, crate::protocol::error::ApiError> {
+    ) -> Result<String, crate::error::ApiError> {
         let slot = self.slot(which);
         let (stale_token, stale_since) = stale.unwrap_or(("", 0));
         let usable = |token: &str, exp: i64, fetched: i64| {
@@ -350,7 +350,7 @@ impl WeCom {
         api: &str,
         query: &[(&str, &str)],
         body: Option<&Value>,
-    ) -> Result<Answer, crate::protocol::error::ApiError> {
+    ) -> Result<Answer, crate::error::ApiError> {
         let mut token = self.token(which, None).await?;
         for attempt in 0..2 {
             let sent_at = now_ms();

@@ -5,6 +5,7 @@
 //! minimal setData patch between the last rendered view and the new one.
 
 pub mod action;
+pub mod event;
 pub mod view;
 
 use std::collections::BTreeMap;
@@ -12,8 +13,11 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub use crate::app::event::Event;
+pub use crate::protocol::config::Config;
 use crate::protocol::effect::{Effect, EffectId};
 use crate::protocol::error::CoreError;
+pub use crate::protocol::page::{Notice, Route};
 use crate::wecom::environment::{Environment, SystemInfo};
 
 use crate::card::drafts::Draft;
@@ -34,146 +38,6 @@ use crate::wecom::tags::CorpTagList;
 pub const SNAPSHOT_VERSION: u32 = 1;
 
 pub use crate::support::input::{MAX_INPUT_BYTES, MAX_SNAPSHOT_BYTES};
-
-/// What the shell passes to the constructor.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Config {
-    /// Base URL of the app's own backend, `https://…` (or `http://localhost…`
-    /// for the simulator).
-    pub backend_url: String,
-    /// `zh` or `en`; defaults to the system language.
-    #[serde(default)]
-    pub locale: Option<String>,
-}
-
-impl Config {
-    pub fn validate(&self) -> Result<(), CoreError> {
-        let url = self.backend_url.trim();
-        let ok = url.starts_with("https://")
-            || url.starts_with("http://localhost")
-            || url.starts_with("http://127.0.0.1");
-        if !ok {
-            return Err(CoreError::BadConfig(format!(
-                "backendUrl must start with https:// (or http://localhost for development), got {:?}",
-                crate::support::text_preview(url)
-            )));
-        }
-        if url.len() > 512 {
-            return Err(CoreError::BadConfig(
-                "backendUrl is longer than 512 bytes".into(),
-            ));
-        }
-        Ok(())
-    }
-
-    pub fn base(&self) -> &str {
-        self.backend_url.trim().trim_end_matches('/')
-    }
-}
-
-/// Events the shell dispatches.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-#[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]
-pub enum Event {
-    /// The app started. `storage` holds the core's own keys (prefix `wcc:`).
-    #[serde(rename_all = "camelCase")]
-    Launch {
-        now: f64,
-        system_info: Value,
-        #[serde(default)]
-        has_qy: bool,
-        /// The functions the shell found on `wx.qy` (feature detection).
-        #[serde(default)]
-        qy_apis: Vec<String>,
-        #[serde(default)]
-        storage: BTreeMap<String, String>,
-    },
-    Show {
-        now: f64,
-    },
-    Hide {
-        now: f64,
-    },
-    #[serde(rename_all = "camelCase")]
-    NetworkChanged {
-        online: bool,
-        now: f64,
-    },
-    /// The callback of a `wx.qy` call: the object passed to success or fail.
-    #[serde(rename_all = "camelCase")]
-    QyResult {
-        id: EffectId,
-        api: String,
-        result: Value,
-    },
-    #[serde(rename_all = "camelCase")]
-    WxResult {
-        id: EffectId,
-        api: String,
-        result: Value,
-    },
-    /// `status` 0 means the request never reached the backend.
-    #[serde(rename_all = "camelCase")]
-    HttpResult {
-        id: EffectId,
-        status: u16,
-        body: String,
-        #[serde(default)]
-        err_msg: String,
-    },
-    #[serde(rename_all = "camelCase")]
-    StorageResult {
-        id: EffectId,
-        ok: bool,
-        #[serde(default)]
-        err_msg: String,
-    },
-    Timer {
-        id: EffectId,
-        now: f64,
-    },
-    /// A tap on something with an action name (`retry`, `save`…), typed at
-    /// the door ([`crate::app::action`]).
-    Tap(crate::app::action::Tap),
-    /// Typing in a field.
-    #[serde(rename_all = "camelCase")]
-    Input {
-        field: String,
-        value: String,
-        #[serde(default)]
-        index: Option<u32>,
-        #[serde(default)]
-        now: f64,
-    },
-    /// Does nothing; the floor for boundary benchmarks.
-    Noop,
-}
-
-/// Where the page is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-pub enum Route {
-    #[default]
-    Loading,
-    /// A blocking message with guidance.
-    Notice,
-    Card,
-    Group,
-    Compose,
-    Home,
-}
-
-/// A message that replaces the page: what happened, and what to do.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Notice {
-    pub code: String,
-    pub title: Localized,
-    pub message: Localized,
-    pub guidance: Option<Localized>,
-    pub can_retry: bool,
-}
 
 /// What the shell told us at launch; the environment is derived from it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

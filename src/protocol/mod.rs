@@ -2,7 +2,9 @@
 //! effects, the render patch, errors, the backend's paths and backoff.
 //! Sees [`crate::wecom`] and [`crate::support`].
 
+pub mod config;
 pub mod effect;
 pub mod error;
+pub mod page;
 pub mod patch;
 pub mod session;

@@ -1,0 +1,31 @@
+//! Which page shows, and the blocking notice: the words slices use to ask
+//! the app for a page.
+
+use serde::{Deserialize, Serialize};
+
+use crate::support::locale::Localized;
+
+/// Where the page is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub enum Route {
+    #[default]
+    Loading,
+    /// A blocking message with guidance.
+    Notice,
+    Card,
+    Group,
+    Compose,
+    Home,
+}
+
+/// A message that replaces the page: what happened, and what to do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Notice {
+    pub code: String,
+    pub title: Localized,
+    pub message: Localized,
+    pub guidance: Option<Localized>,
+    pub can_retry: bool,
+}

@@ -128,7 +128,7 @@ fn save_journey_killed_anywhere_reaches_the_backend_exactly_once() {
                 assert_eq!(remark_keys_applied(&s), 1, "{survives:?}, k={k}");
                 assert_eq!(s.page["card"]["mine"]["remark"], TYPED, "k={k}");
             }
-            assert!(s.model.outbox.entries.is_empty(), "k={k}: outbox drained");
+            assert!(s.model.card.outbox.entries.is_empty(), "k={k}: outbox drained");
             assert!(
                 !s.acked.keys().any(|k| k.starts_with("wcc:draft:")),
                 "k={k}: no draft left behind: {:?}",
@@ -286,10 +286,10 @@ fn a_refused_answer_still_resolves_its_request() {
     let mut http_id = None;
     for k in 1..50 {
         s.run(Some(k));
-        http_id = s.model.pending.iter().find_map(|(id, p)| {
+        http_id = s.model.launch.pending.iter().find_map(|(id, p)| {
             matches!(
                 p,
-                wecom_contact_core::launch::flow::Pending::SessionExchange
+                wecom_contact_core::launch::Pending::SessionExchange
             )
             .then_some(*id)
         });
@@ -300,7 +300,7 @@ fn a_refused_answer_still_resolves_its_request() {
     let http_id = http_id.expect("the session exchange is pending");
     let bad = format!(r#"{{"type":"httpResult","id":{http_id},"status":"200","body":{{"x":1}}}}"#);
     let fx = app::dispatch_text(&mut s.model, &bad).expect("taken as a failure, not refused");
-    assert!(!s.model.pending.contains_key(&http_id));
+    assert!(!s.model.launch.pending.contains_key(&http_id));
     assert!(fx.iter().any(|e| matches!(
         e,
         wecom_contact_core::protocol::effect::Effect::Timer { .. }
@@ -322,7 +322,7 @@ fn a_keystroke_with_half_an_emoji_is_kept() {
     w.tap("edit", Value::Null);
     let ev = r#"{"type":"input","field":"remark","value":"王总\ud83d","now":1}"#;
     app::dispatch_text(&mut w.model, ev).expect("accepted");
-    assert_eq!(w.model.form.as_ref().unwrap().remark, "王总\u{FFFD}");
+    assert_eq!(w.model.card.form.as_ref().unwrap().remark, "王总\u{FFFD}");
 }
 
 fn nested(depth: usize) -> String {
@@ -480,14 +480,14 @@ fn a_2xx_without_an_errcode_is_no_confirmation() {
     w.tap("edit", Value::Null);
     w.input("remark", TYPED);
     w.tap("save", Value::Null);
-    assert_eq!(w.model.outbox.entries.len(), 1, "kept");
+    assert_eq!(w.model.card.outbox.entries.len(), 1, "kept");
     assert!(
         w.text().contains("could not be read"),
         "{}",
         w.page["banner"]
     );
     w.fire_timers();
-    assert!(w.model.outbox.entries.is_empty());
+    assert!(w.model.card.outbox.entries.is_empty());
     let keys: Vec<&Value> = w.writes().iter().map(|r| &r.3["Idempotency-Key"]).collect();
     assert_eq!(keys.len(), 2);
     assert_eq!(keys[0], keys[1], "the retry reuses the key");
@@ -577,7 +577,7 @@ fn a_401_in_the_middle_of_a_save_logs_in_again_and_applies_it_once() {
         keys.len() >= 2 && keys.iter().all(|k| *k == keys[0]),
         "{keys:?}"
     );
-    assert!(w.model.outbox.entries.is_empty());
+    assert!(w.model.card.outbox.entries.is_empty());
     assert_eq!(w.page["card"]["mine"]["remark"], TYPED);
 }
 
@@ -603,5 +603,5 @@ fn a_storm_of_5xx_backs_off_keeps_the_edit_and_applies_it_once() {
         "capped at 30 s: {delays:?}"
     );
     assert_eq!(applied.borrow().len(), 1);
-    assert!(w.model.outbox.entries.is_empty());
+    assert!(w.model.card.outbox.entries.is_empty());
 }

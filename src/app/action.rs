@@ -6,128 +6,44 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::chat::compose::MsgType;
-use crate::chat::templates::QUICK_REPLIES;
-use crate::wecom::ids::TagId;
-
+/// A tap's action: the union of the slices' own taps, plus the page
+/// chrome's, which the app keeps.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
-    // The page and the launch flow.
-    Retry,
+    /// Dismiss the line above the page.
     DismissBanner,
-    PickCustomer,
-    OpenProfile,
-    OpenChat,
-    Home,
-    Compose,
-    Card,
-    // The customer card.
-    Edit,
-    CancelEdit,
-    AddMobile,
-    RemoveMobile(usize),
-    Save,
-    TagPicker,
-    AddTag(TagId),
-    RemoveTag(TagId),
-    Refresh,
-    // The composer.
-    MsgType(MsgType),
-    EnterChat,
-    QuickReply(&'static str),
-    DismissResult,
-    Send,
+    Launch(crate::launch::Tap),
+    Card(crate::card::Tap),
+    Chat(crate::chat::Tap),
 }
 
 impl Action {
     /// Every action name the core accepts, for pages, tests and tools.
-    pub const NAMES: &'static [&'static str] = &[
-        "retry",
-        "dismissBanner",
-        "pickCustomer",
-        "openProfile",
-        "openChat",
-        "home",
-        "compose",
-        "card",
-        "edit",
-        "cancelEdit",
-        "addMobile",
-        "removeMobile",
-        "save",
-        "tagPicker",
-        "addTag",
-        "removeTag",
-        "refresh",
-        "msgType",
-        "enterChat",
-        "quickReply",
-        "dismissResult",
-        "send",
-    ];
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        std::iter::once("dismissBanner")
+            .chain(crate::launch::Tap::NAMES.iter().copied())
+            .chain(crate::card::Tap::NAMES.iter().copied())
+            .chain(crate::chat::Tap::NAMES.iter().copied())
+    }
 
-    /// Reads a tap's `action` and `arg`. Actions without an argument ignore
-    /// whatever the component passed.
+    /// Reads a tap's `action` and `arg`; each slice reads its own.
     pub fn parse(name: &str, arg: &Value) -> Result<Action, String> {
-        let text = || {
-            arg.as_str()
-                .ok_or_else(|| format!("{name} takes a string argument, got {arg}"))
-        };
-        Ok(match name {
-            "retry" => Action::Retry,
-            "dismissBanner" => Action::DismissBanner,
-            "pickCustomer" => Action::PickCustomer,
-            "openProfile" => Action::OpenProfile,
-            "openChat" => Action::OpenChat,
-            "home" => Action::Home,
-            "compose" => Action::Compose,
-            "card" => Action::Card,
-            "edit" => Action::Edit,
-            "cancelEdit" => Action::CancelEdit,
-            "addMobile" => Action::AddMobile,
-            "removeMobile" => {
-                // Components pass data-arg as a number or as its text.
-                let index = arg
-                    .as_u64()
-                    .or_else(|| arg.as_str().and_then(|s| s.trim().parse().ok()))
-                    .and_then(|i| usize::try_from(i).ok())
-                    .ok_or_else(|| format!("removeMobile takes an index, got {arg}"))?;
-                Action::RemoveMobile(index)
-            }
-            "save" => Action::Save,
-            "tagPicker" => Action::TagPicker,
-            "addTag" | "removeTag" => {
-                let id = TagId::parse(text()?).map_err(|e| format!("{name}: {e}"))?;
-                if name == "addTag" {
-                    Action::AddTag(id)
-                } else {
-                    Action::RemoveTag(id)
-                }
-            }
-            "refresh" => Action::Refresh,
-            "msgType" => Action::MsgType(
-                MsgType::parse(text()?).map_err(|e| format!("msgType: {}", e.code()))?,
-            ),
-            "enterChat" => Action::EnterChat,
-            "quickReply" => {
-                let id = text()?;
-                let q = QUICK_REPLIES.iter().find(|q| q.id == id).ok_or_else(|| {
-                    format!(
-                        "quickReply: no quick reply {:?}",
-                        crate::support::text_preview(id)
-                    )
-                })?;
-                Action::QuickReply(q.id)
-            }
-            "dismissResult" => Action::DismissResult,
-            "send" => Action::Send,
-            other => {
-                return Err(format!(
-                    "unknown action {:?}",
-                    crate::support::text_preview(other)
-                ))
-            }
-        })
+        if name == "dismissBanner" {
+            return Ok(Action::DismissBanner);
+        }
+        if let Some(tap) = crate::launch::Tap::parse(name, arg) {
+            return tap.map(Action::Launch);
+        }
+        if let Some(tap) = crate::card::Tap::parse(name, arg) {
+            return tap.map(Action::Card);
+        }
+        if let Some(tap) = crate::chat::Tap::parse(name, arg) {
+            return tap.map(Action::Chat);
+        }
+        Err(format!(
+            "unknown action {:?}",
+            crate::support::text_preview(name)
+        ))
     }
 }
 
@@ -172,12 +88,13 @@ impl Tap {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chat::templates::QUICK_REPLIES;
     use serde_json::json;
 
     #[test]
     fn every_name_parses_with_a_fitting_argument() {
-        for name in Action::NAMES {
-            let arg = match *name {
+        for name in Action::names() {
+            let arg = match name {
                 "removeMobile" => json!(0),
                 "addTag" | "removeTag" => json!("etLevelA0001"),
                 "msgType" => json!("news"),
@@ -200,9 +117,21 @@ mod tests {
         assert!(Action::parse("quickReply", &json!("nope")).is_err());
         assert_eq!(
             Action::parse("removeMobile", &json!("2")),
-            Ok(Action::RemoveMobile(2))
+            Ok(Action::Card(crate::card::Tap::RemoveMobile(2)))
         );
         // Argless actions ignore what a component passed.
-        assert_eq!(Action::parse("save", &json!("x")), Ok(Action::Save));
+        assert_eq!(
+            Action::parse("save", &json!("x")),
+            Ok(Action::Card(crate::card::Tap::Save))
+        );
+    }
+
+    #[test]
+    fn no_two_slices_claim_one_name() {
+        let mut names: Vec<&str> = Action::names().collect();
+        let n = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), n);
     }
 }

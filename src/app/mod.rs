@@ -1,8 +1,12 @@
-//! The core loop: `update(model, event) -> effects` and `view(model)`.
+//! The app: the one place that composes the slices.
 //!
-//! The model holds all client state. `update` never does I/O: it returns
-//! effects. Every dispatch ends with at most one `Render` effect, the
-//! minimal setData patch between the last rendered view and the new one.
+//! `update(model, event) -> effects` and `view(model)`. The model is
+//! `{shared, launch, card, chat}`: each slice owns its state and its
+//! pending calls, and sees the others only through the [`Host`] the app
+//! builds for each step. What a slice asks of another ([`Ask`]) the app
+//! routes, in order. `update` never does I/O: it returns effects. Every
+//! dispatch ends with at most one `Render` effect, the minimal setData
+//! patch between the last rendered view and the new one.
 
 pub mod action;
 pub mod event;
@@ -13,104 +17,82 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub use crate::app::event::Event;
-pub use crate::protocol::config::Config;
+use crate::card;
+use crate::chat;
+use crate::chat::templates::TemplateContext;
+use crate::launch::{self, LaunchInfo};
+use crate::protocol::ctx::{Ask, Ctx, Host};
 use crate::protocol::effect::{Effect, EffectId};
 use crate::protocol::error::CoreError;
-pub use crate::protocol::page::{Notice, Route};
-use crate::wecom::environment::{Environment, SystemInfo};
-
-use crate::card::drafts::Draft;
-use crate::card::form::FormValues;
-use crate::card::outbox::Outbox;
-use crate::chat::compose::Composer;
-use crate::launch::flow::{Pending, Step};
 use crate::protocol::patch;
-use crate::protocol::session::Session;
+use crate::protocol::session::SESSION_KEY;
+use crate::protocol::storage::quarantine_key;
 use crate::support::locale::{Locale, Localized};
 use crate::support::privacy::mask_phone_numbers;
-use crate::wecom::customer::Customer;
-use crate::wecom::groupchat::GroupChat;
-use crate::wecom::ids::{ExternalUserId, GroupChatId};
-use crate::wecom::tags::CorpTagList;
 
-/// The version of [`Model`]'s snapshot format.
-pub const SNAPSHOT_VERSION: u32 = 1;
-
+pub use crate::app::event::Event;
+pub use crate::app::view::{view, View};
+pub use crate::protocol::config::Config;
+pub use crate::protocol::page::{Notice, Route};
 pub use crate::support::input::{MAX_INPUT_BYTES, MAX_SNAPSHOT_BYTES};
 
-/// What the shell told us at launch; the environment is derived from it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-pub struct LaunchInfo {
-    pub system_info: Value,
-    pub has_qy: bool,
-    pub qy_apis: Vec<String>,
-    pub wecom_version: Option<String>,
-}
+/// The version of [`Model`]'s snapshot format. 2: the model in slices.
+pub const SNAPSHOT_VERSION: u32 = 2;
 
+/// What the app keeps for the page as a whole.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[serde(rename_all = "camelCase")]
-pub struct Model {
+pub struct Shared {
     pub config: Option<Config>,
     pub locale: Locale,
-    pub launch: Option<LaunchInfo>,
     pub now: f64,
     pub visible: bool,
     pub online: bool,
-    pub step: Step,
-    pub route: Route,
-    pub notice: Option<Notice>,
     /// A non-blocking line above the page (offline, retrying, unknown entry).
     pub banner: Option<Localized>,
     /// A note about local storage (damaged entries, quota), shown when no
-    /// other banner is; the flow's own banners do not wipe it.
+    /// other banner is; the slices' own banners do not wipe it.
     pub storage_note: Option<Localized>,
-    pub session: Option<Session>,
-    pub entry: Option<String>,
-    pub external_userid: Option<ExternalUserId>,
-    pub chat_id: Option<GroupChatId>,
-    // The customer card.
-    /// `externalcontact/get` pages as the backend sent them (the source of
-    /// truth; the parsed customer is a cache rebuilt after restore).
-    pub customer_pages: Vec<String>,
-    pub corp_tags_body: Option<String>,
-    /// Values confirmed by the backend, shown until the next fetch.
-    pub applied: Option<FormValues>,
-    /// The open edit form (also the draft).
-    pub form: Option<FormValues>,
-    pub form_message: Option<Localized>,
-    /// Whether the corp tag picker is open on the card.
-    pub tag_picker: bool,
-    pub outbox: Outbox,
-    /// Drafts in storage: external_userid → values and when they were saved.
-    pub drafts: BTreeMap<String, Draft>,
-    pub seq: u64,
-    /// `mark_tag` bodies the backend confirmed since the customer was last
-    /// fetched, in order. They are laid over the fetched pages, so the
-    /// card shows them after a restore too.
-    #[serde(default)]
-    pub confirmed_tags: Vec<Value>,
-    // Talking back into the chat.
-    pub group_body: Option<String>,
-    pub composer: Composer,
-    /// Composer drafts in storage, by chat context.
-    #[serde(default)]
-    pub compose_drafts: BTreeMap<String, crate::chat::draft::ComposeDraft>,
-    pub compose_note: Option<Localized>,
-    pub retry_attempt: u32,
-    pub retry_timer: Option<EffectId>,
+    /// The app's own outstanding effects: copies of damaged entries.
     pub pending: BTreeMap<EffectId, Pending>,
     pub next_id: EffectId,
     /// The view as last rendered; not part of the snapshot.
     #[serde(skip)]
     pub rendered: Value,
-    #[serde(skip)]
-    pub customer: Option<Customer>,
-    #[serde(skip)]
-    pub corp_tags: Option<CorpTagList>,
-    #[serde(skip)]
-    pub group: Option<GroupChat>,
+}
+
+/// What an outstanding effect of the app itself is for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Pending {
+    /// A damaged entry's copy under `wcc-quarantine:`; the original goes
+    /// when it is acknowledged.
+    Quarantine { key: String },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Model {
+    pub shared: Shared,
+    pub launch: launch::State,
+    pub card: card::State,
+    pub chat: chat::State,
+}
+
+/// Who is waiting for an effect id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Owner {
+    App,
+    Launch,
+    Card,
+    Chat,
+}
+
+/// What waits on a failed write, by the slice that wrote it.
+enum Waiting {
+    Nothing,
+    Card(Vec<card::AfterWrite>),
+    Chat(Vec<chat::AfterWrite>),
 }
 
 impl Model {
@@ -122,48 +104,92 @@ impl Model {
             .map(Locale::from_tag)
             .unwrap_or_default();
         Ok(Model {
-            config: Some(config),
-            locale,
-            online: true,
+            shared: Shared {
+                config: Some(config),
+                locale,
+                online: true,
+                ..Shared::default()
+            },
             ..Model::default()
         })
     }
 
     /// The config names a locale, so the system language does not override it.
     pub fn locale_is_configured(&self) -> bool {
-        self.config.as_ref().is_some_and(|c| c.locale.is_some())
+        self.shared
+            .config
+            .as_ref()
+            .is_some_and(|c| c.locale.is_some())
     }
 
-    pub fn next_id(&mut self) -> EffectId {
-        self.next_id = self.next_id.wrapping_add(1).max(1);
-        self.next_id
-    }
-
-    pub fn text(&self, m: &Localized) -> String {
-        m.get(self.locale).to_owned()
-    }
-
-    /// The environment, derived from what the shell reported.
-    pub fn env(&self) -> Environment {
-        let info = self.launch.as_ref();
-        let system: SystemInfo = info
-            .and_then(|l| serde_json::from_value(l.system_info.clone()).ok())
-            .unwrap_or_default();
-        Environment::detect(
-            &system,
-            info.is_some_and(|l| l.has_qy),
-            info.and_then(|l| l.wecom_version.as_deref()),
-        )
-    }
-
-    /// Whether the shell found `wx.qy[name]`. An empty list (an older shell,
-    /// a test) means "not reported", which never blocks.
-    pub fn has_qy_api(&self, name: &str) -> bool {
-        match &self.launch {
-            Some(l) if !l.qy_apis.is_empty() => l.qy_apis.iter().any(|a| a == name),
-            Some(l) => l.has_qy,
-            None => false,
+    /// What every slice may read, as of now.
+    pub fn host(&self) -> Host {
+        let info = self.launch.launch.as_ref();
+        Host {
+            now: self.shared.now,
+            locale: self.shared.locale,
+            base: self
+                .shared
+                .config
+                .as_ref()
+                .map(|c| c.base().to_owned())
+                .unwrap_or_default(),
+            session: self.launch.session.clone(),
+            env: self.launch.env(),
+            entry: self.launch.entry.clone(),
+            qy_apis: info.map(|l| l.qy_apis.clone()).unwrap_or_default(),
+            has_qy: info.is_some_and(|l| l.has_qy),
+            customer: self.card.external_userid.clone(),
+            chat: self.chat.chat_id.clone(),
         }
+    }
+
+    /// Placeholder values for the composer, from the open card.
+    pub fn template_context(&self, host: &Host) -> TemplateContext {
+        let mine = self.card.my_follow(host.me()).map(|(fu, _)| fu);
+        let c = self.card.customer.as_ref();
+        TemplateContext {
+            name: c.map(|c| c.name.clone()).filter(|s| !s.is_empty()),
+            remark: mine
+                .as_ref()
+                .map(|f| f.remark.clone())
+                .filter(|s| !s.is_empty()),
+            company: mine
+                .as_ref()
+                .map(|f| f.remark_corp_name.clone())
+                .filter(|s| !s.is_empty())
+                .or_else(|| {
+                    c.and_then(|c| c.corp_full_name.clone().or_else(|| c.corp_name.clone()))
+                }),
+            position: c.and_then(|c| c.position.clone()),
+            me: host.me().map(|u| u.as_str().to_owned()),
+        }
+    }
+
+    /// Whether some part of the app waits for effect `id`.
+    pub fn is_pending(&self, id: EffectId) -> bool {
+        self.owner(id).is_some()
+    }
+
+    fn owner(&self, id: EffectId) -> Option<Owner> {
+        if self.launch.pending.contains_key(&id) {
+            Some(Owner::Launch)
+        } else if self.card.pending.contains_key(&id) {
+            Some(Owner::Card)
+        } else if self.chat.pending.contains_key(&id) {
+            Some(Owner::Chat)
+        } else if self.shared.pending.contains_key(&id) {
+            Some(Owner::App)
+        } else {
+            None
+        }
+    }
+
+    fn forget(&mut self, id: EffectId) {
+        self.launch.pending.remove(&id);
+        self.card.pending.remove(&id);
+        self.chat.pending.remove(&id);
+        self.shared.pending.remove(&id);
     }
 
     pub fn log(&self, fx: &mut Vec<Effect>, level: &str, message: &str) {
@@ -171,6 +197,359 @@ impl Model {
             level: level.to_owned(),
             message: mask_phone_numbers(message),
         });
+    }
+
+    /// Rebuilds the parsed caches from the stored raw bodies (after restore).
+    pub fn rehydrate(&mut self) {
+        let me = self.launch.session.as_ref().map(|s| s.userid.clone());
+        self.card.rehydrate(me.as_ref());
+        self.chat.rehydrate();
+    }
+
+    fn launch_do<R>(
+        &mut self,
+        fx: &mut Vec<Effect>,
+        f: impl FnOnce(&mut launch::State, &mut Ctx) -> R,
+    ) -> R {
+        let host = self.host();
+        let mut asks = Vec::new();
+        let r = f(
+            &mut self.launch,
+            &mut Ctx::new(&host, fx, &mut asks, &mut self.shared.next_id),
+        );
+        self.route_asks(asks, fx);
+        r
+    }
+
+    fn card_do<R>(
+        &mut self,
+        fx: &mut Vec<Effect>,
+        f: impl FnOnce(&mut card::State, &mut Ctx) -> R,
+    ) -> R {
+        let host = self.host();
+        let mut asks = Vec::new();
+        let r = f(
+            &mut self.card,
+            &mut Ctx::new(&host, fx, &mut asks, &mut self.shared.next_id),
+        );
+        self.route_asks(asks, fx);
+        r
+    }
+
+    fn chat_do<R>(
+        &mut self,
+        fx: &mut Vec<Effect>,
+        f: impl FnOnce(&mut chat::State, &mut Ctx) -> R,
+    ) -> R {
+        let host = self.host();
+        let mut asks = Vec::new();
+        let r = f(
+            &mut self.chat,
+            &mut Ctx::new(&host, fx, &mut asks, &mut self.shared.next_id),
+        );
+        self.route_asks(asks, fx);
+        r
+    }
+
+    /// Routes what the slices asked, in order, each to the owner of the
+    /// state it changes (and what that asks in turn, before the next).
+    fn route_asks(&mut self, asks: Vec<Ask>, fx: &mut Vec<Effect>) {
+        for ask in asks {
+            match ask {
+                Ask::Banner(line) => self.shared.banner = line,
+                Ask::StorageNote(note) => self.shared.storage_note = Some(note),
+                Ask::Page(_)
+                | Ask::Loading
+                | Ask::Ready
+                | Ask::Block(_)
+                | Ask::RetryLater { .. } => self.launch_do(fx, |l, ctx| l.on_ask(ctx, ask)),
+                Ask::OpenCard(id) => {
+                    self.card_do(fx, |c, ctx| c.open(ctx, id));
+                    let host = self.host();
+                    self.chat.load_draft(&host);
+                }
+                Ask::OpenGroup(id) => self.chat_do(fx, |c, ctx| c.open_group(ctx, id)),
+                Ask::OpenComposer => {
+                    let host = self.host();
+                    self.chat.load_draft(&host);
+                }
+                Ask::Refetch => {
+                    if !self.card_do(fx, |c, ctx| c.refetch(ctx)) {
+                        self.chat_do(fx, |c, ctx| c.refetch(ctx));
+                    }
+                }
+                Ask::FlushOutbox => self.card_do(fx, |c, ctx| c.flush_outbox(ctx)),
+            }
+        }
+    }
+
+    /// Reads the core's storage keys at launch: each slice reads its own.
+    /// Damaged entries are set aside and reported; they never block the
+    /// app. Set aside means write-ahead: the copy under `wcc-quarantine:`
+    /// is written first, and the original goes only when that write is
+    /// acknowledged.
+    fn restore_storage(&mut self, storage: &BTreeMap<String, String>, fx: &mut Vec<Effect>) {
+        let mut damaged: Vec<(&String, &String)> = Vec::new();
+        for (key, raw) in storage {
+            let read = if key == SESSION_KEY {
+                self.launch.restore_session(raw)
+            } else if card::State::owns_key(key) {
+                self.card_do(fx, |c, ctx| c.restore_key(ctx, key, raw))
+            } else if chat::State::owns_key(key) {
+                self.chat.restore_key(key, raw)
+            } else {
+                Ok(())
+            };
+            if read.is_err() {
+                damaged.push((key, raw));
+            }
+        }
+        for (key, raw) in &damaged {
+            let id = self.next_id();
+            fx.push(Effect::StorageSet {
+                id,
+                key: quarantine_key(key),
+                value: (*raw).clone(),
+            });
+            self.shared.pending.insert(
+                id,
+                Pending::Quarantine {
+                    key: (*key).clone(),
+                },
+            );
+            self.log(
+                fx,
+                "warn",
+                &format!("set aside damaged storage entry {key}"),
+            );
+        }
+        self.card_do(fx, |c, ctx| c.reconcile_drafts_and_outbox(ctx));
+        if damaged.iter().any(|(k, _)| *k != SESSION_KEY) {
+            self.shared.storage_note = Some(Localized::new(
+                "有一份本地草稿已损坏，已另存并跳过",
+                "A saved draft was damaged; it was set aside and skipped",
+            ));
+        }
+        if let Some(note) = self.card.take_restore_note() {
+            self.shared.storage_note = Some(note);
+        }
+    }
+
+    fn next_id(&mut self) -> EffectId {
+        self.shared.next_id = self.shared.next_id.wrapping_add(1).max(1);
+        self.shared.next_id
+    }
+
+    /// A key's content now lives elsewhere: its owner removes it, unless
+    /// it holds content for that key again.
+    fn release(&mut self, key: &str, fx: &mut Vec<Effect>) {
+        if key == SESSION_KEY {
+            self.launch_do(fx, |l, ctx| l.release(ctx, key));
+        } else if card::State::owns_key(key) {
+            self.card_do(fx, |c, ctx| c.release(ctx, key));
+        } else if chat::State::owns_key(key) {
+            self.chat_do(fx, |c, ctx| c.release(ctx, key));
+        } else {
+            fx.push(Effect::StorageRemove {
+                key: key.to_owned(),
+            });
+        }
+    }
+
+    fn on_storage_result(&mut self, id: EffectId, ok: bool, err: &str, fx: &mut Vec<Effect>) {
+        let (key, waiting) = match self.owner(id) {
+            Some(Owner::App) => match self.shared.pending.remove(&id) {
+                Some(Pending::Quarantine { key }) => {
+                    if ok {
+                        self.release(&key, fx);
+                        return;
+                    }
+                    (quarantine_key(&key), Waiting::Nothing)
+                }
+                None => return,
+            },
+            Some(Owner::Launch) => match self.launch.pending.remove(&id) {
+                Some(launch::Pending::StoreSession) if !ok => {
+                    (SESSION_KEY.to_owned(), Waiting::Nothing)
+                }
+                _ => return,
+            },
+            Some(Owner::Card) => match self.card.pending.remove(&id) {
+                Some(card::Pending::StorageWrite { key, then }) => {
+                    if ok {
+                        self.card_do(fx, |c, ctx| c.after_writes(ctx, then));
+                        return;
+                    }
+                    (key, Waiting::Card(then))
+                }
+                _ => return,
+            },
+            Some(Owner::Chat) => match self.chat.pending.remove(&id) {
+                Some(chat::Pending::StorageWrite { key, then }) => {
+                    if ok {
+                        self.chat_do(fx, |c, ctx| c.after_writes(ctx, then));
+                        return;
+                    }
+                    (key, Waiting::Chat(then))
+                }
+                _ => return,
+            },
+            None => return,
+        };
+        self.storage_full(&key, err, waiting, fx);
+    }
+
+    /// Storage is full: drop the oldest draft of another customer and write
+    /// again what the slice still holds; tell the member either way.
+    fn storage_full(&mut self, key: &str, err: &str, waiting: Waiting, fx: &mut Vec<Effect>) {
+        self.log(fx, "warn", &format!("storage write of {key} failed: {err}"));
+        let rewritable = match &waiting {
+            Waiting::Nothing => false,
+            Waiting::Card(_) => self.card.can_rewrite(key),
+            Waiting::Chat(_) => self.chat.can_rewrite(key),
+        };
+        let freed = rewritable && self.card_do(fx, |c, ctx| c.drop_oldest_draft(ctx, key));
+        if !freed {
+            self.shared.storage_note = Some(Localized::new(
+                "存储空间已满：当前修改只保存在内存中，请尽快保存",
+                "Storage is full: your edit is kept in memory only; save it soon",
+            ));
+            if let Waiting::Chat(then) = waiting {
+                self.chat_do(fx, |c, ctx| c.write_failed(ctx, then));
+            }
+            return;
+        }
+        self.shared.storage_note = Some(Localized::new(
+            "存储空间不足，已删除最早的一份草稿",
+            "Storage was full, so the oldest draft was removed",
+        ));
+        match waiting {
+            Waiting::Nothing => {}
+            Waiting::Card(then) => self.card_do(fx, |c, ctx| c.rewrite(ctx, key, then)),
+            Waiting::Chat(then) => self.chat_do(fx, |c, ctx| c.rewrite(ctx, key, then)),
+        }
+    }
+
+    fn on_qy_result(&mut self, id: EffectId, api: &str, result: &Value, fx: &mut Vec<Effect>) {
+        match self.owner(id) {
+            Some(Owner::Launch) => {
+                if let Some(p) = self.launch.pending.remove(&id) {
+                    self.launch_do(fx, |l, ctx| l.on_qy_result(ctx, p, result));
+                }
+            }
+            Some(Owner::Chat) => {
+                if let Some(p) = self.chat.pending.remove(&id) {
+                    if p.qy_api().is_some() {
+                        self.chat_do(fx, |c, ctx| c.on_qy_result(ctx, p, result));
+                    } else {
+                        self.log(
+                            fx,
+                            "warn",
+                            &format!("a wx.qy result ({api}) answered {p:?}; ignored"),
+                        );
+                    }
+                }
+            }
+            Some(owner) => {
+                self.forget(id);
+                self.log(
+                    fx,
+                    "warn",
+                    &format!("a wx.qy result ({api}) answered a {owner:?} effect; ignored"),
+                );
+            }
+            None => self.log(
+                fx,
+                "warn",
+                &format!("result for unknown request {id} ({api}) ignored"),
+            ),
+        }
+    }
+
+    fn on_http_result(
+        &mut self,
+        id: EffectId,
+        status: u16,
+        body: &str,
+        err: &str,
+        fx: &mut Vec<Effect>,
+    ) {
+        let Some(owner) = self.owner(id) else {
+            self.log(
+                fx,
+                "warn",
+                &format!("response for unknown request {id} ignored"),
+            );
+            return;
+        };
+        let launch_p = self.launch.pending.remove(&id);
+        let card_p = self.card.pending.remove(&id);
+        let chat_p = self.chat.pending.remove(&id);
+        self.shared.pending.remove(&id);
+        let exchange = launch_p == Some(launch::Pending::SessionExchange);
+        if status == 401 && !exchange {
+            if let Some(p) = &card_p {
+                self.card.on_unauthorized(p);
+            }
+            self.launch_do(fx, |l, ctx| l.relogin(ctx));
+            return;
+        }
+        if status == 0 || status >= 500 {
+            self.log(
+                fx,
+                "warn",
+                &format!("backend unreachable (status {status}): {err}"),
+            );
+        }
+        match owner {
+            Owner::Launch => {
+                if let Some(p) = launch_p {
+                    self.launch_do(fx, |l, ctx| l.on_http_result(ctx, p, status, body));
+                }
+            }
+            Owner::Card => {
+                if let Some(p) = card_p {
+                    self.card_do(fx, |c, ctx| c.on_http_result(ctx, p, status, body));
+                }
+            }
+            Owner::Chat => {
+                if let Some(p) = chat_p {
+                    self.chat_do(fx, |c, ctx| c.on_http_result(ctx, p, status, body));
+                }
+            }
+            Owner::App => self.log(fx, "warn", "unexpected http result for a storage copy"),
+        }
+    }
+
+    fn on_timer(&mut self, id: EffectId, fx: &mut Vec<Effect>) {
+        if let Some(p) = self.launch.pending.remove(&id) {
+            self.launch_do(fx, |l, ctx| l.on_timer(ctx, id, p));
+        } else {
+            self.forget(id);
+        }
+        self.card_do(fx, |c, ctx| c.flush_outbox(ctx));
+    }
+
+    /// Network back or app shown: retry now instead of waiting for the timer.
+    fn retry_now(&mut self, fx: &mut Vec<Effect>) {
+        self.launch_do(fx, |l, ctx| l.retry_now(ctx));
+        self.card_do(fx, |c, ctx| c.flush_outbox(ctx));
+    }
+
+    fn on_tap(&mut self, action: action::Action, fx: &mut Vec<Effect>) {
+        match action {
+            action::Action::DismissBanner => {
+                if self.shared.banner.take().is_none() {
+                    self.shared.storage_note = None;
+                }
+            }
+            action::Action::Launch(tap) => self.launch_do(fx, |l, ctx| l.on_tap(ctx, tap)),
+            action::Action::Card(tap) => self.card_do(fx, |c, ctx| c.on_tap(ctx, tap)),
+            action::Action::Chat(tap) => {
+                let tmpl = self.template_context(&self.host());
+                self.chat_do(fx, |c, ctx| c.on_tap(ctx, tap, &tmpl));
+            }
+        }
     }
 }
 
@@ -187,40 +566,40 @@ pub fn update(model: &mut Model, event: Event) -> Vec<Effect> {
             qy_apis,
             storage,
         } => {
-            model.now = now;
-            model.visible = true;
-            model.launch = Some(LaunchInfo {
+            model.shared.now = now;
+            model.shared.visible = true;
+            model.launch.on_launch(LaunchInfo {
                 system_info,
                 has_qy,
                 qy_apis,
                 wecom_version: None,
             });
             if !model.locale_is_configured() {
-                model.locale = model.env().locale;
+                model.shared.locale = model.launch.env().locale;
             }
             model.restore_storage(&storage, &mut fx);
-            model.start_flow(&mut fx);
+            model.launch_do(&mut fx, |l, ctx| l.start(ctx));
         }
         Event::Show { now } => {
-            model.now = now;
-            model.visible = true;
-            model.on_show(&mut fx);
+            model.shared.now = now;
+            model.shared.visible = true;
+            model.retry_now(&mut fx);
         }
         Event::Hide { now } => {
-            model.now = now;
-            model.visible = false;
+            model.shared.now = now;
+            model.shared.visible = false;
         }
         Event::NetworkChanged { online, now } => {
-            model.now = now;
-            model.online = online;
+            model.shared.now = now;
+            model.shared.online = online;
             if online {
-                model.on_online(&mut fx);
+                model.retry_now(&mut fx);
             }
         }
         Event::QyResult { id, api, result } => model.on_qy_result(id, &api, &result, &mut fx),
         Event::WxResult { id, .. } => {
             // An acknowledgement: nothing on the page can change.
-            model.pending.remove(&id);
+            model.forget(id);
             return fx;
         }
         Event::HttpResult {
@@ -230,25 +609,33 @@ pub fn update(model: &mut Model, event: Event) -> Vec<Effect> {
             err_msg,
         } => model.on_http_result(id, status, &body, &err_msg, &mut fx),
         Event::StorageResult { id, ok, err_msg } => {
-            let waits = matches!(
-                model.pending.get(&id),
-                Some(crate::launch::flow::Pending::StorageWrite { then, .. }) if !then.is_empty()
-            );
+            let waits = match model.owner(id) {
+                Some(Owner::App) => true,
+                Some(Owner::Card) => matches!(
+                    model.card.pending.get(&id),
+                    Some(card::Pending::StorageWrite { then, .. }) if !then.is_empty()
+                ),
+                Some(Owner::Chat) => matches!(
+                    model.chat.pending.get(&id),
+                    Some(chat::Pending::StorageWrite { then, .. }) if !then.is_empty()
+                ),
+                _ => false,
+            };
             if ok && !waits {
                 // A plain write went through (one per keystroke for drafts):
                 // nothing on the page changes, so skip rebuilding the view.
-                model.pending.remove(&id);
+                model.forget(id);
                 return fx;
             }
             model.on_storage_result(id, ok, &err_msg, &mut fx);
         }
         Event::Timer { id, now } => {
-            model.now = now;
+            model.shared.now = now;
             model.on_timer(id, &mut fx);
         }
         Event::Tap(tap) => {
             if tap.now > 0.0 {
-                model.now = tap.now;
+                model.shared.now = tap.now;
             }
             model.on_tap(tap.action, &mut fx);
         }
@@ -259,9 +646,12 @@ pub fn update(model: &mut Model, event: Event) -> Vec<Effect> {
             now,
         } => {
             if now > 0.0 {
-                model.now = now;
+                model.shared.now = now;
             }
-            model.on_input(&field, value, index, &mut fx);
+            match field.strip_prefix("composer.") {
+                Some(name) => model.chat_do(&mut fx, |c, ctx| c.on_input(ctx, name, value)),
+                None => model.card_do(&mut fx, |c, ctx| c.on_input(ctx, &field, value, index)),
+            }
         }
     }
     if let Some(render) = render(model) {
@@ -273,8 +663,8 @@ pub fn update(model: &mut Model, event: Event) -> Vec<Effect> {
 /// Diffs the current view against the last rendered one.
 pub fn render(model: &mut Model) -> Option<Effect> {
     let next = view_value(model);
-    let patch = patch::diff(&model.rendered, &next);
-    model.rendered = next;
+    let patch = patch::diff(&model.shared.rendered, &next);
+    model.shared.rendered = next;
     if patch.is_empty() {
         None
     } else {
@@ -282,14 +672,10 @@ pub fn render(model: &mut Model) -> Option<Effect> {
     }
 }
 
-pub use crate::app::view::{view, View};
-
 pub fn view_value(model: &Model) -> Value {
     serde_json::to_value(view(model)).unwrap_or(Value::Null)
 }
 
-/// Parses an event from JSON text under the door's policy
-/// ([`crate::support::input`]): size and nesting caps, lone surrogates repaired.
 pub fn parse_event(json: &str) -> Result<Event, CoreError> {
     let text = crate::support::input::admit(json, MAX_INPUT_BYTES).map_err(|e| match e {
         crate::support::input::InputError::TooLarge { max, len } => CoreError::TooLarge {
@@ -340,7 +726,7 @@ fn salvage(model: &Model, json: &str, err: &CoreError) -> Option<Event> {
         // Too big or too deep to read even leniently: look at the head.
         Err(_) => salvage_head(json)?,
     };
-    if !model.pending.contains_key(&id) {
+    if !model.is_pending(id) {
         return None;
     }
     let why = crate::support::text_preview(&err.to_string());
@@ -367,7 +753,10 @@ fn salvage(model: &Model, json: &str, err: &CoreError) -> Option<Event> {
             ok: false,
             err_msg: format!("setStorage:fail unreadable result ({why})"),
         },
-        "timer" => Event::Timer { id, now: model.now },
+        "timer" => Event::Timer {
+            id,
+            now: model.shared.now,
+        },
         _ => return None,
     })
 }
@@ -437,7 +826,7 @@ pub fn restore(json: &str) -> Result<Model, CoreError> {
         serde_json::from_str(json).map_err(|e| CoreError::BadSnapshot(e.to_string()))?;
     let mut model = file.model;
     model.rehydrate();
-    match &model.config {
+    match &model.shared.config {
         Some(config) => config
             .validate()
             .map_err(|e| CoreError::BadSnapshot(e.to_string()))?,

@@ -14,7 +14,7 @@ pub const DRAFT_PREFIX: &str = "wcc:draft:";
 pub const DRAFT_VERSION: u32 = 2;
 /// Where damaged entries are set aside (outside the `wcc:` prefix, so they
 /// are not read back at launch).
-pub const QUARANTINE_PREFIX: &str = "wcc-quarantine:";
+pub use crate::protocol::storage::QUARANTINE_PREFIX;
 
 pub fn draft_key(external_userid: &str) -> String {
     format!("{DRAFT_PREFIX}{external_userid}")

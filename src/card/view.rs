@@ -506,3 +506,93 @@ mod tests {
         assert_eq!(json["notMyCustomer"], false);
     }
 }
+
+/// One corp tag in the picker, and whether the customer has it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TagOption {
+    pub id: String,
+    pub name: String,
+    pub selected: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct TagOptionGroup {
+    pub group: String,
+    pub tags: Vec<TagOption>,
+}
+
+/// The card slice's part of the page.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CardPart {
+    pub card: Option<CardView>,
+    pub form: Option<crate::card::form::FormView>,
+    pub form_message: Option<String>,
+    /// Saves waiting in the outbox for this customer.
+    pub pending_saves: usize,
+    pub tag_picker: Option<Vec<TagOptionGroup>>,
+}
+
+impl crate::card::State {
+    /// What the card shows; `open` is whether the card is the page shown.
+    pub fn view(&self, me: Option<&UserId>, locale: Locale, open: bool) -> CardPart {
+        let card = match (open, self.shown_customer(me), me) {
+            (true, Some(c), Some(me)) => Some(card_view(&c, me, locale, self.corp_tags.as_ref())),
+            _ => None,
+        };
+        let ext = self.external_userid.as_ref().map(|e| e.as_str());
+        CardPart {
+            card,
+            form: if open {
+                self.edit_form(me).map(|f| f.view(locale))
+            } else {
+                None
+            },
+            form_message: if open {
+                self.form_message.as_ref().map(|m| m.get(locale).to_owned())
+            } else {
+                None
+            },
+            pending_saves: ext.map_or(0, |e| {
+                self.outbox
+                    .entries
+                    .iter()
+                    .filter(|x| x.external_userid == e && !x.parked)
+                    .count()
+            }),
+            tag_picker: if open && self.tag_picker {
+                self.tag_options(me)
+            } else {
+                None
+            },
+        }
+    }
+
+    fn tag_options(&self, me: Option<&UserId>) -> Option<Vec<TagOptionGroup>> {
+        let corp = self.corp_tags.as_ref()?;
+        let mine = self
+            .my_follow(me)
+            .map(|(fu, _)| fu.tags)
+            .unwrap_or_default();
+        let has =
+            |id: &crate::wecom::ids::TagId| mine.iter().any(|t| t.tag_id.as_ref() == Some(id));
+        Some(
+            corp.groups
+                .iter()
+                .map(|g| TagOptionGroup {
+                    group: g.group_name.clone(),
+                    tags: g
+                        .tags
+                        .iter()
+                        .map(|t| TagOption {
+                            id: t.id.as_str().to_owned(),
+                            name: t.name.clone(),
+                            selected: has(&t.id),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        )
+    }
+}

@@ -1,5 +1,469 @@
-//! The chat slice.
+//! The chat slice: talking back into the chat. The composer (with
+//! quick-reply templates filled from the card), sending, and the group chat
+//! view.
+//!
+//! Owns: the group chat shown, the composer and its drafts in storage.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::chat::compose::{Composer, ComposerField, ComposerView, MsgType, SendCaps, SendResult};
+use crate::chat::draft::{compose_key, ComposeDraft, ATTACHMENT_CONTEXT, COMPOSE_PREFIX};
+use crate::chat::templates::{quick_reply_views, QuickReplyView, TemplateContext, QUICK_REPLIES};
+use crate::protocol::ctx::{Ask, Ctx, Host};
+use crate::protocol::effect::EffectId;
+use crate::protocol::page::{Notice, Route};
+use crate::protocol::session::paths;
+use crate::support::locale::{Locale, Localized};
+use crate::wecom::capabilities::Api;
+use crate::wecom::groupchat::{self, GroupChat, GroupChatView};
+use crate::wecom::ids::GroupChatId;
+
 pub mod compose;
 pub mod draft;
-pub mod flow;
 pub mod templates;
+
+/// What an outstanding effect id of this slice is for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Pending {
+    FetchGroup,
+    Send,
+    StorageWrite {
+        key: String,
+        /// What waits for this write to be acknowledged (write-ahead).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        then: Vec<AfterWrite>,
+    },
+}
+
+impl Pending {
+    pub fn qy_api(&self) -> Option<Api> {
+        match self {
+            Pending::Send => Some(Api::SendChatMessage),
+            _ => None,
+        }
+    }
+}
+
+/// What waits for a composer draft to be in storage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum AfterWrite {
+    /// Send into the chat, now that what is being sent is in storage.
+    Send { args: Value },
+}
+
+/// The taps this slice answers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tap {
+    MsgType(MsgType),
+    EnterChat,
+    QuickReply(&'static str),
+    DismissResult,
+    Send,
+}
+
+impl Tap {
+    pub const NAMES: &'static [&'static str] = &[
+        "msgType",
+        "enterChat",
+        "quickReply",
+        "dismissResult",
+        "send",
+    ];
+
+    /// `None`: not one of this slice's actions.
+    pub fn parse(name: &str, arg: &Value) -> Option<Result<Tap, String>> {
+        let text = || {
+            arg.as_str()
+                .ok_or_else(|| format!("{name} takes a string argument, got {arg}"))
+        };
+        Some(match name {
+            "msgType" => text().and_then(|t| {
+                MsgType::parse(t)
+                    .map(Tap::MsgType)
+                    .map_err(|e| format!("msgType: {}", e.code()))
+            }),
+            "enterChat" => Ok(Tap::EnterChat),
+            "quickReply" => text().and_then(|id| {
+                QUICK_REPLIES
+                    .iter()
+                    .find(|q| q.id == id)
+                    .map(|q| Tap::QuickReply(q.id))
+                    .ok_or_else(|| {
+                        format!(
+                            "quickReply: no quick reply {:?}",
+                            crate::support::text_preview(id)
+                        )
+                    })
+            }),
+            "dismissResult" => Ok(Tap::DismissResult),
+            "send" => Ok(Tap::Send),
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct State {
+    /// The group chat shown.
+    pub chat_id: Option<GroupChatId>,
+    /// The group chat as the backend sent it (the parsed one is a cache).
+    pub group_body: Option<String>,
+    pub composer: Composer,
+    /// Composer drafts in storage, by chat context.
+    #[serde(default)]
+    pub compose_drafts: BTreeMap<String, ComposeDraft>,
+    pub compose_note: Option<Localized>,
+    pub pending: BTreeMap<EffectId, Pending>,
+    #[serde(skip)]
+    pub group: Option<GroupChat>,
+}
+
+/// The chat slice's part of the page.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChatPart {
+    pub group: Option<GroupChatView>,
+    pub composer: Option<ComposerView>,
+    pub compose_note: Option<String>,
+    pub quick_replies: Vec<QuickReplyView>,
+}
+
+impl State {
+    /// Rebuilds the parsed cache from the stored body (after restore).
+    pub fn rehydrate(&mut self) {
+        self.group = self
+            .group_body
+            .as_deref()
+            .and_then(|b| groupchat::parse_group_chat(b).ok());
+    }
+
+    pub fn owns_key(key: &str) -> bool {
+        key.starts_with(COMPOSE_PREFIX)
+    }
+
+    /// Reads one of this slice's storage keys at launch; `Err`: damaged.
+    pub fn restore_key(&mut self, key: &str, raw: &str) -> Result<(), ()> {
+        let Some(ctx) = key.strip_prefix(COMPOSE_PREFIX) else {
+            return Ok(());
+        };
+        match ComposeDraft::parse(raw) {
+            Ok(d) => {
+                self.compose_drafts.insert(ctx.to_owned(), d);
+                Ok(())
+            }
+            Err(_) => Err(()),
+        }
+    }
+
+    /// Removes a key whose content now lives elsewhere, unless the slice
+    /// holds content for it again.
+    pub fn release(&self, ctx: &mut Ctx, key: &str) {
+        let held = key
+            .strip_prefix(COMPOSE_PREFIX)
+            .is_some_and(|c| self.compose_drafts.contains_key(c));
+        if !held {
+            ctx.remove(key);
+        }
+    }
+
+    /// What can be sent from here, by platform, client version and entry.
+    pub fn send_caps(host: &Host) -> SendCaps {
+        let env = &host.env;
+        let version = env.client_version.map(|v| (v.major, v.minor, v.patch));
+        compose::send_caps(
+            env.platform.as_str(),
+            version,
+            host.entry.as_deref().unwrap_or(""),
+        )
+    }
+
+    /// The chat context the composer writes into (see `draft`): the
+    /// customer whose card is open, else the group, else the attachment bar.
+    pub fn context(&self, host: &Host) -> String {
+        host.customer
+            .as_ref()
+            .map(|e| e.as_str().to_owned())
+            .or_else(|| self.chat_id.as_ref().map(|c| c.as_str().to_owned()))
+            .unwrap_or_else(|| ATTACHMENT_CONTEXT.to_owned())
+    }
+
+    fn store_then(&mut self, ctx: &mut Ctx, key: &str, value: String, then: Vec<AfterWrite>) {
+        let id = ctx.store(key, value);
+        self.pending.insert(
+            id,
+            Pending::StorageWrite {
+                key: key.to_owned(),
+                then,
+            },
+        );
+    }
+
+    /// Writes the composer to storage (on every change, like card drafts).
+    fn write_draft(&mut self, ctx: &mut Ctx, sending: bool, then: Vec<AfterWrite>) {
+        let key_ctx = self.context(ctx.host);
+        let draft = ComposeDraft::new(ctx.now(), sending, self.composer.clone());
+        let json = draft.to_json();
+        self.compose_drafts.insert(key_ctx.clone(), draft);
+        self.store_then(ctx, &compose_key(&key_ctx), json, then);
+    }
+
+    /// Entering a chat context: an empty composer takes that context's draft.
+    pub fn load_draft(&mut self, host: &Host) {
+        let key_ctx = self.context(host);
+        if self.composer != Composer::new(self.composer.msg_type) {
+            return;
+        }
+        if let Some(d) = self.compose_drafts.get(&key_ctx) {
+            self.composer = d.composer.clone();
+            self.compose_note = Some(if d.sending {
+                Localized::new(
+                    "上次发送可能未完成：请先查看聊天中是否已发出，再决定是否重发",
+                    "The last send may not have finished: check the chat before sending it again",
+                )
+            } else {
+                Localized::new("已恢复未发送的消息", "Your unsent message was restored")
+            });
+        }
+    }
+
+    /// Opens the group chat `id` and fetches it.
+    pub fn open_group(&mut self, ctx: &mut Ctx, id: GroupChatId) {
+        self.chat_id = Some(id.clone());
+        let mut host = ctx.host.clone();
+        host.chat = Some(id.clone());
+        self.load_draft(&host);
+        ctx.ask(Ask::Page(Route::Group));
+        ctx.ask(Ask::Loading);
+        let http = ctx.http("GET", &paths::group_chat(id.as_str()), Value::Null, None);
+        self.pending.insert(http, Pending::FetchGroup);
+    }
+
+    /// A retry of the page's fetch fired: `false` if no group is shown.
+    pub fn refetch(&mut self, ctx: &mut Ctx) -> bool {
+        match self.chat_id.clone() {
+            Some(id) => {
+                self.open_group(ctx, id);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Typing in the composer (`composer.<field>`).
+    pub fn on_input(&mut self, ctx: &mut Ctx, name: &str, value: String) {
+        let value: String = value.chars().take(8000).collect();
+        if let Err(e) = self.composer.set_by_name(name, value) {
+            ctx.log("warn", &format!("composer field {name:?}: {}", e.code()));
+        }
+        self.compose_note = None;
+        self.write_draft(ctx, false, Vec::new());
+    }
+
+    /// `tmpl`: the placeholder values from the open card.
+    pub fn on_tap(&mut self, ctx: &mut Ctx, tap: Tap, tmpl: &TemplateContext) {
+        match tap {
+            Tap::MsgType(t) => {
+                let _ = self
+                    .composer
+                    .set(ComposerField::MsgType, t.as_str().to_owned());
+            }
+            Tap::EnterChat => {
+                let next = !self.composer.enter_chat;
+                let _ = self
+                    .composer
+                    .set(ComposerField::EnterChat, next.to_string());
+            }
+            Tap::QuickReply(id) => {
+                if let Some(q) = QUICK_REPLIES.iter().find(|q| q.id == id) {
+                    let _ = self.composer.set(ComposerField::MsgType, "text".into());
+                    // Filled from the card at once; a value the card lacks stays as a
+                    // visible placeholder, which the send refuses until edited.
+                    let filled = q.fill(tmpl, ctx.host.locale);
+                    let _ = self.composer.set(ComposerField::Text, filled.text);
+                    self.compose_note = None;
+                }
+            }
+            Tap::DismissResult => {
+                self.composer.dismiss_result();
+                return;
+            }
+            Tap::Send => {
+                self.send(ctx, tmpl);
+                return;
+            }
+        }
+        self.write_draft(ctx, false, Vec::new());
+    }
+
+    fn send(&mut self, ctx: &mut Ctx, tmpl: &TemplateContext) {
+        let caps = State::send_caps(ctx.host);
+        let mut outgoing = self.composer.clone();
+        if outgoing.msg_type == MsgType::Text {
+            // The text is a template: fill it, and never send a placeholder
+            // as a literal.
+            let filled = crate::chat::templates::fill(&outgoing.text, tmpl);
+            if !filled.ready() {
+                let list = filled
+                    .missing
+                    .iter()
+                    .chain(filled.unknown.iter())
+                    .map(|name| format!("{{{name}}}"))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                self.compose_note = Some(Localized::new(
+                    format!("无法填充：{list}，请手动修改后再发送"),
+                    format!("Cannot fill {list}; edit the text before sending"),
+                ));
+                return;
+            }
+            outgoing.text = filled.text;
+        }
+        match outgoing.to_send_args(&caps) {
+            Ok(args) => match ctx.host.check_act(Api::SendChatMessage) {
+                Ok(()) => {
+                    self.compose_note = None;
+                    // Write-ahead: what is being sent is in storage, marked
+                    // as sending, before the call goes out.
+                    self.write_draft(ctx, true, vec![AfterWrite::Send { args }]);
+                }
+                Err(line) => ctx.banner(Some(line)),
+            },
+            Err(errors) => {
+                self.composer.touch_all();
+                if let Some(e) = errors.first() {
+                    self.compose_note = Some(e.message());
+                }
+            }
+        }
+    }
+
+    /// Calls sendChatMessage (after the composer draft is durable).
+    fn send_now(&mut self, ctx: &mut Ctx, args: Value) {
+        let id = ctx.qy(Api::SendChatMessage, args);
+        self.pending.insert(id, Pending::Send);
+    }
+
+    /// The answer to this slice's wx.qy call (sendChatMessage).
+    pub fn on_qy_result(&mut self, ctx: &mut Ctx, pending: Pending, result: &Value) {
+        match pending {
+            Pending::Send => self.on_sent(ctx, result),
+            other => ctx.log(
+                "warn",
+                &format!("a wx.qy result answered {other:?}; ignored"),
+            ),
+        }
+    }
+
+    fn on_sent(&mut self, ctx: &mut Ctx, result: &Value) {
+        let msg = result
+            .get("errMsg")
+            .and_then(Value::as_str)
+            .unwrap_or("sendChatMessage:fail");
+        let outcome = SendResult::from_err_msg(msg);
+        self.composer.on_result(&outcome);
+        if outcome == SendResult::Sent {
+            // Delivered into the chat: the draft has done its job.
+            let key_ctx = self.context(ctx.host);
+            if self.compose_drafts.remove(&key_ctx).is_some() {
+                ctx.remove(&compose_key(&key_ctx));
+            }
+        } else {
+            self.write_draft(ctx, false, Vec::new());
+        }
+    }
+
+    /// The answer to this slice's request (the group chat).
+    pub fn on_http_result(&mut self, ctx: &mut Ctx, pending: Pending, status: u16, body: &str) {
+        match pending {
+            Pending::FetchGroup => {
+                if status == 0 || status >= 500 {
+                    ctx.ask(Ask::RetryLater { status });
+                    return;
+                }
+                self.on_group_body(ctx, body);
+            }
+            other => ctx.log("warn", &format!("unexpected http result for {other:?}")),
+        }
+    }
+
+    fn on_group_body(&mut self, ctx: &mut Ctx, body: &str) {
+        match groupchat::parse_group_chat(body) {
+            Ok(g) => {
+                self.group = Some(g);
+                self.group_body = Some(body.to_owned());
+                ctx.ask(Ask::Ready);
+                ctx.ask(Ask::Page(Route::Group));
+            }
+            Err(e) => ctx.ask(Ask::Block(Notice {
+                code: e.code().to_owned(),
+                title: Localized::new("无法加载群聊", "Cannot load the group chat"),
+                message: e.message(),
+                guidance: None,
+                can_retry: true,
+            })),
+        }
+    }
+
+    /// What waited for one of this slice's writes, now acknowledged.
+    pub fn after_writes(&mut self, ctx: &mut Ctx, then: Vec<AfterWrite>) {
+        for step in then {
+            match step {
+                AfterWrite::Send { args } => self.send_now(ctx, args),
+            }
+        }
+    }
+
+    /// A write that waited on another failed for good: the old copy stays,
+    /// and only a send goes ahead (the member asked for it).
+    pub fn write_failed(&mut self, ctx: &mut Ctx, then: Vec<AfterWrite>) {
+        for step in then {
+            let AfterWrite::Send { args } = step;
+            ctx.log("warn", "sending although the message is not in storage");
+            self.send_now(ctx, args);
+        }
+    }
+
+    pub fn can_rewrite(&self, key: &str) -> bool {
+        key.strip_prefix(COMPOSE_PREFIX)
+            .is_some_and(|c| self.compose_drafts.contains_key(c))
+    }
+
+    /// Writes again what failed, with what waits on it.
+    pub fn rewrite(&mut self, ctx: &mut Ctx, key: &str, then: Vec<AfterWrite>) {
+        if let Some(d) = key
+            .strip_prefix(COMPOSE_PREFIX)
+            .and_then(|c| self.compose_drafts.get(c))
+        {
+            let json = d.to_json();
+            self.store_then(ctx, key, json, then);
+        }
+    }
+
+    /// What the chat slice shows on `route`.
+    pub fn view(&self, host: &Host, tmpl: &TemplateContext, route: Route) -> ChatPart {
+        let locale: Locale = host.locale;
+        let composing = matches!(route, Route::Compose | Route::Group);
+        if !composing {
+            return ChatPart::default();
+        }
+        let caps = State::send_caps(host);
+        ChatPart {
+            group: if route == Route::Group {
+                self.group.as_ref().map(|g| g.view(locale))
+            } else {
+                None
+            },
+            composer: Some(self.composer.view(&caps, locale)),
+            compose_note: self.compose_note.as_ref().map(|m| m.get(locale).to_owned()),
+            quick_replies: quick_reply_views(tmpl, locale),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -3,8 +3,10 @@
 //! Sees [`crate::wecom`] and [`crate::support`].
 
 pub mod config;
+pub mod ctx;
 pub mod effect;
 pub mod error;
 pub mod page;
 pub mod patch;
 pub mod session;
+pub mod storage;

@@ -10,6 +10,7 @@
 
 pub mod action;
 pub mod event;
+pub mod model;
 pub mod view;
 
 use std::collections::BTreeMap;
@@ -19,65 +20,22 @@ use serde_json::Value;
 
 use crate::card;
 use crate::chat;
-use crate::chat::templates::TemplateContext;
 use crate::launch::{self, LaunchInfo};
-use crate::protocol::ctx::{Ask, Ctx, Host};
+use crate::protocol::ctx::{Ask, Ctx};
 use crate::protocol::effect::{Effect, EffectId};
 use crate::protocol::error::CoreError;
 use crate::protocol::patch;
 use crate::protocol::session::SESSION_KEY;
 use crate::protocol::storage::quarantine_key;
-use crate::support::locale::{Locale, Localized};
+use crate::support::locale::Localized;
 use crate::support::privacy::mask_phone_numbers;
 
 pub use crate::app::event::Event;
+pub use crate::app::model::{Model, Pending, Shared, SNAPSHOT_VERSION};
 pub use crate::app::view::{view, View};
 pub use crate::protocol::config::Config;
 pub use crate::protocol::page::{Notice, Route};
 pub use crate::support::input::{MAX_INPUT_BYTES, MAX_SNAPSHOT_BYTES};
-
-/// The version of [`Model`]'s snapshot format. 2: the model in slices.
-pub const SNAPSHOT_VERSION: u32 = 2;
-
-/// What the app keeps for the page as a whole.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
-#[serde(rename_all = "camelCase")]
-pub struct Shared {
-    pub config: Option<Config>,
-    pub locale: Locale,
-    pub now: f64,
-    pub visible: bool,
-    pub online: bool,
-    /// A non-blocking line above the page (offline, retrying, unknown entry).
-    pub banner: Option<Localized>,
-    /// A note about local storage (damaged entries, quota), shown when no
-    /// other banner is; the slices' own banners do not wipe it.
-    pub storage_note: Option<Localized>,
-    /// The app's own outstanding effects: copies of damaged entries.
-    pub pending: BTreeMap<EffectId, Pending>,
-    pub next_id: EffectId,
-    /// The view as last rendered; not part of the snapshot.
-    #[serde(skip)]
-    pub rendered: Value,
-}
-
-/// What an outstanding effect of the app itself is for.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Pending {
-    /// A damaged entry's copy under `wcc-quarantine:`; the original goes
-    /// when it is acknowledged.
-    Quarantine { key: String },
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
-#[serde(rename_all = "camelCase")]
-pub struct Model {
-    pub shared: Shared,
-    pub launch: launch::State,
-    pub card: card::State,
-    pub chat: chat::State,
-}
 
 /// Who is waiting for an effect id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,76 +54,6 @@ enum Waiting {
 }
 
 impl Model {
-    pub fn new(config: Config) -> Result<Model, CoreError> {
-        config.validate()?;
-        let locale = config
-            .locale
-            .as_deref()
-            .map(Locale::from_tag)
-            .unwrap_or_default();
-        Ok(Model {
-            shared: Shared {
-                config: Some(config),
-                locale,
-                online: true,
-                ..Shared::default()
-            },
-            ..Model::default()
-        })
-    }
-
-    /// The config names a locale, so the system language does not override it.
-    pub fn locale_is_configured(&self) -> bool {
-        self.shared
-            .config
-            .as_ref()
-            .is_some_and(|c| c.locale.is_some())
-    }
-
-    /// What every slice may read, as of now.
-    pub fn host(&self) -> Host {
-        let info = self.launch.launch.as_ref();
-        Host {
-            now: self.shared.now,
-            locale: self.shared.locale,
-            base: self
-                .shared
-                .config
-                .as_ref()
-                .map(|c| c.base().to_owned())
-                .unwrap_or_default(),
-            session: self.launch.session.clone(),
-            env: self.launch.env(),
-            entry: self.launch.entry.clone(),
-            qy_apis: info.map(|l| l.qy_apis.clone()).unwrap_or_default(),
-            has_qy: info.is_some_and(|l| l.has_qy),
-            customer: self.card.external_userid.clone(),
-            chat: self.chat.chat_id.clone(),
-        }
-    }
-
-    /// Placeholder values for the composer, from the open card.
-    pub fn template_context(&self, host: &Host) -> TemplateContext {
-        let mine = self.card.my_follow(host.me()).map(|(fu, _)| fu);
-        let c = self.card.customer.as_ref();
-        TemplateContext {
-            name: c.map(|c| c.name.clone()).filter(|s| !s.is_empty()),
-            remark: mine
-                .as_ref()
-                .map(|f| f.remark.clone())
-                .filter(|s| !s.is_empty()),
-            company: mine
-                .as_ref()
-                .map(|f| f.remark_corp_name.clone())
-                .filter(|s| !s.is_empty())
-                .or_else(|| {
-                    c.and_then(|c| c.corp_full_name.clone().or_else(|| c.corp_name.clone()))
-                }),
-            position: c.and_then(|c| c.position.clone()),
-            me: host.me().map(|u| u.as_str().to_owned()),
-        }
-    }
-
     /// Whether some part of the app waits for effect `id`.
     pub fn is_pending(&self, id: EffectId) -> bool {
         self.owner(id).is_some()

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::app::Model;
+use crate::app::model::Model;
 use crate::card::form::FormView;
 use crate::card::view::{CardView, TagOptionGroup};
 use crate::chat::compose::ComposerView;

@@ -128,7 +128,10 @@ fn save_journey_killed_anywhere_reaches_the_backend_exactly_once() {
                 assert_eq!(remark_keys_applied(&s), 1, "{survives:?}, k={k}");
                 assert_eq!(s.page["card"]["mine"]["remark"], TYPED, "k={k}");
             }
-            assert!(s.model.card.outbox.entries.is_empty(), "k={k}: outbox drained");
+            assert!(
+                s.model.card.outbox.entries.is_empty(),
+                "k={k}: outbox drained"
+            );
             assert!(
                 !s.acked.keys().any(|k| k.starts_with("wcc:draft:")),
                 "k={k}: no draft left behind: {:?}",
@@ -287,11 +290,7 @@ fn a_refused_answer_still_resolves_its_request() {
     for k in 1..50 {
         s.run(Some(k));
         http_id = s.model.launch.pending.iter().find_map(|(id, p)| {
-            matches!(
-                p,
-                wecom_contact_core::launch::Pending::SessionExchange
-            )
-            .then_some(*id)
+            matches!(p, wecom_contact_core::launch::Pending::SessionExchange).then_some(*id)
         });
         if http_id.is_some() {
             break;

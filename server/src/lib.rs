@@ -33,9 +33,9 @@ use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use wecom::{Method, Secretly, WeCom};
-use wecom_contact_core::wecom::ids::UserId;
-use wecom_contact_core::support::privacy::mask_phone_numbers;
 use wecom_contact_core::rules;
+use wecom_contact_core::support::privacy::mask_phone_numbers;
+use wecom_contact_core::wecom::ids::UserId;
 
 /// The largest request body accepted (a mark-tag body with the core's cap
 /// of 3000 tag ids fits).

@@ -1046,3 +1046,5 @@ fn changed_field_names(body: &Value) -> String {
     .collect();
     names.join(", ")
 }
+#[cfg(test)]
+mod tests;

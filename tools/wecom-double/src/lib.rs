@@ -5,6 +5,7 @@
 //! control API under `/__double/…` for tests, the simulator and benches. See README.md.
 
 mod data;
+mod params;
 mod server;
 mod transfer;
 

@@ -1,5 +1,6 @@
 //! The HTTP side: `/cgi-bin/…` as WeCom answers it, and the `/__double/…` control API.
 
+use crate::params::{check_external_userid, decode_cursor, encode_cursor};
 use crate::{
     random_token, transfer, Fault, SecretKind, Shared, State, FOLLOW_USER_PAGE,
     MAX_TAGS_PER_CUSTOMER,
@@ -13,7 +14,6 @@ use axum::routing::{any, get, post};
 use axum::Router;
 use serde_json::{json, Map, Value};
 use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -407,51 +407,6 @@ fn user_get(st: &State, q: &HashMap<String, String>) -> Answer {
 }
 
 /// `external_userid`: `wm…` or `wo…`, 4 to 128 characters of `[A-Za-z0-9_-]`.
-pub(crate) fn check_external_userid(id: Option<&str>) -> Result<&str, (i64, String)> {
-    let Some(id) = id.filter(|s| !s.is_empty()) else {
-        return e(41035, "missing external userid");
-    };
-    let well_formed = (id.starts_with("wm") || id.starts_with("wo"))
-        && (4..=128).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if !well_formed {
-        return e(40096, "invalid external userid");
-    }
-    Ok(id)
-}
-
-fn cursor_mask(key: u64, id: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    (key, id).hash(&mut h);
-    h.finish()
-}
-
-fn cursor_check(mask: u64, offset: u64) -> u32 {
-    let mut h = DefaultHasher::new();
-    (mask, offset, "cursor").hash(&mut h);
-    h.finish() as u32
-}
-
-/// An opaque cursor naming `offset` in `id`'s follow users.
-pub(crate) fn encode_cursor(key: u64, id: &str, offset: usize) -> String {
-    let mask = cursor_mask(key, id);
-    let offset = offset as u64;
-    format!("{:016x}{:08x}", offset ^ mask, cursor_check(mask, offset)).to_uppercase()
-}
-
-pub(crate) fn decode_cursor(key: u64, id: &str, cursor: &str) -> Option<usize> {
-    if cursor.len() != 24 || !cursor.is_ascii() {
-        return None;
-    }
-    let x = u64::from_str_radix(&cursor[..16], 16).ok()?;
-    let check = u32::from_str_radix(&cursor[16..], 16).ok()?;
-    let mask = cursor_mask(key, id);
-    let offset = x ^ mask;
-    (cursor_check(mask, offset) == check).then_some(offset as usize)
-}
-
 fn external_get(sh: &Shared, st: &State, q: &HashMap<String, String>) -> Answer {
     let id = check_external_userid(param(q, "external_userid"))?;
     let Some(c) = st.customers.get(id) else {

@@ -199,7 +199,7 @@ pub(crate) fn unassigned_list(sh: &Shared, st: &mut State, body: &[u8]) -> Answe
     }
     let offset = match str_field(&b, "cursor")? {
         None => 0,
-        Some(c) => match crate::server::decode_cursor(sh.cursor_key, "unassigned", c) {
+        Some(c) => match crate::params::decode_cursor(sh.cursor_key, "unassigned", c) {
             Some(o) => o,
             None => return e(40058, "invalid cursor"),
         },
@@ -218,7 +218,7 @@ pub(crate) fn unassigned_list(sh: &Shared, st: &mut State, body: &[u8]) -> Answe
     let next = if last {
         String::new()
     } else {
-        crate::server::encode_cursor(sh.cursor_key, "unassigned", end)
+        crate::params::encode_cursor(sh.cursor_key, "unassigned", end)
     };
     out.insert("next_cursor".into(), json!(next));
     Ok(out)
@@ -289,7 +289,7 @@ pub(crate) fn transfer_customer(
     }
     let mut results = vec![];
     for ext in list {
-        let code = if crate::server::check_external_userid(Some(&ext)).is_err() {
+        let code = if crate::params::check_external_userid(Some(&ext)).is_err() {
             40096
         } else if !follows(st, &ext, &handover) {
             84061
@@ -343,7 +343,7 @@ pub(crate) fn transfer_result(sh: &Shared, st: &mut State, body: &[u8]) -> Answe
     let key = format!("result:{h}:{t}");
     let offset = match str_field(&b, "cursor")? {
         None => 0,
-        Some(c) => match crate::server::decode_cursor(sh.cursor_key, &key, c) {
+        Some(c) => match crate::params::decode_cursor(sh.cursor_key, &key, c) {
             Some(o) => o,
             None => return e(40058, "invalid cursor"),
         },
@@ -378,7 +378,7 @@ pub(crate) fn transfer_result(sh: &Shared, st: &mut State, body: &[u8]) -> Answe
     let next = if end >= latest.len() {
         String::new()
     } else {
-        crate::server::encode_cursor(sh.cursor_key, &key, end)
+        crate::params::encode_cursor(sh.cursor_key, &key, end)
     };
     let mut out = Map::new();
     out.insert("customer".into(), json!(page));
@@ -415,7 +415,7 @@ pub(crate) fn groupchat_list(sh: &Shared, st: &State, body: &[u8]) -> Answer {
         .collect();
     let offset = match str_field(&b, "cursor")? {
         None => 0,
-        Some(c) => match crate::server::decode_cursor(sh.cursor_key, "groupchats", c) {
+        Some(c) => match crate::params::decode_cursor(sh.cursor_key, "groupchats", c) {
             Some(o) => o,
             None => return e(40058, "invalid cursor"),
         },
@@ -425,7 +425,7 @@ pub(crate) fn groupchat_list(sh: &Shared, st: &State, body: &[u8]) -> Answer {
     let next = if end >= list.len() {
         String::new()
     } else {
-        crate::server::encode_cursor(sh.cursor_key, "groupchats", end)
+        crate::params::encode_cursor(sh.cursor_key, "groupchats", end)
     };
     let mut out = Map::new();
     out.insert("group_chat_list".into(), json!(page));

@@ -143,14 +143,22 @@ const fn rule(entry: Entry, since: Version) -> EntryRule {
     }
 }
 
+// The rows, each with its source: wecom:N is the WeCom developer page
+// https://developer.work.weixin.qq.com/document/path/N.
+
+/// wecom:92388 (wx.qy.login).
 const LOGIN: Capability = anywhere(Api::Login);
+/// wecom:96960 (wx.qy.checkSession).
 const CHECK_SESSION: Capability = anywhere(Api::CheckSession);
+/// wecom:95046 (wx.qy.getSystemInfo: the WeCom client version).
 const GET_SYSTEM_INFO: Capability = anywhere(Api::GetSystemInfo);
+/// wecom:94332 (wx.qy.getContext): 3.0.24, not in devtools.
 const GET_CONTEXT: Capability = Capability {
     since: Some(Version::new(3, 0, 24)),
     devtools: false,
     ..anywhere(Api::GetContext)
 };
+/// wecom:96995 (wx.qy.getCurExternalContact), wecom:97020 (the chain entry).
 const GET_CUR_EXTERNAL_CONTACT: Capability = Capability {
     since: Some(Version::new(2, 5, 8)),
     entries: Some(&[
@@ -161,6 +169,8 @@ const GET_CUR_EXTERNAL_CONTACT: Capability = Capability {
     devtools: false,
     ..anywhere(Api::GetCurExternalContact)
 };
+/// wecom:96996 (wx.qy.getCurExternalChat; 3.0.16 in the mini program),
+/// wecom:97020 (the chain entry).
 const GET_CUR_EXTERNAL_CHAT: Capability = Capability {
     since: Some(Version::new(3, 0, 16)),
     entries: Some(&[
@@ -169,9 +179,15 @@ const GET_CUR_EXTERNAL_CHAT: Capability = Capability {
     ]),
     ..anywhere(Api::GetCurExternalChat)
 };
+/// wecom:93867 (wx.qy.selectExternalContact).
 const SELECT_EXTERNAL_CONTACT: Capability = anywhere(Api::SelectExternalContact);
+/// wecom:93567 (wx.qy.openUserProfile).
 const OPEN_USER_PROFILE: Capability = anywhere(Api::OpenUserProfile);
+/// wecom:96967 (wx.qy.openEnterpriseChat).
 const OPEN_ENTERPRISE_CHAT: Capability = anywhere(Api::OpenEnterpriseChat);
+/// wecom:93863 (wx.qy.sendChatMessage) and wecom:98539 (its entry table):
+/// chat toolbars from 2.8.10, the attachment bar from 3.1.6 (not on Mac),
+/// the 微信客服 toolbar from 3.1.10 (also wecom:97014).
 const SEND_CHAT_MESSAGE: Capability = Capability {
     since: Some(Version::new(2, 8, 10)),
     entries: Some(&[
@@ -182,11 +198,13 @@ const SEND_CHAT_MESSAGE: Capability = Capability {
             since: Some(Version::new(3, 1, 6)),
             not_on: &[Platform::Mac],
         },
+        rule(Entry::SingleKfTools, Version::new(3, 1, 10)),
         rule(Entry::ChainSingleChatTools, Version::new(4, 0, 8)),
         rule(Entry::ChainGroupChatTools, Version::new(4, 0, 8)),
     ]),
     ..anywhere(Api::SendChatMessage)
 };
+/// wecom:96997 (wx.qy.shareToExternalContact): not in devtools.
 const SHARE_TO_EXTERNAL_CONTACT: Capability = Capability {
     devtools: false,
     ..anywhere(Api::ShareToExternalContact)
@@ -224,7 +242,8 @@ pub fn capability(api: Api) -> &'static Capability {
     }
 }
 
-/// `openEnterpriseChat` returns `{chatId}` from this WeCom version on.
+/// `openEnterpriseChat` returns `{chatId}` from this WeCom version on
+/// (wecom:96967).
 pub const OPEN_ENTERPRISE_CHAT_CHAT_ID_SINCE: Version = Version::new(3, 0, 36);
 
 /// Whether to expect a `chatId` back from `openEnterpriseChat`. An unknown
@@ -687,6 +706,17 @@ mod tests {
     }
 
     #[test]
+    fn send_chat_message_from_kf_toolbar_needs_3_1_10() {
+        let e = Some(&Entry::SingleKfTools);
+        assert_eq!(
+            check(Api::SendChatMessage, &phone("3.1.9"), e),
+            too_old("3.1.10", "3.1.9")
+        );
+        assert_eq!(check(Api::SendChatMessage, &phone("3.1.10"), e), Ok(()));
+        assert_eq!(check(Api::SendChatMessage, &phone("3.1.11"), e), Ok(()));
+    }
+
+    #[test]
     fn send_chat_message_from_chain_entries_needs_4_0_8() {
         for entry in [Entry::ChainSingleChatTools, Entry::ChainGroupChatTools] {
             let e = Some(&entry);
@@ -807,6 +837,7 @@ mod tests {
             Entry::SingleChatTools,
             Entry::GroupChatTools,
             Entry::ChatAttachment,
+            Entry::SingleKfTools,
             Entry::ChainSingleChatTools,
             Entry::ChainGroupChatTools,
         ] {
@@ -819,7 +850,6 @@ mod tests {
         for entry in [
             Entry::ContactProfile,
             Entry::Normal,
-            Entry::SingleKfTools,
             Entry::InternalGroupChatBoard,
         ] {
             let err = check(Api::SendChatMessage, &env, Some(&entry)).unwrap_err();

@@ -5,25 +5,21 @@ use serde_json::Value;
 
 use crate::app::action::Action;
 use crate::app::{Model, Notice, Route};
-use crate::chat::compose::{self, Composer, ComposerField, MsgType, SendCaps, SendResult};
+use crate::chat::compose::{Composer, ComposerField, MsgType, SendCaps, SendResult};
 use crate::chat::draft::{compose_key, ComposeDraft};
 use crate::chat::templates::{self, TemplateContext, QUICK_REPLIES};
 use crate::launch::flow::{AfterWrite, Pending, Step};
 use crate::protocol::effect::Effect;
 use crate::support::locale::Localized;
-use crate::wecom::capabilities::Api;
+use crate::wecom::capabilities::{self, Api};
+use crate::wecom::entry::Entry;
 use crate::wecom::groupchat;
 
 impl Model {
     /// What can be sent from here, by platform, client version and entry.
     pub(crate) fn send_caps(&self) -> SendCaps {
-        let env = self.env();
-        let version = env.client_version.map(|v| (v.major, v.minor, v.patch));
-        compose::send_caps(
-            env.platform.as_str(),
-            version,
-            self.entry.as_deref().unwrap_or(""),
-        )
+        let entry = self.entry.as_deref().map(Entry::parse);
+        capabilities::send_caps(&self.env(), entry.as_ref())
     }
 
     /// Placeholder values from the current card.

@@ -18,6 +18,7 @@
 
 use crate::support::locale::{Locale, Localized};
 pub use crate::wecom::capabilities::{MsgType, SendCaps};
+use crate::wecom::outcome::Outcome;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -693,7 +694,9 @@ fn check_mediaid(v: &str) -> Option<ComposeError> {
         .map(|ch| ComposeError::InvalidMediaid { ch })
 }
 
-/// The outcome of `wx.qy.sendChatMessage`, read from its `errMsg`.
+/// The composer's reading of a `wx.qy.sendChatMessage` [`Outcome`]: which
+/// outcome clears the message and what the banner says. The errMsg itself
+/// is classified once, by [`Outcome::parse`]; this is only a mapping.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SendResult {
     Sent,
@@ -706,29 +709,36 @@ pub enum SendResult {
     Failed { err_msg: String },
 }
 
-impl SendResult {
-    /// Read through the one errMsg classification ([`Outcome::parse`]), e.g.
-    /// `"sendChatMessage:ok"`, `"sendChatMessage:fail no permission"`,
-    /// `"sendChatMessage:fail_nopermission"`. Never relies on a numeric
-    /// `errCode`.
-    pub fn from_err_msg(err_msg: &str) -> SendResult {
-        use crate::wecom::outcome::Outcome;
-        match Outcome::parse("sendChatMessage", Some(err_msg), None) {
+impl From<&Outcome> for SendResult {
+    fn from(outcome: &Outcome) -> SendResult {
+        match outcome {
             Outcome::Ok => SendResult::Sent,
             Outcome::Cancelled => SendResult::Cancelled,
             Outcome::NoPermission => SendResult::NoPermission,
             Outcome::NotInAllowList => SendResult::NotInAllowList,
             Outcome::WrongEntry => SendResult::WrongEntry,
             Outcome::InvalidImageUrl => SendResult::InvalidImageUrl,
-            Outcome::UnsupportedChat | Outcome::NotSupported => SendResult::Unsupported,
-            // A message type this client cannot send (`fail_unsupported_msgtype`).
-            Outcome::Unknown { .. } if err_msg.to_ascii_lowercase().contains("unsupported") => {
+            Outcome::UnsupportedChat | Outcome::UnsupportedMsgType | Outcome::NotSupported => {
                 SendResult::Unsupported
             }
-            Outcome::SessionExpired | Outcome::Unknown { .. } => SendResult::Failed {
+            Outcome::Unknown { err_msg } => SendResult::Failed {
                 err_msg: err_msg.trim().to_owned(),
             },
+            // Not an answer of sendChatMessage; kept total all the same.
+            Outcome::SessionExpired => SendResult::Failed {
+                err_msg: outcome.message().en,
+            },
         }
+    }
+}
+
+impl SendResult {
+    /// `errMsg` read through [`Outcome::parse`], e.g. `"sendChatMessage:ok"`,
+    /// `"sendChatMessage:fail no permission"`,
+    /// `"sendChatMessage:fail_nopermission"`. Never relies on a numeric
+    /// `errCode`.
+    pub fn from_err_msg(err_msg: &str) -> SendResult {
+        SendResult::from(&Outcome::parse("sendChatMessage", Some(err_msg), None))
     }
 
     pub fn is_sent(&self) -> bool {
@@ -1437,6 +1447,48 @@ mod tests {
             assert_eq!(got.code(), code);
             assert!(!got.message().zh.is_empty() && !got.message().en.is_empty());
         }
+    }
+
+    #[test]
+    fn send_result_unsupported_msgtype_is_unsupported() {
+        for msg in [
+            "sendChatMessage:fail_unsupported_msgtype",
+            "sendChatMessage:fail unsupported msgtype",
+            "sendChatMessage:fail unsupported",
+        ] {
+            assert_eq!(SendResult::from_err_msg(msg), SendResult::Unsupported, "{msg}");
+        }
+    }
+
+    #[test]
+    fn send_result_is_a_mapping_of_every_outcome() {
+        let cases = [
+            (Outcome::Ok, "sent"),
+            (Outcome::Cancelled, "cancelled"),
+            (Outcome::NoPermission, "no_permission"),
+            (Outcome::NotInAllowList, "not_in_allow_list"),
+            (Outcome::WrongEntry, "wrong_entry"),
+            (Outcome::InvalidImageUrl, "invalid_image_url"),
+            (Outcome::UnsupportedChat, "unsupported"),
+            (Outcome::UnsupportedMsgType, "unsupported"),
+            (Outcome::NotSupported, "unsupported"),
+            (Outcome::SessionExpired, "failed"),
+            (
+                Outcome::Unknown {
+                    err_msg: " x:fail boom ".into(),
+                },
+                "failed",
+            ),
+        ];
+        for (outcome, code) in &cases {
+            assert_eq!(SendResult::from(outcome).code(), *code, "{outcome:?}");
+        }
+        assert_eq!(
+            SendResult::from(&cases[10].0),
+            SendResult::Failed {
+                err_msg: "x:fail boom".into()
+            }
+        );
     }
 
     #[test]

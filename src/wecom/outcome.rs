@@ -28,11 +28,15 @@ pub enum Outcome {
     Cancelled,
     /// `unsupported chat`.
     UnsupportedChat,
+    /// `unsupported msgtype`: this message type cannot be sent from the
+    /// entry the page was opened from (wecom:97014).
+    UnsupportedMsgType,
     /// `invalid imgUrl`.
     InvalidImageUrl,
     /// `checkSession` failed: log in again.
     SessionExpired,
-    /// `not support`, `api not support`, `nosupport`…: the client lacks it.
+    /// `not support`, `api not support`, `nosupport`, `unsupported` (other
+    /// than the two above)…: the client lacks it.
     NotSupported,
     /// Anything else; the raw `errMsg` (at most 200 characters, may be empty
     /// when the client sent none).
@@ -81,6 +85,7 @@ impl Outcome {
             Outcome::NotInAllowList => "not_in_allow_list",
             Outcome::Cancelled => "cancelled",
             Outcome::UnsupportedChat => "unsupported_chat",
+            Outcome::UnsupportedMsgType => "unsupported_msgtype",
             Outcome::InvalidImageUrl => "invalid_image_url",
             Outcome::SessionExpired => "session_expired",
             Outcome::NotSupported => "not_supported",
@@ -109,6 +114,10 @@ impl Outcome {
             Outcome::UnsupportedChat => Localized::new(
                 "当前聊天不支持此操作",
                 "this chat does not support this action",
+            ),
+            Outcome::UnsupportedMsgType => Localized::new(
+                "从当前入口不能发送这种类型的消息",
+                "this type of message cannot be sent from here",
             ),
             Outcome::InvalidImageUrl => Localized::new(
                 "图片地址无效：网络图片必须以 http:// 或 https:// 开头",
@@ -152,6 +161,10 @@ impl Outcome {
             Outcome::UnsupportedChat => Localized::new(
                 "请在与客户的单聊或客户群中使用",
                 "use this in a chat with a customer or in a customer group",
+            ),
+            Outcome::UnsupportedMsgType => Localized::new(
+                "请换一种消息类型，或升级企业微信后重试",
+                "pick another message type, or update WeCom and try again",
             ),
             Outcome::InvalidImageUrl => Localized::new(
                 "请换一张图片或检查图片地址后重试",
@@ -246,6 +259,10 @@ fn classify(reason: &str) -> Option<Outcome> {
         .iter()
         .any(|p| reason.contains(p))
     {
+        Outcome::NotSupported
+    } else if reason.contains("unsupported msgtype") || reason.contains("unsupported msg type") {
+        Outcome::UnsupportedMsgType
+    } else if reason.contains("unsupported") {
         Outcome::NotSupported
     } else {
         return None;
@@ -427,9 +444,32 @@ mod tests {
         let raw = "openExistedChatWithMsg:fail_unsupported_msgtype";
         assert_eq!(
             p("openExistedChatWithMsg", raw),
-            Outcome::Unknown {
-                err_msg: raw.into()
-            }
+            Outcome::UnsupportedMsgType
+        );
+        assert_eq!(
+            p("sendChatMessage", "sendChatMessage:fail unsupported msgtype"),
+            Outcome::UnsupportedMsgType
+        );
+        assert_eq!(
+            p("sendChatMessage", "sendChatMessage:fail:unsupported msg type"),
+            Outcome::UnsupportedMsgType
+        );
+    }
+
+    #[test]
+    fn other_unsupported_is_not_supported() {
+        assert_eq!(
+            p("sendChatMessage", "sendChatMessage:fail unsupported"),
+            Outcome::NotSupported
+        );
+        assert_eq!(
+            p("sendChatMessage", "sendChatMessage:fail_unsupported_media"),
+            Outcome::NotSupported
+        );
+        // The two named forms keep their own outcome.
+        assert_eq!(
+            p("x", "x:fail unsupported chat"),
+            Outcome::UnsupportedChat
         );
     }
 
@@ -542,6 +582,7 @@ mod tests {
             (Outcome::NotInAllowList, "not_in_allow_list"),
             (Outcome::Cancelled, "cancelled"),
             (Outcome::UnsupportedChat, "unsupported_chat"),
+            (Outcome::UnsupportedMsgType, "unsupported_msgtype"),
             (Outcome::InvalidImageUrl, "invalid_image_url"),
             (Outcome::SessionExpired, "session_expired"),
             (Outcome::NotSupported, "not_supported"),
@@ -600,6 +641,7 @@ mod tests {
             Outcome::WrongEntry,
             Outcome::NotInAllowList,
             Outcome::UnsupportedChat,
+            Outcome::UnsupportedMsgType,
             Outcome::InvalidImageUrl,
             Outcome::NotSupported,
         ] {

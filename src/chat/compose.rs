@@ -1456,7 +1456,11 @@ mod tests {
             "sendChatMessage:fail unsupported msgtype",
             "sendChatMessage:fail unsupported",
         ] {
-            assert_eq!(SendResult::from_err_msg(msg), SendResult::Unsupported, "{msg}");
+            assert_eq!(
+                SendResult::from_err_msg(msg),
+                SendResult::Unsupported,
+                "{msg}"
+            );
         }
     }
 

@@ -1203,7 +1203,10 @@ mod tests {
         let kf = caps("android", Some((3, 1, 9)), "single_kf_tools");
         assert!(kf.allowed.is_empty());
         let note = kf.note.unwrap();
-        assert!(note.zh.contains("3.1.10") && note.zh.contains("微信客服工具栏"), "{note:?}");
+        assert!(
+            note.zh.contains("3.1.10") && note.zh.contains("微信客服工具栏"),
+            "{note:?}"
+        );
         assert!(note.en.contains("WeCom 3.1.10 or later"), "{note:?}");
     }
 

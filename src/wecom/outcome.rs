@@ -447,11 +447,17 @@ mod tests {
             Outcome::UnsupportedMsgType
         );
         assert_eq!(
-            p("sendChatMessage", "sendChatMessage:fail unsupported msgtype"),
+            p(
+                "sendChatMessage",
+                "sendChatMessage:fail unsupported msgtype"
+            ),
             Outcome::UnsupportedMsgType
         );
         assert_eq!(
-            p("sendChatMessage", "sendChatMessage:fail:unsupported msg type"),
+            p(
+                "sendChatMessage",
+                "sendChatMessage:fail:unsupported msg type"
+            ),
             Outcome::UnsupportedMsgType
         );
     }
@@ -467,10 +473,7 @@ mod tests {
             Outcome::NotSupported
         );
         // The two named forms keep their own outcome.
-        assert_eq!(
-            p("x", "x:fail unsupported chat"),
-            Outcome::UnsupportedChat
-        );
+        assert_eq!(p("x", "x:fail unsupported chat"), Outcome::UnsupportedChat);
     }
 
     #[test]

@@ -11,86 +11,9 @@
 
 use crate::support::locale::Localized;
 use crate::wecom::ids::{ExternalKind, ExternalUserId, IdError, TagId, UserId};
+use crate::wecom::lenient;
 use serde::Deserialize;
 use serde_json::Value;
-
-/// Tolerant field readers shared by the WeCom response parsers of this crate.
-pub(crate) mod lenient {
-    use serde::{Deserialize, Deserializer};
-    use serde_json::Value;
-
-    /// A string; a number becomes its decimal text; anything else is `None`.
-    pub fn as_string(v: &Value) -> Option<String> {
-        match v {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        }
-    }
-
-    /// An integer; `"12"` and `12.0` are accepted; anything else is `None`.
-    pub fn as_int(v: &Value) -> Option<i64> {
-        match v {
-            Value::Number(n) => n.as_i64().or_else(|| {
-                n.as_f64()
-                    .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
-                    .map(|f| f as i64)
-            }),
-            Value::String(s) => s.trim().parse::<i64>().ok(),
-            _ => None,
-        }
-    }
-
-    /// A boolean; `1`/`0`, `"1"`/`"0"` and `"true"`/`"false"` are accepted.
-    pub fn as_bool(v: &Value) -> Option<bool> {
-        match v {
-            Value::Bool(b) => Some(*b),
-            Value::Number(_) => as_int(v).map(|n| n != 0),
-            Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
-                "true" | "1" => Some(true),
-                "false" | "0" => Some(false),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
-    /// The items of an array. Missing or `null` is empty; a lone non-array
-    /// value is taken as a one-item array, so that its item-level check can
-    /// report it instead of it vanishing.
-    pub fn as_items(v: Value) -> Vec<Value> {
-        match v {
-            Value::Array(items) => items,
-            Value::Null => Vec::new(),
-            other => vec![other],
-        }
-    }
-
-    pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        Ok(as_string(&Value::deserialize(d)?))
-    }
-
-    pub fn int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-        Ok(as_int(&Value::deserialize(d)?))
-    }
-
-    pub fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-        Ok(as_bool(&Value::deserialize(d)?))
-    }
-
-    pub fn items<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> {
-        Ok(as_items(Value::deserialize(d)?))
-    }
-
-    /// Parses the top level of a response: it must be a JSON object.
-    pub fn object(json: &str) -> Result<Value, String> {
-        match crate::support::input::parse_value(json).map_err(|e| e.to_string()) {
-            Ok(v @ Value::Object(_)) => Ok(v),
-            Ok(_) => Err("the top level is not a JSON object".to_owned()),
-            Err(e) => Err(e.to_string()),
-        }
-    }
-}
 
 // ---------------------------------------------------------------------------
 // Domain
@@ -500,10 +423,6 @@ pub(crate) use crate::wecom::errcodes::{code as wecom_error_code, message as wec
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct RawGetResponse {
-    #[serde(deserialize_with = "lenient::int")]
-    errcode: Option<i64>,
-    #[serde(deserialize_with = "lenient::string")]
-    errmsg: Option<String>,
     external_contact: Value,
     #[serde(deserialize_with = "lenient::items")]
     follow_user: Vec<Value>,
@@ -604,16 +523,12 @@ fn non_empty(s: Option<String>) -> Option<String> {
 /// Parses one page of `externalcontact/get`.
 pub fn parse_get_response(json: &str) -> Result<Page, CustomerError> {
     let top = lenient::object(json).map_err(|detail| CustomerError::BadJson { detail })?;
+    if let Some((errcode, errmsg)) = lenient::wecom_error(&top) {
+        return Err(CustomerError::Wecom { errcode, errmsg });
+    }
     let raw: RawGetResponse = serde_json::from_value(top).map_err(|e| CustomerError::BadJson {
         detail: e.to_string(),
     })?;
-    let errcode = raw.errcode.unwrap_or(0);
-    if errcode != 0 {
-        return Err(CustomerError::Wecom {
-            errcode,
-            errmsg: raw.errmsg.unwrap_or_default(),
-        });
-    }
     if !raw.external_contact.is_object() {
         return Err(CustomerError::MissingCustomer);
     }
@@ -1388,20 +1303,5 @@ pub(crate) mod tests {
         let warnings = merge_page(&mut first.customer, other);
         assert!(first.customer.follow_users.is_empty());
         assert_eq!(codes(&warnings), vec!["page_of_other_customer"]);
-    }
-
-    #[test]
-    fn lenient_readers() {
-        use serde_json::json;
-        assert_eq!(lenient::as_int(&json!(" 42 ")), Some(42));
-        assert_eq!(lenient::as_int(&json!(42.0)), Some(42));
-        assert_eq!(lenient::as_int(&json!(42.5)), None);
-        assert_eq!(lenient::as_int(&json!("x")), None);
-        assert_eq!(lenient::as_int(&json!(true)), None);
-        assert_eq!(lenient::as_bool(&json!("true")), Some(true));
-        assert_eq!(lenient::as_bool(&json!(0)), Some(false));
-        assert_eq!(lenient::as_bool(&json!("maybe")), None);
-        assert_eq!(lenient::as_string(&json!(7)), Some("7".into()));
-        assert_eq!(lenient::as_string(&json!([1])), None);
     }
 }

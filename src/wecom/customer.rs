@@ -10,6 +10,7 @@
 //! silently.
 
 use crate::support::locale::Localized;
+use crate::wecom::errcodes;
 use crate::wecom::ids::{ExternalKind, ExternalUserId, IdError, TagId, UserId};
 use crate::wecom::lenient;
 use serde::Deserialize;
@@ -389,7 +390,7 @@ impl CustomerError {
     pub fn code(&self) -> &'static str {
         match self {
             CustomerError::BadJson { .. } => "bad_json",
-            CustomerError::Wecom { errcode, .. } => wecom_error_code(*errcode),
+            CustomerError::Wecom { errcode, .. } => errcodes::code(*errcode),
             CustomerError::MissingCustomer => "missing_customer",
             CustomerError::BadCustomerId(_) => "bad_customer_id",
         }
@@ -401,7 +402,7 @@ impl CustomerError {
                 format!("客户数据不是有效的 JSON：{detail}"),
                 format!("The customer data is not valid JSON: {detail}"),
             ),
-            CustomerError::Wecom { errcode, errmsg } => wecom_error_message(*errcode, errmsg),
+            CustomerError::Wecom { errcode, errmsg } => errcodes::message(*errcode, errmsg),
             CustomerError::MissingCustomer => Localized::new(
                 "返回结果中没有客户信息（external_contact）",
                 "The response has no customer (external_contact)",
@@ -413,8 +414,6 @@ impl CustomerError {
         }
     }
 }
-
-pub(crate) use crate::wecom::errcodes::{code as wecom_error_code, message as wecom_error_message};
 
 // ---------------------------------------------------------------------------
 // Raw, lenient model of the JSON
@@ -1211,7 +1210,7 @@ pub(crate) mod tests {
         assert_eq!(code(42001), "wecom_token_expired");
         assert_eq!(code(45009), "wecom_rate_limited");
         assert_eq!(code(12345), "wecom_error");
-        let m = wecom_error_message(48002, "api forbidden");
+        let m = errcodes::message(48002, "api forbidden");
         assert!(m.en.contains("secret"), "{}", m.en);
     }
 

@@ -2,9 +2,8 @@
 //! `externalcontact/mark_tag`.
 
 use crate::support::locale::{Locale, Localized};
-use crate::wecom::customer::{
-    wecom_error_code, wecom_error_message, FollowTag, ParseProblem, ParseWarning, TagKind,
-};
+use crate::wecom::customer::{FollowTag, ParseProblem, ParseWarning, TagKind};
+use crate::wecom::errcodes;
 use crate::wecom::ids::{ExternalUserId, TagId, UserId};
 use crate::wecom::lenient;
 use serde::{Deserialize, Serialize};
@@ -82,7 +81,7 @@ impl TagListError {
     pub fn code(&self) -> &'static str {
         match self {
             TagListError::BadJson { .. } => "bad_json",
-            TagListError::Wecom { errcode, .. } => wecom_error_code(*errcode),
+            TagListError::Wecom { errcode, .. } => errcodes::code(*errcode),
         }
     }
 
@@ -92,7 +91,7 @@ impl TagListError {
                 format!("企业标签数据不是有效的 JSON：{detail}"),
                 format!("The corp tag list is not valid JSON: {detail}"),
             ),
-            TagListError::Wecom { errcode, errmsg } => wecom_error_message(*errcode, errmsg),
+            TagListError::Wecom { errcode, errmsg } => errcodes::message(*errcode, errmsg),
         }
     }
 }

@@ -20,7 +20,8 @@ use serde_json::Value;
 // Domain
 // ---------------------------------------------------------------------------
 
-/// How the member added the customer (`follow_user[].add_way`).
+/// How the member added the customer (`follow_user[].add_way`); the values
+/// and their meaning are the one table [`ADD_WAYS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AddWay {
     Unknown,
@@ -30,7 +31,8 @@ pub enum AddWay {
     GroupChat,
     PhoneContacts,
     WechatContacts,
-    ThirdPartyService,
+    WechatFriendRequest,
+    ThirdPartyAppService,
     Email,
     Channels,
     Schedule,
@@ -39,89 +41,139 @@ pub enum AddWay {
     SmartHardware,
     OnSiteService,
     AcquisitionLink,
+    CustomDevelopment,
+    DemandReply,
+    ThirdPartyPreSales,
+    BusinessPartner,
+    WechatAccountRequest,
     InternalShare,
     AdminAssignment,
-    /// A value WeCom added after this table was written; the number is kept.
+    /// A value WeCom added after this table was written; the number is kept
+    /// and the label stays neutral ("unknown (n)"), never a guess.
     Other(i64),
 }
 
+/// The `add_way` values (来源定义) with their words, one row each:
+/// `(code, way, zh, en)`. Source: wecom:92114
+/// (https://developer.work.weixin.qq.com/document/path/92114).
+/// 8 is the customer service added with a third-party app, not pre-sales
+/// service (that is 21), whatever an earlier revision of the page said.
+pub const ADD_WAYS: &[(i64, AddWay, &str, &str)] = &[
+    (0, AddWay::Unknown, "未知来源", "unknown"),
+    (1, AddWay::QrCode, "扫描二维码", "scanned a QR code"),
+    (
+        2,
+        AddWay::MobileSearch,
+        "搜索手机号",
+        "mobile number search",
+    ),
+    (3, AddWay::CardShare, "名片分享", "shared business card"),
+    (4, AddWay::GroupChat, "群聊", "group chat"),
+    (5, AddWay::PhoneContacts, "手机通讯录", "phone contacts"),
+    (6, AddWay::WechatContacts, "微信联系人", "WeChat contacts"),
+    (
+        7,
+        AddWay::WechatFriendRequest,
+        "来自微信的添加好友申请",
+        "a friend request from WeChat",
+    ),
+    (
+        8,
+        AddWay::ThirdPartyAppService,
+        "安装第三方应用时自动添加的客服人员",
+        "customer service added with a third-party app",
+    ),
+    (9, AddWay::Email, "搜索邮箱", "email search"),
+    (10, AddWay::Channels, "视频号添加", "WeChat Channels"),
+    (11, AddWay::Schedule, "日程参与人", "schedule attendee"),
+    (12, AddWay::Meeting, "会议参与人", "meeting attendee"),
+    (
+        13,
+        AddWay::WechatFriendWecom,
+        "添加微信好友对应的企业微信",
+        "WeCom account of a WeChat friend",
+    ),
+    (
+        14,
+        AddWay::SmartHardware,
+        "智能硬件专属客服",
+        "smart hardware service",
+    ),
+    (15, AddWay::OnSiteService, "上门服务客服", "on-site service"),
+    (
+        16,
+        AddWay::AcquisitionLink,
+        "获客链接",
+        "customer acquisition link",
+    ),
+    (
+        17,
+        AddWay::CustomDevelopment,
+        "定制开发",
+        "custom development",
+    ),
+    (18, AddWay::DemandReply, "需求回复", "a demand reply"),
+    (
+        21,
+        AddWay::ThirdPartyPreSales,
+        "第三方售前客服",
+        "third-party pre-sales service",
+    ),
+    (
+        22,
+        AddWay::BusinessPartner,
+        "可能的商务伙伴",
+        "a possible business partner",
+    ),
+    (
+        24,
+        AddWay::WechatAccountRequest,
+        "微信账号收到的好友申请",
+        "a friend request to a WeChat account",
+    ),
+    (
+        201,
+        AddWay::InternalShare,
+        "内部成员共享",
+        "shared by a colleague",
+    ),
+    (
+        202,
+        AddWay::AdminAssignment,
+        "管理员/负责人分配",
+        "assigned by an admin or manager",
+    ),
+];
+
 impl AddWay {
+    fn row(self) -> Option<&'static (i64, AddWay, &'static str, &'static str)> {
+        ADD_WAYS.iter().find(|row| row.1 == self)
+    }
+
     pub fn from_code(code: i64) -> AddWay {
-        match code {
-            0 => AddWay::Unknown,
-            1 => AddWay::QrCode,
-            2 => AddWay::MobileSearch,
-            3 => AddWay::CardShare,
-            4 => AddWay::GroupChat,
-            5 => AddWay::PhoneContacts,
-            6 => AddWay::WechatContacts,
-            8 => AddWay::ThirdPartyService,
-            9 => AddWay::Email,
-            10 => AddWay::Channels,
-            11 => AddWay::Schedule,
-            12 => AddWay::Meeting,
-            13 => AddWay::WechatFriendWecom,
-            14 => AddWay::SmartHardware,
-            15 => AddWay::OnSiteService,
-            16 => AddWay::AcquisitionLink,
-            201 => AddWay::InternalShare,
-            202 => AddWay::AdminAssignment,
-            n => AddWay::Other(n),
-        }
+        ADD_WAYS
+            .iter()
+            .find(|row| row.0 == code)
+            .map_or(AddWay::Other(code), |row| row.1)
     }
 
     pub fn code(self) -> i64 {
-        match self {
-            AddWay::Unknown => 0,
-            AddWay::QrCode => 1,
-            AddWay::MobileSearch => 2,
-            AddWay::CardShare => 3,
-            AddWay::GroupChat => 4,
-            AddWay::PhoneContacts => 5,
-            AddWay::WechatContacts => 6,
-            AddWay::ThirdPartyService => 8,
-            AddWay::Email => 9,
-            AddWay::Channels => 10,
-            AddWay::Schedule => 11,
-            AddWay::Meeting => 12,
-            AddWay::WechatFriendWecom => 13,
-            AddWay::SmartHardware => 14,
-            AddWay::OnSiteService => 15,
-            AddWay::AcquisitionLink => 16,
-            AddWay::InternalShare => 201,
-            AddWay::AdminAssignment => 202,
-            AddWay::Other(n) => n,
+        match (self, self.row()) {
+            (_, Some(row)) => row.0,
+            (AddWay::Other(n), None) => n,
+            // Every named way has a row (see the tests).
+            (_, None) => 0,
         }
     }
 
     pub fn label(self) -> Localized {
-        let (zh, en) = match self {
-            AddWay::Unknown => ("未知来源", "unknown"),
-            AddWay::QrCode => ("扫描二维码", "scanned a QR code"),
-            AddWay::MobileSearch => ("搜索手机号", "mobile number search"),
-            AddWay::CardShare => ("名片分享", "shared business card"),
-            AddWay::GroupChat => ("群聊", "group chat"),
-            AddWay::PhoneContacts => ("手机通讯录", "phone contacts"),
-            AddWay::WechatContacts => ("微信联系人", "WeChat contacts"),
-            AddWay::ThirdPartyService => ("第三方售前客服", "third-party pre-sales service"),
-            AddWay::Email => ("搜索邮箱", "email search"),
-            AddWay::Channels => ("视频号添加", "WeChat Channels"),
-            AddWay::Schedule => ("日程参与人", "schedule attendee"),
-            AddWay::Meeting => ("会议参与人", "meeting attendee"),
-            AddWay::WechatFriendWecom => (
-                "添加微信好友对应的企业微信",
-                "WeCom account of a WeChat friend",
-            ),
-            AddWay::SmartHardware => ("智能硬件专属客服", "smart hardware service"),
-            AddWay::OnSiteService => ("上门服务客服", "on-site service"),
-            AddWay::AcquisitionLink => ("获客链接", "customer acquisition link"),
-            AddWay::InternalShare => ("内部成员共享", "shared by a colleague"),
-            AddWay::AdminAssignment => ("管理员/负责人分配", "assigned by an admin or manager"),
-            AddWay::Other(n) => {
-                return Localized::new(format!("未知 ({n})"), format!("unknown ({n})"));
+        match (self, self.row()) {
+            (_, Some((_, _, zh, en))) => Localized::new(*zh, *en),
+            (way, None) => {
+                let n = way.code();
+                Localized::new(format!("未知 ({n})"), format!("unknown ({n})"))
             }
-        };
-        Localized::new(zh, en)
+        }
     }
 }
 
@@ -1013,6 +1065,23 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn add_way_8_is_the_third_party_app_service_not_pre_sales() {
+        let eight = AddWay::from_code(8);
+        assert_eq!(eight, AddWay::ThirdPartyAppService);
+        assert_eq!(eight.label().zh, "安装第三方应用时自动添加的客服人员");
+        assert_eq!(AddWay::from_code(21).label().zh, "第三方售前客服");
+    }
+
+    #[test]
+    fn add_way_as_a_string_is_read() {
+        let p = page(
+            r#"{"external_contact":{"external_userid":"wmABCDEF"},
+              "follow_user":[{"userid":"a","add_way":"202"}]}"#,
+        );
+        assert_eq!(p.customer.follow_users[0].add_way, AddWay::AdminAssignment);
+    }
+
+    #[test]
     fn unknown_add_way_keeps_its_number() {
         let p = page(
             r#"{"external_contact":{"external_userid":"wmABCDEF"},
@@ -1028,13 +1097,28 @@ pub(crate) mod tests {
     #[test]
     fn add_way_table_round_trips() {
         for code in [
-            0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16, 201, 202,
+            0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 21, 22, 24, 201, 202,
         ] {
             let way = AddWay::from_code(code);
             assert!(!matches!(way, AddWay::Other(_)), "{code}");
             assert_eq!(way.code(), code);
         }
-        assert_eq!(AddWay::from_code(7), AddWay::Other(7));
+        assert_eq!(ADD_WAYS.len(), 24);
+        for (i, (code, way, ..)) in ADD_WAYS.iter().enumerate() {
+            assert!(
+                ADD_WAYS[i + 1..]
+                    .iter()
+                    .all(|r| r.0 != *code && r.1 != *way),
+                "{code} twice"
+            );
+        }
+        for gap in [19, 20, 23, 25, 200, 203, -1] {
+            assert_eq!(AddWay::from_code(gap), AddWay::Other(gap));
+            assert_eq!(
+                AddWay::from_code(gap).label().en,
+                format!("unknown ({gap})")
+            );
+        }
         assert_eq!(AddWay::QrCode.label().zh, "扫描二维码");
         assert_eq!(AddWay::AdminAssignment.label().zh, "管理员/负责人分配");
         assert_eq!(

@@ -23,7 +23,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// Longest text message, in characters (the limit WeCom states for
-/// `shareToExternalContact` text; used here for chat text as well).
+/// `shareToExternalContact` text, wecom:96997; none is published for
+/// `sendChatMessage`, so it is used here for chat text as well).
 pub const TEXT_MAX: usize = 4000;
 /// Longest news / miniprogram title. WeCom publishes no cap; 64 is our
 /// sensible cap (a card shows about two lines of title).

@@ -1,5 +1,7 @@
-//! The customer, parsed from `externalcontact/get` as the backend passes it
-//! through.
+//! The customer, parsed from `externalcontact/get` (wecom:96315,
+//! <https://developer.work.weixin.qq.com/document/path/96315>) as the backend
+//! passes it through. The code tables here (`type`, `gender`, tag `type`,
+//! `add_way`) each name their page.
 //!
 //! Parsing is lenient and validation strict. A field may be missing, `null`,
 //! or a number sent as a string (`"type":"2"`); arrays may be missing or
@@ -55,7 +57,7 @@ pub enum AddWay {
 
 /// The `add_way` values (来源定义) with their words, one row each:
 /// `(code, way, zh, en)`. Source: wecom:92114
-/// (https://developer.work.weixin.qq.com/document/path/92114).
+/// (<https://developer.work.weixin.qq.com/document/path/92114>).
 /// 8 is the customer service added with a third-party app, not pre-sales
 /// service (that is 21), whatever an earlier revision of the page said.
 pub const ADD_WAYS: &[(i64, AddWay, &str, &str)] = &[
@@ -177,7 +179,7 @@ impl AddWay {
     }
 }
 
-/// `external_contact.type`.
+/// `external_contact.type` (wecom:96315).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CustomerKind {
     /// 1: a WeChat user.
@@ -206,8 +208,8 @@ impl From<ExternalKind> for CustomerKind {
     }
 }
 
-/// `external_contact.gender`: 0 unknown, 1 male, 2 female. Any other value
-/// is taken as unknown.
+/// `external_contact.gender`: 0 unknown, 1 male, 2 female (wecom:96315).
+/// Any other value is taken as unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Gender {
     Unknown,
@@ -253,7 +255,7 @@ pub enum ExternalAttr {
     },
 }
 
-/// `follow_user[].tags[].type`.
+/// `follow_user[].tags[].type` (wecom:96315).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TagKind {
     /// 1: a corp tag (has a `tag_id`).

@@ -85,7 +85,8 @@ impl Entry {
     }
 
     /// The WeCom client version in which `getContext` started to report this
-    /// value; `None` for `Unknown`. (Some APIs worked from an entry before
+    /// value (wecom:94332; `single_kf_tools` wecom:97014; the `chain_*`
+    /// entries wecom:97020); `None` for `Unknown`. (Some APIs worked from an entry before
     /// `getContext` existed, e.g. `getCurExternalContact` from
     /// `contact_profile` since 2.5.8: see `capabilities`.)
     pub fn since(&self) -> Option<Version> {

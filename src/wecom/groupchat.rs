@@ -210,7 +210,8 @@ impl MemberId {
     }
 }
 
-/// How a member joined (`join_scene`).
+/// How a member joined (`member_list[].join_scene` of
+/// `externalcontact/groupchat/get`, wecom:92122).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JoinScene {
     /// 1: invited directly by a group member.

@@ -7,6 +7,13 @@
 //! with `_` and `:` read as spaces. `errCode` is only a hint, used when
 //! `errMsg` is missing or blank: numeric codes alone are never trusted
 //! beyond "0 means ok".
+//!
+//! The reasons, one classification ([`Outcome::parse`]) with their sources:
+//! `user not in allow list`, `without context of external contact`,
+//! `no permission` and `invalid imgUrl` (wecom:93863, sendChatMessage),
+//! `unsupported chat` (wecom:96967, openEnterpriseChat), `unsupported
+//! msgtype` (wecom:97014); the spellings `fail_nopermission` and the like
+//! are reported by users on the WeCom forum (wecom-facts §3).
 
 use crate::support::locale::Localized;
 

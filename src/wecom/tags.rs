@@ -11,7 +11,8 @@ use serde_json::{json, Value};
 use std::cmp::Reverse;
 use std::collections::BTreeSet;
 
-/// A member may put at most this many tags on one customer (wecom:92697).
+/// A member may put at most this many tags on one customer (wecom:92697,
+/// `externalcontact/mark_tag`).
 pub const MAX_TAGS_PER_CUSTOMER: usize = 3000;
 
 // ---------------------------------------------------------------------------

@@ -16,8 +16,10 @@
 //! are reported by users on the WeCom forum (wecom-facts §3).
 
 use crate::support::locale::Localized;
+use crate::support::text::truncate_chars;
 
-/// Longest raw `errMsg` kept in [`Outcome::Unknown`], in characters.
+/// Longest raw `errMsg` kept in [`Outcome::Unknown`], in characters as
+/// people see them (`crate::support::text`).
 pub const MAX_ERR_MSG_CHARS: usize = 200;
 
 /// What a `wx.qy` call came to.
@@ -279,7 +281,7 @@ fn classify(reason: &str) -> Option<Outcome> {
 
 fn unknown(raw: &str) -> Outcome {
     Outcome::Unknown {
-        err_msg: raw.chars().take(MAX_ERR_MSG_CHARS).collect(),
+        err_msg: truncate_chars(raw, MAX_ERR_MSG_CHARS).to_owned(),
     }
 }
 
@@ -569,6 +571,21 @@ mod tests {
                 err_msg: "failure".into()
             }
         );
+    }
+
+    #[test]
+    fn unknown_message_is_not_cut_inside_an_emoji() {
+        let flag = "🇨🇳";
+        let raw = format!("x:fail {}{flag}", "a".repeat(192));
+        match p("x", &raw) {
+            Outcome::Unknown { err_msg } => assert!(err_msg.ends_with(flag), "{err_msg}"),
+            other => panic!("{other:?}"),
+        }
+        let raw = format!("x:fail {}{flag}", "a".repeat(193));
+        match p("x", &raw) {
+            Outcome::Unknown { err_msg } => assert!(err_msg.ends_with('a'), "{err_msg}"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -86,13 +86,10 @@ impl Answer {
     }
 }
 
-/// WeCom's `errcode` (sometimes a string); a missing one is 0.
+/// WeCom's `errcode` (sometimes a string); a missing one is 0, an
+/// unreadable one -1 (the core's lenient reader).
 pub fn errcode(v: &Value) -> i64 {
-    match v.get("errcode") {
-        Some(Value::Number(n)) => n.as_i64().unwrap_or(-1),
-        Some(Value::String(s)) => s.trim().parse().unwrap_or(-1),
-        _ => 0,
-    }
+    wecom_contact_core::wecom::lenient::errcode(v)
 }
 
 impl WeCom {

@@ -82,12 +82,21 @@ pub fn describe(v: Option<&Value>) -> String {
     }
 }
 
-/// WeCom's error of a response, if it is one: `(errcode, errmsg)` when the
-/// [`as_int`] `errcode` is not 0. A missing or unreadable `errcode` counts
-/// as 0 (the body is then checked for its content); `errmsg` is
-/// [`as_trimmed`], empty when missing.
+/// WeCom's `errcode` of a response (or of one item of it, as in
+/// `transfer_customer`'s `customer[]`): missing or `null` is 0, a number or
+/// numeric string is read ([`as_int`]), and anything else present is -1: a
+/// status that cannot be read is never taken for a success.
+pub fn errcode(v: &Value) -> i64 {
+    match v.get("errcode") {
+        None | Some(Value::Null) => 0,
+        Some(code) => as_int(code).unwrap_or(-1),
+    }
+}
+
+/// WeCom's error of a response, if it is one: `(errcode, errmsg)` when
+/// [`errcode`] is not 0; `errmsg` is [`as_trimmed`], empty when missing.
 pub fn wecom_error(top: &Value) -> Option<(i64, String)> {
-    let errcode = top.get("errcode").and_then(as_int).unwrap_or(0);
+    let errcode = errcode(top);
     (errcode != 0).then(|| {
         let errmsg = top.get("errmsg").and_then(as_trimmed).unwrap_or_default();
         (errcode, errmsg)
@@ -286,10 +295,32 @@ mod tests {
     }
 
     #[test]
-    fn missing_or_unreadable_errcode_is_no_error() {
+    fn missing_or_null_errcode_is_no_error() {
         assert_eq!(wecom_error(&json!({})), None);
         assert_eq!(wecom_error(&json!({"errcode": null})), None);
-        assert_eq!(wecom_error(&json!({"errcode": "abc"})), None);
+        assert_eq!(errcode(&json!({"errmsg": "ok"})), 0);
+    }
+
+    #[test]
+    fn unreadable_errcode_is_an_error_never_a_success() {
+        for bad in [
+            json!("abc"),
+            json!(""),
+            json!(true),
+            json!([0]),
+            json!({}),
+            json!(0.5),
+        ] {
+            let top = json!({"errcode": bad, "errmsg": "x"});
+            assert_eq!(errcode(&top), -1, "{bad}");
+            assert_eq!(wecom_error(&top), Some((-1, "x".into())), "{bad}");
+        }
+    }
+
+    #[test]
+    fn huge_errcode_is_an_error() {
+        assert_eq!(errcode(&json!({"errcode": u64::MAX})), -1);
+        assert_eq!(errcode(&json!({"errcode": "99999999999999999999"})), -1);
     }
 
     #[test]

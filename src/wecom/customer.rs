@@ -1272,6 +1272,21 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn unreadable_errcode_is_an_error_not_a_customer() {
+        let e = parse_get_response(
+            r#"{"errcode":"oops","errmsg":"?","external_contact":{"external_userid":"wmABCDEF"}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            CustomerError::Wecom {
+                errcode: -1,
+                errmsg: "?".into()
+            }
+        );
+    }
+
+    #[test]
     fn wecom_error_checked_before_contact() {
         // 60011 arrives with an empty external_contact object.
         let e = parse_get_response(

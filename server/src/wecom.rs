@@ -10,6 +10,9 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
+// Which errcodes mean "refresh the token" and "back off" is the core's
+// errcode table, which also gives the client their words.
+use wecom_contact_core::wecom::errcodes::{RATE_LIMITED, TOKEN_REJECTED};
 
 /// Which secret a call uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -83,17 +86,11 @@ impl Answer {
     }
 }
 
-/// WeCom's `errcode` (sometimes a string); a missing one is 0.
+/// WeCom's `errcode` (sometimes a string); a missing one is 0, an
+/// unreadable one -1 (the core's lenient reader).
 pub fn errcode(v: &Value) -> i64 {
-    match v.get("errcode") {
-        Some(Value::Number(n)) => n.as_i64().unwrap_or(-1),
-        Some(Value::String(s)) => s.trim().parse().unwrap_or(-1),
-        _ => 0,
-    }
+    wecom_contact_core::wecom::lenient::errcode(v)
 }
-
-const TOKEN_EXPIRED: [i64; 2] = [40014, 42001];
-const RATE_LIMITED: [i64; 2] = [45009, 45033];
 
 impl WeCom {
     pub fn new(cfg: &Config, db: Db, instance: String) -> WeCom {
@@ -358,7 +355,7 @@ impl WeCom {
             q.extend_from_slice(query);
             let a = self.send(method, api, &q, body).await?;
             let code = a.errcode();
-            if TOKEN_EXPIRED.contains(&code) {
+            if TOKEN_REJECTED.contains(&code) {
                 if attempt == 0 {
                     tracing::info!(api, errcode = code, "access token refused; refreshing once");
                     token = self.token(which, Some((&token, sent_at))).await?;

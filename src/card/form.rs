@@ -16,6 +16,10 @@ use crate::wecom::ids::{ExternalUserId, UserId};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
+// The limits of `externalcontact/remark` (wecom:96317,
+// https://developer.work.weixin.qq.com/document/path/96317), counted with
+// `char_count`. `crate::rules` enforces the same constants on the server.
+
 /// `remark` ≤ 20 characters (wecom:96317).
 pub const MAX_REMARK: usize = 20;
 /// `description` ≤ 150 characters (wecom:96317).

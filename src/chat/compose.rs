@@ -12,15 +12,19 @@
 //!   `page` must end in `.html` (query strings are not supported there).
 //! - `enterChat` (bool) only on mobile clients ≥ 3.1.10.
 //!
-//! Text lengths are counted with `chars()`; the integrator may swap in
-//! `crate::support::text::char_count` so every module counts the same way.
+//! What may be sent from where ([`SendCaps`], [`MsgType`]) comes from the
+//! capability table, `crate::wecom::capabilities::send_caps`. Text lengths
+//! are counted with `crate::support::text::char_count`, as everywhere.
 
 use crate::support::locale::{Locale, Localized};
+pub use crate::wecom::capabilities::{MsgType, SendCaps};
+use crate::wecom::outcome::Outcome;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// Longest text message, in characters (the limit WeCom states for
-/// `shareToExternalContact` text; used here for chat text as well).
+/// `shareToExternalContact` text, wecom:96997; none is published for
+/// `sendChatMessage`, so it is used here for chat text as well).
 pub const TEXT_MAX: usize = 4000;
 /// Longest news / miniprogram title. WeCom publishes no cap; 64 is our
 /// sensible cap (a card shows about two lines of title).
@@ -32,34 +36,9 @@ pub const URL_MAX: usize = 2048;
 /// Longest media id (a sanity cap; real ids are well under 128).
 pub const MEDIAID_MAX: usize = 256;
 
-/// The message types this composer can send.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum MsgType {
-    Text,
-    News,
-    Miniprogram,
-    Image,
-}
-
+/// The composer's side of a message type (the type itself, the
+/// `sendChatMessage` `msgtype`, is in the capability table's module).
 impl MsgType {
-    pub const ALL: [MsgType; 4] = [
-        MsgType::Text,
-        MsgType::News,
-        MsgType::Miniprogram,
-        MsgType::Image,
-    ];
-
-    /// The `msgtype` value of `sendChatMessage`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MsgType::Text => "text",
-            MsgType::News => "news",
-            MsgType::Miniprogram => "miniprogram",
-            MsgType::Image => "image",
-        }
-    }
-
     /// Lenient: case and surrounding spaces are ignored.
     pub fn parse(s: &str) -> Result<MsgType, ComposeError> {
         let lower = s.trim().to_ascii_lowercase();
@@ -716,71 +695,9 @@ fn check_mediaid(v: &str) -> Option<ComposeError> {
         .map(|ch| ComposeError::InvalidMediaid { ch })
 }
 
-/// What the current client and entry allow.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SendCaps {
-    /// Whether `enterChat` may be sent (mobile, client ≥ 3.1.10).
-    pub enter_chat: bool,
-    /// Message types that may be sent; empty when nothing can be sent.
-    pub allowed: Vec<MsgType>,
-    /// Why sending is limited, for the page to show.
-    pub note: Option<Localized>,
-}
-
-/// Client version from which `enterChat` works (mobile only).
-pub const ENTER_CHAT_MIN: (u32, u32, u32) = (3, 1, 10);
-/// Client version from which sending from `chat_attachment` works.
-pub const ATTACHMENT_MIN: (u32, u32, u32) = (3, 1, 6);
-
-/// What can be sent, from `wx.getSystemInfo().platform`, the WeCom client
-/// version (if known) and `getContext().entry` (wecom:93863, 98539).
-/// An unknown version never enables `enterChat`; for `chat_attachment` an
-/// unknown version is accepted, since that entry exists only from 3.1.6.
-pub fn send_caps(platform: &str, client_version: Option<(u32, u32, u32)>, entry: &str) -> SendCaps {
-    let platform = platform.trim().to_ascii_lowercase();
-    let mobile = platform == "ios" || platform == "android";
-    let enter_chat = mobile && client_version.is_some_and(|v| v >= ENTER_CHAT_MIN);
-    let all = MsgType::ALL.to_vec();
-    let none = |note: Localized| SendCaps {
-        enter_chat: false,
-        allowed: Vec::new(),
-        note: Some(note),
-    };
-    match entry.trim().to_ascii_lowercase().as_str() {
-        "single_chat_tools" | "group_chat_tools" | "single_kf_tools" | "chain_single_chat_tools"
-        | "chain_group_chat_tools" => SendCaps { enter_chat, allowed: all, note: None },
-        "chat_attachment" => {
-            if platform == "mac" {
-                none(Localized::new(
-                    "Mac 版企业微信暂不支持从附件栏发送消息，请在手机或 Windows 上操作。",
-                    "WeCom for Mac cannot send from the attachment bar yet; use your phone or Windows.",
-                ))
-            } else if client_version.is_some_and(|v| v < ATTACHMENT_MIN) {
-                none(Localized::new(
-                    "从附件栏发送消息需要企业微信 3.1.6 或更高版本，请升级。",
-                    "Sending from the attachment bar needs WeCom 3.1.6 or later; please update.",
-                ))
-            } else {
-                SendCaps { enter_chat, allowed: all, note: None }
-            }
-        }
-        "contact_profile" => none(Localized::new(
-            "从客户资料页打开时不能向聊天发送消息，请从聊天工具栏或附件栏打开。",
-            "Opened from the customer profile, this page cannot send into a chat; open it from the chat toolbar or the attachment bar.",
-        )),
-        "normal" => none(Localized::new(
-            "不是从聊天中打开的，不能发送消息；请从聊天工具栏或附件栏打开。",
-            "The page was not opened from a chat, so it cannot send; open it from the chat toolbar or the attachment bar.",
-        )),
-        _ => none(Localized::new(
-            "无法确认当前入口支持发送消息，请从聊天工具栏或附件栏打开。",
-            "This entry is not known to allow sending; open the page from the chat toolbar or the attachment bar.",
-        )),
-    }
-}
-
-/// The outcome of `wx.qy.sendChatMessage`, read from its `errMsg`.
+/// The composer's reading of a `wx.qy.sendChatMessage` [`Outcome`]: which
+/// outcome clears the message and what the banner says. The errMsg itself
+/// is classified once, by [`Outcome::parse`]; this is only a mapping.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SendResult {
     Sent,
@@ -793,29 +710,36 @@ pub enum SendResult {
     Failed { err_msg: String },
 }
 
-impl SendResult {
-    /// Read through the one errMsg classification ([`Outcome::parse`]), e.g.
-    /// `"sendChatMessage:ok"`, `"sendChatMessage:fail no permission"`,
-    /// `"sendChatMessage:fail_nopermission"`. Never relies on a numeric
-    /// `errCode`.
-    pub fn from_err_msg(err_msg: &str) -> SendResult {
-        use crate::wecom::outcome::Outcome;
-        match Outcome::parse("sendChatMessage", Some(err_msg), None) {
+impl From<&Outcome> for SendResult {
+    fn from(outcome: &Outcome) -> SendResult {
+        match outcome {
             Outcome::Ok => SendResult::Sent,
             Outcome::Cancelled => SendResult::Cancelled,
             Outcome::NoPermission => SendResult::NoPermission,
             Outcome::NotInAllowList => SendResult::NotInAllowList,
             Outcome::WrongEntry => SendResult::WrongEntry,
             Outcome::InvalidImageUrl => SendResult::InvalidImageUrl,
-            Outcome::UnsupportedChat | Outcome::NotSupported => SendResult::Unsupported,
-            // A message type this client cannot send (`fail_unsupported_msgtype`).
-            Outcome::Unknown { .. } if err_msg.to_ascii_lowercase().contains("unsupported") => {
+            Outcome::UnsupportedChat | Outcome::UnsupportedMsgType | Outcome::NotSupported => {
                 SendResult::Unsupported
             }
-            Outcome::SessionExpired | Outcome::Unknown { .. } => SendResult::Failed {
+            Outcome::Unknown { err_msg } => SendResult::Failed {
                 err_msg: err_msg.trim().to_owned(),
             },
+            // Not an answer of sendChatMessage; kept total all the same.
+            Outcome::SessionExpired => SendResult::Failed {
+                err_msg: outcome.message().en,
+            },
         }
+    }
+}
+
+impl SendResult {
+    /// `errMsg` read through [`Outcome::parse`], e.g. `"sendChatMessage:ok"`,
+    /// `"sendChatMessage:fail no permission"`,
+    /// `"sendChatMessage:fail_nopermission"`. Never relies on a numeric
+    /// `errCode`.
+    pub fn from_err_msg(err_msg: &str) -> SendResult {
+        SendResult::from(&Outcome::parse("sendChatMessage", Some(err_msg), None))
     }
 
     pub fn is_sent(&self) -> bool {
@@ -953,6 +877,7 @@ pub struct ComposerView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wecom::capabilities::send_caps_reported as send_caps;
     use serde_json::json;
 
     fn caps_all() -> SendCaps {
@@ -1468,70 +1393,6 @@ mod tests {
         assert!(errs.iter().all(|e| e.code() == "required"));
     }
 
-    #[test]
-    fn caps_enter_chat_needs_mobile_and_3_1_10() {
-        assert!(send_caps("ios", Some((3, 1, 10)), "single_chat_tools").enter_chat);
-        assert!(send_caps("Android", Some((3, 1, 11)), "group_chat_tools").enter_chat);
-        assert!(!send_caps("ios", Some((3, 1, 9)), "single_chat_tools").enter_chat);
-        assert!(!send_caps("android", None, "single_chat_tools").enter_chat);
-        assert!(!send_caps("windows", Some((4, 0, 0)), "single_chat_tools").enter_chat);
-        assert!(!send_caps("mac", Some((4, 0, 0)), "single_chat_tools").enter_chat);
-        let c = send_caps("windows", Some((4, 0, 0)), "single_chat_tools");
-        assert_eq!(c.allowed, MsgType::ALL.to_vec());
-        assert_eq!(c.note, None);
-    }
-
-    #[test]
-    fn caps_chat_attachment_version_and_mac() {
-        let ok = send_caps("windows", Some((3, 1, 6)), "chat_attachment");
-        assert_eq!(ok.allowed.len(), 4);
-        let old = send_caps("android", Some((3, 1, 5)), "chat_attachment");
-        assert!(old.allowed.is_empty() && !old.enter_chat);
-        assert!(old.note.unwrap().zh.contains("3.1.6"));
-        let mac = send_caps("mac", Some((4, 1, 0)), "chat_attachment");
-        assert!(mac.allowed.is_empty());
-        assert!(mac.note.unwrap().en.contains("Mac"));
-        let unknown_version = send_caps("ios", None, "chat_attachment");
-        assert_eq!(unknown_version.allowed.len(), 4);
-        assert!(!unknown_version.enter_chat);
-    }
-
-    #[test]
-    fn caps_entries_that_cannot_send() {
-        for entry in [
-            "contact_profile",
-            "normal",
-            "internal_group_chat_board",
-            "",
-            "bogus",
-        ] {
-            let c = send_caps("ios", Some((4, 1, 40)), entry);
-            assert!(c.allowed.is_empty(), "{entry}");
-            assert!(!c.enter_chat, "{entry}");
-            assert!(c.note.is_some(), "{entry} must explain why");
-        }
-        let profile = send_caps("ios", Some((4, 1, 40)), "contact_profile")
-            .note
-            .unwrap();
-        assert!(profile.zh.contains("客户资料"));
-    }
-
-    #[test]
-    fn caps_other_sending_entries() {
-        for entry in [
-            "single_kf_tools",
-            "chain_single_chat_tools",
-            "chain_group_chat_tools",
-            " GROUP_CHAT_TOOLS ",
-        ] {
-            assert_eq!(
-                send_caps("ios", Some((4, 1, 0)), entry).allowed.len(),
-                4,
-                "{entry}"
-            );
-        }
-    }
-
     // ---- send outcomes ----
 
     #[test]
@@ -1587,6 +1448,52 @@ mod tests {
             assert_eq!(got.code(), code);
             assert!(!got.message().zh.is_empty() && !got.message().en.is_empty());
         }
+    }
+
+    #[test]
+    fn send_result_unsupported_msgtype_is_unsupported() {
+        for msg in [
+            "sendChatMessage:fail_unsupported_msgtype",
+            "sendChatMessage:fail unsupported msgtype",
+            "sendChatMessage:fail unsupported",
+        ] {
+            assert_eq!(
+                SendResult::from_err_msg(msg),
+                SendResult::Unsupported,
+                "{msg}"
+            );
+        }
+    }
+
+    #[test]
+    fn send_result_is_a_mapping_of_every_outcome() {
+        let cases = [
+            (Outcome::Ok, "sent"),
+            (Outcome::Cancelled, "cancelled"),
+            (Outcome::NoPermission, "no_permission"),
+            (Outcome::NotInAllowList, "not_in_allow_list"),
+            (Outcome::WrongEntry, "wrong_entry"),
+            (Outcome::InvalidImageUrl, "invalid_image_url"),
+            (Outcome::UnsupportedChat, "unsupported"),
+            (Outcome::UnsupportedMsgType, "unsupported"),
+            (Outcome::NotSupported, "unsupported"),
+            (Outcome::SessionExpired, "failed"),
+            (
+                Outcome::Unknown {
+                    err_msg: " x:fail boom ".into(),
+                },
+                "failed",
+            ),
+        ];
+        for (outcome, code) in &cases {
+            assert_eq!(SendResult::from(outcome).code(), *code, "{outcome:?}");
+        }
+        assert_eq!(
+            SendResult::from(&cases[10].0),
+            SendResult::Failed {
+                err_msg: "x:fail boom".into()
+            }
+        );
     }
 
     #[test]

@@ -173,13 +173,7 @@ impl State {
 
     /// What can be sent from here, by platform, client version and entry.
     pub fn send_caps(host: &Host) -> SendCaps {
-        let env = &host.env;
-        let version = env.client_version.map(|v| (v.major, v.minor, v.patch));
-        compose::send_caps(
-            env.platform.as_str(),
-            version,
-            host.entry.as_deref().unwrap_or(""),
-        )
+        crate::wecom::capabilities::send_caps(&host.env, host.entry().as_ref())
     }
 
     /// The chat context the composer writes into (see `draft`): the

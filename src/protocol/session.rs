@@ -8,7 +8,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::support::text::truncate_chars;
 use crate::wecom::ids::{CorpId, UserId};
+use crate::wecom::lenient;
 
 /// Storage key of the persisted session (token, corpid, userid).
 pub const SESSION_KEY: &str = "wcc:session";
@@ -78,19 +80,8 @@ pub enum SessionError {
 /// Parses `POST /api/session`'s answer: `{token, corpid, userid}`.
 pub fn parse_session(body: &str) -> Result<Session, SessionError> {
     let v: Value = crate::support::input::parse_value(body).map_err(|_| SessionError::BadJson)?;
-    let errcode = match v.get("errcode") {
-        Some(Value::Number(n)) => n.as_i64().unwrap_or(-1),
-        Some(Value::String(s)) => s.trim().parse().unwrap_or(-1),
-        _ => 0,
-    };
-    if errcode != 0 {
-        let errmsg = v
-            .get("errmsg")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .chars()
-            .take(200)
-            .collect();
+    if let Some((errcode, errmsg)) = lenient::wecom_error(&v) {
+        let errmsg = truncate_chars(&errmsg, 200).to_owned();
         return Err(SessionError::Rejected { errcode, errmsg });
     }
     let field = |name: &'static str| {
@@ -152,6 +143,31 @@ mod tests {
             parse_session(r#"{"token":"t","corpid":"ww12","userid":"a b"}"#).unwrap_err(),
             SessionError::BadId(_)
         ));
+    }
+
+    #[test]
+    fn an_unreadable_errcode_is_refused_even_with_a_token() {
+        let e = parse_session(r#"{"errcode":"oops","token":"t","corpid":"ww1","userid":"a"}"#)
+            .unwrap_err();
+        assert_eq!(
+            e,
+            SessionError::Rejected {
+                errcode: -1,
+                errmsg: String::new()
+            }
+        );
+    }
+
+    #[test]
+    fn a_rejected_errmsg_is_cut_to_200_characters() {
+        let body = format!(r#"{{"errcode":"40029","errmsg":"{}"}}"#, "错".repeat(300));
+        match parse_session(&body).unwrap_err() {
+            SessionError::Rejected { errcode, errmsg } => {
+                assert_eq!(errcode, 40029);
+                assert_eq!(errmsg, "错".repeat(200));
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -31,7 +31,7 @@
 use crate::support::locale::Localized;
 use crate::wecom::entry::Entry;
 use crate::wecom::environment::{Environment, Host, Platform, Version};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 /// The `wx.qy` calls the app makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -143,14 +143,22 @@ const fn rule(entry: Entry, since: Version) -> EntryRule {
     }
 }
 
+// The rows, each with its source: wecom:N is the WeCom developer page
+// https://developer.work.weixin.qq.com/document/path/N.
+
+/// wecom:92388 (wx.qy.login).
 const LOGIN: Capability = anywhere(Api::Login);
+/// wecom:96960 (wx.qy.checkSession).
 const CHECK_SESSION: Capability = anywhere(Api::CheckSession);
+/// wecom:95046 (wx.qy.getSystemInfo: the WeCom client version).
 const GET_SYSTEM_INFO: Capability = anywhere(Api::GetSystemInfo);
+/// wecom:94332 (wx.qy.getContext): 3.0.24, not in devtools.
 const GET_CONTEXT: Capability = Capability {
     since: Some(Version::new(3, 0, 24)),
     devtools: false,
     ..anywhere(Api::GetContext)
 };
+/// wecom:96995 (wx.qy.getCurExternalContact), wecom:97020 (the chain entry).
 const GET_CUR_EXTERNAL_CONTACT: Capability = Capability {
     since: Some(Version::new(2, 5, 8)),
     entries: Some(&[
@@ -161,6 +169,8 @@ const GET_CUR_EXTERNAL_CONTACT: Capability = Capability {
     devtools: false,
     ..anywhere(Api::GetCurExternalContact)
 };
+/// wecom:96996 (wx.qy.getCurExternalChat; 3.0.16 in the mini program),
+/// wecom:97020 (the chain entry).
 const GET_CUR_EXTERNAL_CHAT: Capability = Capability {
     since: Some(Version::new(3, 0, 16)),
     entries: Some(&[
@@ -169,9 +179,15 @@ const GET_CUR_EXTERNAL_CHAT: Capability = Capability {
     ]),
     ..anywhere(Api::GetCurExternalChat)
 };
+/// wecom:93867 (wx.qy.selectExternalContact).
 const SELECT_EXTERNAL_CONTACT: Capability = anywhere(Api::SelectExternalContact);
+/// wecom:93567 (wx.qy.openUserProfile).
 const OPEN_USER_PROFILE: Capability = anywhere(Api::OpenUserProfile);
+/// wecom:96967 (wx.qy.openEnterpriseChat).
 const OPEN_ENTERPRISE_CHAT: Capability = anywhere(Api::OpenEnterpriseChat);
+/// wecom:93863 (wx.qy.sendChatMessage) and wecom:98539 (its entry table):
+/// chat toolbars from 2.8.10, the attachment bar from 3.1.6 (not on Mac),
+/// the 微信客服 toolbar from 3.1.10 (also wecom:97014).
 const SEND_CHAT_MESSAGE: Capability = Capability {
     since: Some(Version::new(2, 8, 10)),
     entries: Some(&[
@@ -182,11 +198,13 @@ const SEND_CHAT_MESSAGE: Capability = Capability {
             since: Some(Version::new(3, 1, 6)),
             not_on: &[Platform::Mac],
         },
+        rule(Entry::SingleKfTools, Version::new(3, 1, 10)),
         rule(Entry::ChainSingleChatTools, Version::new(4, 0, 8)),
         rule(Entry::ChainGroupChatTools, Version::new(4, 0, 8)),
     ]),
     ..anywhere(Api::SendChatMessage)
 };
+/// wecom:96997 (wx.qy.shareToExternalContact): not in devtools.
 const SHARE_TO_EXTERNAL_CONTACT: Capability = Capability {
     devtools: false,
     ..anywhere(Api::ShareToExternalContact)
@@ -224,7 +242,8 @@ pub fn capability(api: Api) -> &'static Capability {
     }
 }
 
-/// `openEnterpriseChat` returns `{chatId}` from this WeCom version on.
+/// `openEnterpriseChat` returns `{chatId}` from this WeCom version on
+/// (wecom:96967).
 pub const OPEN_ENTERPRISE_CHAT_CHAT_ID_SINCE: Version = Version::new(3, 0, 36);
 
 /// Whether to expect a `chatId` back from `openEnterpriseChat`. An unknown
@@ -232,6 +251,136 @@ pub const OPEN_ENTERPRISE_CHAT_CHAT_ID_SINCE: Version = Version::new(3, 0, 36);
 pub fn open_enterprise_chat_returns_chat_id(env: &Environment) -> bool {
     env.client_version
         .is_none_or(|v| v >= OPEN_ENTERPRISE_CHAT_CHAT_ID_SINCE)
+}
+
+/// The `msgtype` values of `sendChatMessage` this app sends (wecom:93863;
+/// `video` and `file` exist too, and the 微信客服 toolbar adds `msgmenu`
+/// and `channels_shop_product`, wecom:97014). The composer's own words and
+/// fields for each are in `chat::compose`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MsgType {
+    Text,
+    News,
+    Miniprogram,
+    Image,
+}
+
+impl MsgType {
+    pub const ALL: [MsgType; 4] = [
+        MsgType::Text,
+        MsgType::News,
+        MsgType::Miniprogram,
+        MsgType::Image,
+    ];
+
+    /// The `msgtype` value of `sendChatMessage`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MsgType::Text => "text",
+            MsgType::News => "news",
+            MsgType::Miniprogram => "miniprogram",
+            MsgType::Image => "image",
+        }
+    }
+}
+
+/// `sendChatMessage`'s `enterChat` works from this WeCom version on
+/// (wecom:93863: mobile clients only, 3.1.10 and later).
+pub const ENTER_CHAT_SINCE: Version = Version::new(3, 1, 10);
+/// The platforms `enterChat` works on (wecom:93863: "移动端").
+pub const ENTER_CHAT_ON: &[Platform] = &[Platform::Ios, Platform::Android];
+
+/// Whether to send `enterChat`. Unlike the table's minimums, an unknown
+/// version says no: `enterChat` is an extra, and the message is sent
+/// without it.
+pub fn enter_chat_works(env: &Environment) -> bool {
+    ENTER_CHAT_ON.contains(&env.platform)
+        && env.client_version.is_some_and(|v| v >= ENTER_CHAT_SINCE)
+}
+
+/// What the composer may send here, from the `sendChatMessage` row of the
+/// table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendCaps {
+    /// Whether `enterChat` may be sent ([`enter_chat_works`]).
+    pub enter_chat: bool,
+    /// Message types that may be sent; empty when nothing can be sent.
+    pub allowed: Vec<MsgType>,
+    /// Why sending is limited, for the page to show.
+    pub note: Option<Localized>,
+}
+
+impl SendCaps {
+    fn nothing(note: Localized) -> SendCaps {
+        SendCaps {
+            enter_chat: false,
+            allowed: Vec::new(),
+            note: Some(note),
+        }
+    }
+}
+
+/// What can be sent from here: every message type where [`check`] lets
+/// `sendChatMessage` through, nothing (with a note saying why) elsewhere.
+/// Unlike [`check`], an unknown entry (`None`) sends nothing: the composer
+/// offers sending only where it knows a chat is open.
+pub fn send_caps(env: &Environment, entry: Option<&Entry>) -> SendCaps {
+    let Some(entry) = entry else {
+        return SendCaps::nothing(entry_not_known_to_send());
+    };
+    match check(Api::SendChatMessage, env, Some(entry)) {
+        Ok(()) => SendCaps {
+            enter_chat: enter_chat_works(env),
+            allowed: MsgType::ALL.to_vec(),
+            note: None,
+        },
+        Err(why) => SendCaps::nothing(cannot_send_note(entry, &why)),
+    }
+}
+
+fn entry_not_known_to_send() -> Localized {
+    Localized::new(
+        "无法确认当前入口支持发送消息，请从聊天工具栏或附件栏打开。",
+        "This entry is not known to allow sending; open the page from the chat toolbar or the attachment bar.",
+    )
+}
+
+/// Why nothing can be sent from `entry`, in the composer's words.
+fn cannot_send_note(entry: &Entry, why: &Unavailable) -> Localized {
+    let here = entry.label();
+    match why {
+        Unavailable::WrongEntry { .. } => match entry {
+            Entry::ContactProfile => Localized::new(
+                "从客户资料页打开时不能向聊天发送消息，请从聊天工具栏或附件栏打开。",
+                "Opened from the customer profile, this page cannot send into a chat; open it from the chat toolbar or the attachment bar.",
+            ),
+            Entry::Normal => Localized::new(
+                "不是从聊天中打开的，不能发送消息；请从聊天工具栏或附件栏打开。",
+                "The page was not opened from a chat, so it cannot send; open it from the chat toolbar or the attachment bar.",
+            ),
+            _ => entry_not_known_to_send(),
+        },
+        Unavailable::ClientTooOld { required, .. } => Localized::new(
+            format!("从{}发送消息需要企业微信 {required} 或更高版本，请升级。", here.zh),
+            format!("Sending from {} needs WeCom {required} or later; please update.", here.en),
+        ),
+        Unavailable::NotOnPlatform { platform } => {
+            let p = platform.label();
+            Localized::new(
+                format!(
+                    "{} 版企业微信暂不支持从{}发送消息，请在手机或其他设备上操作。",
+                    p.zh, here.zh
+                ),
+                format!(
+                    "WeCom for {} cannot send from {} yet; use your phone or another device.",
+                    p.en, here.en
+                ),
+            )
+        }
+        Unavailable::NotInWecom | Unavailable::Devtools => why.message(),
+    }
 }
 
 /// Why a call cannot work here.
@@ -403,6 +552,23 @@ pub fn can_do_here(
         .into_iter()
         .map(|api| (api, check(api, env, entry)))
         .collect()
+}
+
+/// Test fixture: [`send_caps`] from what the shell reports
+/// (`wx.getSystemInfo().platform`, the WeCom version, `getContext().entry`).
+#[cfg(test)]
+pub(crate) fn send_caps_reported(
+    platform: &str,
+    version: Option<(u32, u32, u32)>,
+    entry: &str,
+) -> SendCaps {
+    let info = crate::wecom::environment::SystemInfo {
+        platform: Some(platform.to_owned()),
+        ..Default::default()
+    };
+    let version = version.map(|(a, b, c)| format!("{a}.{b}.{c}"));
+    let env = Environment::detect(&info, true, version.as_deref());
+    send_caps(&env, Some(&Entry::parse(entry)))
 }
 
 #[cfg(test)]
@@ -687,6 +853,17 @@ mod tests {
     }
 
     #[test]
+    fn send_chat_message_from_kf_toolbar_needs_3_1_10() {
+        let e = Some(&Entry::SingleKfTools);
+        assert_eq!(
+            check(Api::SendChatMessage, &phone("3.1.9"), e),
+            too_old("3.1.10", "3.1.9")
+        );
+        assert_eq!(check(Api::SendChatMessage, &phone("3.1.10"), e), Ok(()));
+        assert_eq!(check(Api::SendChatMessage, &phone("3.1.11"), e), Ok(()));
+    }
+
+    #[test]
     fn send_chat_message_from_chain_entries_needs_4_0_8() {
         for entry in [Entry::ChainSingleChatTools, Entry::ChainGroupChatTools] {
             let e = Some(&entry);
@@ -807,6 +984,7 @@ mod tests {
             Entry::SingleChatTools,
             Entry::GroupChatTools,
             Entry::ChatAttachment,
+            Entry::SingleKfTools,
             Entry::ChainSingleChatTools,
             Entry::ChainGroupChatTools,
         ] {
@@ -819,7 +997,6 @@ mod tests {
         for entry in [
             Entry::ContactProfile,
             Entry::Normal,
-            Entry::SingleKfTools,
             Entry::InternalGroupChatBoard,
         ] {
             let err = check(Api::SendChatMessage, &env, Some(&entry)).unwrap_err();
@@ -933,6 +1110,136 @@ mod tests {
         assert_eq!(get(Api::Login), Ok(()));
         let order: Vec<Api> = all.iter().map(|(a, _)| *a).collect();
         assert_eq!(order, Api::ALL.to_vec());
+    }
+
+    // --- send caps (what the composer may send) ---------------------------
+
+    use super::send_caps_reported as caps;
+
+    #[test]
+    fn caps_enter_chat_needs_mobile_and_3_1_10() {
+        assert!(caps("ios", Some((3, 1, 10)), "single_chat_tools").enter_chat);
+        assert!(caps("Android", Some((3, 1, 11)), "group_chat_tools").enter_chat);
+        assert!(!caps("ios", Some((3, 1, 9)), "single_chat_tools").enter_chat);
+        assert!(!caps("android", None, "single_chat_tools").enter_chat);
+        assert!(!caps("windows", Some((4, 0, 0)), "single_chat_tools").enter_chat);
+        assert!(!caps("mac", Some((4, 0, 0)), "single_chat_tools").enter_chat);
+        let c = caps("windows", Some((4, 0, 0)), "single_chat_tools");
+        assert_eq!(c.allowed, MsgType::ALL.to_vec());
+        assert_eq!(c.note, None);
+    }
+
+    #[test]
+    fn caps_chat_attachment_version_and_mac() {
+        let ok = caps("windows", Some((3, 1, 6)), "chat_attachment");
+        assert_eq!(ok.allowed.len(), 4);
+        let old = caps("android", Some((3, 1, 5)), "chat_attachment");
+        assert!(old.allowed.is_empty() && !old.enter_chat);
+        assert!(old.note.unwrap().zh.contains("3.1.6"));
+        let mac = caps("mac", Some((4, 1, 0)), "chat_attachment");
+        assert!(mac.allowed.is_empty());
+        assert!(mac.note.unwrap().en.contains("Mac"));
+        let unknown_version = caps("ios", None, "chat_attachment");
+        assert_eq!(unknown_version.allowed.len(), 4);
+        assert!(!unknown_version.enter_chat);
+    }
+
+    #[test]
+    fn caps_entries_that_cannot_send() {
+        for entry in [
+            "contact_profile",
+            "normal",
+            "internal_group_chat_board",
+            "",
+            "bogus",
+        ] {
+            let c = caps("ios", Some((4, 1, 40)), entry);
+            assert!(c.allowed.is_empty(), "{entry}");
+            assert!(!c.enter_chat, "{entry}");
+            assert!(c.note.is_some(), "{entry} must explain why");
+        }
+        let profile = caps("ios", Some((4, 1, 40)), "contact_profile")
+            .note
+            .unwrap();
+        assert!(profile.zh.contains("客户资料"));
+    }
+
+    #[test]
+    fn caps_other_sending_entries() {
+        for entry in [
+            "single_kf_tools",
+            "chain_single_chat_tools",
+            "chain_group_chat_tools",
+            " GROUP_CHAT_TOOLS ",
+        ] {
+            assert_eq!(
+                caps("ios", Some((4, 1, 0)), entry).allowed.len(),
+                4,
+                "{entry}"
+            );
+        }
+    }
+
+    #[test]
+    fn caps_follow_the_table_row_of_send_chat_message() {
+        let env = phone("4.1.36");
+        for entry in Entry::KNOWN.iter().chain([&Entry::parse("zzz")]) {
+            let allowed = check(Api::SendChatMessage, &env, Some(entry)).is_ok();
+            let c = send_caps(&env, Some(entry));
+            assert_eq!(!c.allowed.is_empty(), allowed, "{entry}");
+            assert_eq!(c.note.is_none(), allowed, "{entry}");
+        }
+    }
+
+    #[test]
+    fn caps_without_an_entry_send_nothing() {
+        let c = send_caps(&phone("4.1.36"), None);
+        assert!(c.allowed.is_empty() && !c.enter_chat);
+        assert!(c.note.unwrap().en.contains("not known to allow sending"));
+    }
+
+    #[test]
+    fn caps_too_old_note_names_the_entrys_version() {
+        let kf = caps("android", Some((3, 1, 9)), "single_kf_tools");
+        assert!(kf.allowed.is_empty());
+        let note = kf.note.unwrap();
+        assert!(
+            note.zh.contains("3.1.10") && note.zh.contains("微信客服工具栏"),
+            "{note:?}"
+        );
+        assert!(note.en.contains("WeCom 3.1.10 or later"), "{note:?}");
+    }
+
+    #[test]
+    fn caps_in_wechat_send_nothing() {
+        let env = Environment {
+            host: Host::Wechat,
+            ..phone("4.1.36")
+        };
+        let c = send_caps(&env, Some(&Entry::SingleChatTools));
+        assert!(c.allowed.is_empty());
+        assert_eq!(c.note, Some(Unavailable::NotInWecom.message()));
+    }
+
+    #[test]
+    fn caps_enter_chat_is_not_offered_on_harmony_or_devtools() {
+        for p in ["ohos", "devtools", "unknown"] {
+            let c = caps(p, Some((4, 1, 0)), "single_chat_tools");
+            assert_eq!(c.allowed.len(), 4, "{p}");
+            assert!(!c.enter_chat, "{p}");
+        }
+    }
+
+    #[test]
+    fn msg_type_names_are_sendchatmessage_msgtypes() {
+        let names: Vec<&str> = MsgType::ALL.iter().map(|t| t.as_str()).collect();
+        assert_eq!(names, ["text", "news", "miniprogram", "image"]);
+        for t in MsgType::ALL {
+            assert_eq!(
+                serde_json::to_value(t).unwrap(),
+                serde_json::Value::from(t.as_str())
+            );
+        }
     }
 
     // --- messages -------------------------------------------------------------

@@ -1,5 +1,7 @@
-//! The customer, parsed from `externalcontact/get` as the backend passes it
-//! through.
+//! The customer, parsed from `externalcontact/get` (wecom:96315,
+//! <https://developer.work.weixin.qq.com/document/path/96315>) as the backend
+//! passes it through. The code tables here (`type`, `gender`, tag `type`,
+//! `add_way`) each name their page.
 //!
 //! Parsing is lenient and validation strict. A field may be missing, `null`,
 //! or a number sent as a string (`"type":"2"`); arrays may be missing or
@@ -10,93 +12,18 @@
 //! silently.
 
 use crate::support::locale::Localized;
+use crate::wecom::errcodes;
 use crate::wecom::ids::{ExternalKind, ExternalUserId, IdError, TagId, UserId};
+use crate::wecom::lenient;
 use serde::Deserialize;
 use serde_json::Value;
-
-/// Tolerant field readers shared by the WeCom response parsers of this crate.
-pub(crate) mod lenient {
-    use serde::{Deserialize, Deserializer};
-    use serde_json::Value;
-
-    /// A string; a number becomes its decimal text; anything else is `None`.
-    pub fn as_string(v: &Value) -> Option<String> {
-        match v {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        }
-    }
-
-    /// An integer; `"12"` and `12.0` are accepted; anything else is `None`.
-    pub fn as_int(v: &Value) -> Option<i64> {
-        match v {
-            Value::Number(n) => n.as_i64().or_else(|| {
-                n.as_f64()
-                    .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
-                    .map(|f| f as i64)
-            }),
-            Value::String(s) => s.trim().parse::<i64>().ok(),
-            _ => None,
-        }
-    }
-
-    /// A boolean; `1`/`0`, `"1"`/`"0"` and `"true"`/`"false"` are accepted.
-    pub fn as_bool(v: &Value) -> Option<bool> {
-        match v {
-            Value::Bool(b) => Some(*b),
-            Value::Number(_) => as_int(v).map(|n| n != 0),
-            Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
-                "true" | "1" => Some(true),
-                "false" | "0" => Some(false),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
-    /// The items of an array. Missing or `null` is empty; a lone non-array
-    /// value is taken as a one-item array, so that its item-level check can
-    /// report it instead of it vanishing.
-    pub fn as_items(v: Value) -> Vec<Value> {
-        match v {
-            Value::Array(items) => items,
-            Value::Null => Vec::new(),
-            other => vec![other],
-        }
-    }
-
-    pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        Ok(as_string(&Value::deserialize(d)?))
-    }
-
-    pub fn int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-        Ok(as_int(&Value::deserialize(d)?))
-    }
-
-    pub fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-        Ok(as_bool(&Value::deserialize(d)?))
-    }
-
-    pub fn items<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> {
-        Ok(as_items(Value::deserialize(d)?))
-    }
-
-    /// Parses the top level of a response: it must be a JSON object.
-    pub fn object(json: &str) -> Result<Value, String> {
-        match crate::support::input::parse_value(json).map_err(|e| e.to_string()) {
-            Ok(v @ Value::Object(_)) => Ok(v),
-            Ok(_) => Err("the top level is not a JSON object".to_owned()),
-            Err(e) => Err(e.to_string()),
-        }
-    }
-}
 
 // ---------------------------------------------------------------------------
 // Domain
 // ---------------------------------------------------------------------------
 
-/// How the member added the customer (`follow_user[].add_way`).
+/// How the member added the customer (`follow_user[].add_way`); the values
+/// and their meaning are the one table [`ADD_WAYS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AddWay {
     Unknown,
@@ -106,7 +33,8 @@ pub enum AddWay {
     GroupChat,
     PhoneContacts,
     WechatContacts,
-    ThirdPartyService,
+    WechatFriendRequest,
+    ThirdPartyAppService,
     Email,
     Channels,
     Schedule,
@@ -115,93 +43,143 @@ pub enum AddWay {
     SmartHardware,
     OnSiteService,
     AcquisitionLink,
+    CustomDevelopment,
+    DemandReply,
+    ThirdPartyPreSales,
+    BusinessPartner,
+    WechatAccountRequest,
     InternalShare,
     AdminAssignment,
-    /// A value WeCom added after this table was written; the number is kept.
+    /// A value WeCom added after this table was written; the number is kept
+    /// and the label stays neutral ("unknown (n)"), never a guess.
     Other(i64),
 }
 
+/// The `add_way` values (来源定义) with their words, one row each:
+/// `(code, way, zh, en)`. Source: wecom:92114
+/// (<https://developer.work.weixin.qq.com/document/path/92114>).
+/// 8 is the customer service added with a third-party app, not pre-sales
+/// service (that is 21), whatever an earlier revision of the page said.
+pub const ADD_WAYS: &[(i64, AddWay, &str, &str)] = &[
+    (0, AddWay::Unknown, "未知来源", "unknown"),
+    (1, AddWay::QrCode, "扫描二维码", "scanned a QR code"),
+    (
+        2,
+        AddWay::MobileSearch,
+        "搜索手机号",
+        "mobile number search",
+    ),
+    (3, AddWay::CardShare, "名片分享", "shared business card"),
+    (4, AddWay::GroupChat, "群聊", "group chat"),
+    (5, AddWay::PhoneContacts, "手机通讯录", "phone contacts"),
+    (6, AddWay::WechatContacts, "微信联系人", "WeChat contacts"),
+    (
+        7,
+        AddWay::WechatFriendRequest,
+        "来自微信的添加好友申请",
+        "a friend request from WeChat",
+    ),
+    (
+        8,
+        AddWay::ThirdPartyAppService,
+        "安装第三方应用时自动添加的客服人员",
+        "customer service added with a third-party app",
+    ),
+    (9, AddWay::Email, "搜索邮箱", "email search"),
+    (10, AddWay::Channels, "视频号添加", "WeChat Channels"),
+    (11, AddWay::Schedule, "日程参与人", "schedule attendee"),
+    (12, AddWay::Meeting, "会议参与人", "meeting attendee"),
+    (
+        13,
+        AddWay::WechatFriendWecom,
+        "添加微信好友对应的企业微信",
+        "WeCom account of a WeChat friend",
+    ),
+    (
+        14,
+        AddWay::SmartHardware,
+        "智能硬件专属客服",
+        "smart hardware service",
+    ),
+    (15, AddWay::OnSiteService, "上门服务客服", "on-site service"),
+    (
+        16,
+        AddWay::AcquisitionLink,
+        "获客链接",
+        "customer acquisition link",
+    ),
+    (
+        17,
+        AddWay::CustomDevelopment,
+        "定制开发",
+        "custom development",
+    ),
+    (18, AddWay::DemandReply, "需求回复", "a demand reply"),
+    (
+        21,
+        AddWay::ThirdPartyPreSales,
+        "第三方售前客服",
+        "third-party pre-sales service",
+    ),
+    (
+        22,
+        AddWay::BusinessPartner,
+        "可能的商务伙伴",
+        "a possible business partner",
+    ),
+    (
+        24,
+        AddWay::WechatAccountRequest,
+        "微信账号收到的好友申请",
+        "a friend request to a WeChat account",
+    ),
+    (
+        201,
+        AddWay::InternalShare,
+        "内部成员共享",
+        "shared by a colleague",
+    ),
+    (
+        202,
+        AddWay::AdminAssignment,
+        "管理员/负责人分配",
+        "assigned by an admin or manager",
+    ),
+];
+
 impl AddWay {
+    fn row(self) -> Option<&'static (i64, AddWay, &'static str, &'static str)> {
+        ADD_WAYS.iter().find(|row| row.1 == self)
+    }
+
     pub fn from_code(code: i64) -> AddWay {
-        match code {
-            0 => AddWay::Unknown,
-            1 => AddWay::QrCode,
-            2 => AddWay::MobileSearch,
-            3 => AddWay::CardShare,
-            4 => AddWay::GroupChat,
-            5 => AddWay::PhoneContacts,
-            6 => AddWay::WechatContacts,
-            8 => AddWay::ThirdPartyService,
-            9 => AddWay::Email,
-            10 => AddWay::Channels,
-            11 => AddWay::Schedule,
-            12 => AddWay::Meeting,
-            13 => AddWay::WechatFriendWecom,
-            14 => AddWay::SmartHardware,
-            15 => AddWay::OnSiteService,
-            16 => AddWay::AcquisitionLink,
-            201 => AddWay::InternalShare,
-            202 => AddWay::AdminAssignment,
-            n => AddWay::Other(n),
-        }
+        ADD_WAYS
+            .iter()
+            .find(|row| row.0 == code)
+            .map_or(AddWay::Other(code), |row| row.1)
     }
 
     pub fn code(self) -> i64 {
-        match self {
-            AddWay::Unknown => 0,
-            AddWay::QrCode => 1,
-            AddWay::MobileSearch => 2,
-            AddWay::CardShare => 3,
-            AddWay::GroupChat => 4,
-            AddWay::PhoneContacts => 5,
-            AddWay::WechatContacts => 6,
-            AddWay::ThirdPartyService => 8,
-            AddWay::Email => 9,
-            AddWay::Channels => 10,
-            AddWay::Schedule => 11,
-            AddWay::Meeting => 12,
-            AddWay::WechatFriendWecom => 13,
-            AddWay::SmartHardware => 14,
-            AddWay::OnSiteService => 15,
-            AddWay::AcquisitionLink => 16,
-            AddWay::InternalShare => 201,
-            AddWay::AdminAssignment => 202,
-            AddWay::Other(n) => n,
+        match (self, self.row()) {
+            (_, Some(row)) => row.0,
+            (AddWay::Other(n), None) => n,
+            // Every named way has a row (see the tests).
+            (_, None) => 0,
         }
     }
 
     pub fn label(self) -> Localized {
-        let (zh, en) = match self {
-            AddWay::Unknown => ("未知来源", "unknown"),
-            AddWay::QrCode => ("扫描二维码", "scanned a QR code"),
-            AddWay::MobileSearch => ("搜索手机号", "mobile number search"),
-            AddWay::CardShare => ("名片分享", "shared business card"),
-            AddWay::GroupChat => ("群聊", "group chat"),
-            AddWay::PhoneContacts => ("手机通讯录", "phone contacts"),
-            AddWay::WechatContacts => ("微信联系人", "WeChat contacts"),
-            AddWay::ThirdPartyService => ("第三方售前客服", "third-party pre-sales service"),
-            AddWay::Email => ("搜索邮箱", "email search"),
-            AddWay::Channels => ("视频号添加", "WeChat Channels"),
-            AddWay::Schedule => ("日程参与人", "schedule attendee"),
-            AddWay::Meeting => ("会议参与人", "meeting attendee"),
-            AddWay::WechatFriendWecom => (
-                "添加微信好友对应的企业微信",
-                "WeCom account of a WeChat friend",
-            ),
-            AddWay::SmartHardware => ("智能硬件专属客服", "smart hardware service"),
-            AddWay::OnSiteService => ("上门服务客服", "on-site service"),
-            AddWay::AcquisitionLink => ("获客链接", "customer acquisition link"),
-            AddWay::InternalShare => ("内部成员共享", "shared by a colleague"),
-            AddWay::AdminAssignment => ("管理员/负责人分配", "assigned by an admin or manager"),
-            AddWay::Other(n) => {
-                return Localized::new(format!("未知 ({n})"), format!("unknown ({n})"));
+        match (self, self.row()) {
+            (_, Some((_, _, zh, en))) => Localized::new(*zh, *en),
+            (way, None) => {
+                let n = way.code();
+                Localized::new(format!("未知 ({n})"), format!("unknown ({n})"))
             }
-        };
-        Localized::new(zh, en)
+        }
     }
 }
 
-/// `external_contact.type`.
+/// `external_contact.type` (wecom:96315).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CustomerKind {
     /// 1: a WeChat user.
@@ -230,8 +208,8 @@ impl From<ExternalKind> for CustomerKind {
     }
 }
 
-/// `external_contact.gender`: 0 unknown, 1 male, 2 female. Any other value
-/// is taken as unknown.
+/// `external_contact.gender`: 0 unknown, 1 male, 2 female (wecom:96315).
+/// Any other value is taken as unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Gender {
     Unknown,
@@ -277,7 +255,7 @@ pub enum ExternalAttr {
     },
 }
 
-/// `follow_user[].tags[].type`.
+/// `follow_user[].tags[].type` (wecom:96315).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TagKind {
     /// 1: a corp tag (has a `tag_id`).
@@ -466,7 +444,7 @@ impl CustomerError {
     pub fn code(&self) -> &'static str {
         match self {
             CustomerError::BadJson { .. } => "bad_json",
-            CustomerError::Wecom { errcode, .. } => wecom_error_code(*errcode),
+            CustomerError::Wecom { errcode, .. } => errcodes::code(*errcode),
             CustomerError::MissingCustomer => "missing_customer",
             CustomerError::BadCustomerId(_) => "bad_customer_id",
         }
@@ -478,7 +456,7 @@ impl CustomerError {
                 format!("客户数据不是有效的 JSON：{detail}"),
                 format!("The customer data is not valid JSON: {detail}"),
             ),
-            CustomerError::Wecom { errcode, errmsg } => wecom_error_message(*errcode, errmsg),
+            CustomerError::Wecom { errcode, errmsg } => errcodes::message(*errcode, errmsg),
             CustomerError::MissingCustomer => Localized::new(
                 "返回结果中没有客户信息（external_contact）",
                 "The response has no customer (external_contact)",
@@ -491,8 +469,6 @@ impl CustomerError {
     }
 }
 
-pub(crate) use crate::wecom::errcodes::{code as wecom_error_code, message as wecom_error_message};
-
 // ---------------------------------------------------------------------------
 // Raw, lenient model of the JSON
 // ---------------------------------------------------------------------------
@@ -500,10 +476,6 @@ pub(crate) use crate::wecom::errcodes::{code as wecom_error_code, message as wec
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct RawGetResponse {
-    #[serde(deserialize_with = "lenient::int")]
-    errcode: Option<i64>,
-    #[serde(deserialize_with = "lenient::string")]
-    errmsg: Option<String>,
     external_contact: Value,
     #[serde(deserialize_with = "lenient::items")]
     follow_user: Vec<Value>,
@@ -604,16 +576,12 @@ fn non_empty(s: Option<String>) -> Option<String> {
 /// Parses one page of `externalcontact/get`.
 pub fn parse_get_response(json: &str) -> Result<Page, CustomerError> {
     let top = lenient::object(json).map_err(|detail| CustomerError::BadJson { detail })?;
+    if let Some((errcode, errmsg)) = lenient::wecom_error(&top) {
+        return Err(CustomerError::Wecom { errcode, errmsg });
+    }
     let raw: RawGetResponse = serde_json::from_value(top).map_err(|e| CustomerError::BadJson {
         detail: e.to_string(),
     })?;
-    let errcode = raw.errcode.unwrap_or(0);
-    if errcode != 0 {
-        return Err(CustomerError::Wecom {
-            errcode,
-            errmsg: raw.errmsg.unwrap_or_default(),
-        });
-    }
     if !raw.external_contact.is_object() {
         return Err(CustomerError::MissingCustomer);
     }
@@ -1099,6 +1067,23 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn add_way_8_is_the_third_party_app_service_not_pre_sales() {
+        let eight = AddWay::from_code(8);
+        assert_eq!(eight, AddWay::ThirdPartyAppService);
+        assert_eq!(eight.label().zh, "安装第三方应用时自动添加的客服人员");
+        assert_eq!(AddWay::from_code(21).label().zh, "第三方售前客服");
+    }
+
+    #[test]
+    fn add_way_as_a_string_is_read() {
+        let p = page(
+            r#"{"external_contact":{"external_userid":"wmABCDEF"},
+              "follow_user":[{"userid":"a","add_way":"202"}]}"#,
+        );
+        assert_eq!(p.customer.follow_users[0].add_way, AddWay::AdminAssignment);
+    }
+
+    #[test]
     fn unknown_add_way_keeps_its_number() {
         let p = page(
             r#"{"external_contact":{"external_userid":"wmABCDEF"},
@@ -1114,13 +1099,28 @@ pub(crate) mod tests {
     #[test]
     fn add_way_table_round_trips() {
         for code in [
-            0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16, 201, 202,
+            0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 21, 22, 24, 201, 202,
         ] {
             let way = AddWay::from_code(code);
             assert!(!matches!(way, AddWay::Other(_)), "{code}");
             assert_eq!(way.code(), code);
         }
-        assert_eq!(AddWay::from_code(7), AddWay::Other(7));
+        assert_eq!(ADD_WAYS.len(), 24);
+        for (i, (code, way, ..)) in ADD_WAYS.iter().enumerate() {
+            assert!(
+                ADD_WAYS[i + 1..]
+                    .iter()
+                    .all(|r| r.0 != *code && r.1 != *way),
+                "{code} twice"
+            );
+        }
+        for gap in [19, 20, 23, 25, 200, 203, -1] {
+            assert_eq!(AddWay::from_code(gap), AddWay::Other(gap));
+            assert_eq!(
+                AddWay::from_code(gap).label().en,
+                format!("unknown ({gap})")
+            );
+        }
         assert_eq!(AddWay::QrCode.label().zh, "扫描二维码");
         assert_eq!(AddWay::AdminAssignment.label().zh, "管理员/负责人分配");
         assert_eq!(
@@ -1272,6 +1272,21 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn unreadable_errcode_is_an_error_not_a_customer() {
+        let e = parse_get_response(
+            r#"{"errcode":"oops","errmsg":"?","external_contact":{"external_userid":"wmABCDEF"}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            CustomerError::Wecom {
+                errcode: -1,
+                errmsg: "?".into()
+            }
+        );
+    }
+
+    #[test]
     fn wecom_error_checked_before_contact() {
         // 60011 arrives with an empty external_contact object.
         let e = parse_get_response(
@@ -1296,7 +1311,7 @@ pub(crate) mod tests {
         assert_eq!(code(42001), "wecom_token_expired");
         assert_eq!(code(45009), "wecom_rate_limited");
         assert_eq!(code(12345), "wecom_error");
-        let m = wecom_error_message(48002, "api forbidden");
+        let m = errcodes::message(48002, "api forbidden");
         assert!(m.en.contains("secret"), "{}", m.en);
     }
 
@@ -1388,20 +1403,5 @@ pub(crate) mod tests {
         let warnings = merge_page(&mut first.customer, other);
         assert!(first.customer.follow_users.is_empty());
         assert_eq!(codes(&warnings), vec!["page_of_other_customer"]);
-    }
-
-    #[test]
-    fn lenient_readers() {
-        use serde_json::json;
-        assert_eq!(lenient::as_int(&json!(" 42 ")), Some(42));
-        assert_eq!(lenient::as_int(&json!(42.0)), Some(42));
-        assert_eq!(lenient::as_int(&json!(42.5)), None);
-        assert_eq!(lenient::as_int(&json!("x")), None);
-        assert_eq!(lenient::as_int(&json!(true)), None);
-        assert_eq!(lenient::as_bool(&json!("true")), Some(true));
-        assert_eq!(lenient::as_bool(&json!(0)), Some(false));
-        assert_eq!(lenient::as_bool(&json!("maybe")), None);
-        assert_eq!(lenient::as_string(&json!(7)), Some("7".into()));
-        assert_eq!(lenient::as_string(&json!([1])), None);
     }
 }

@@ -15,14 +15,17 @@ use crate::wecom::ids::{ExternalKind, ExternalUserId, GroupChatId, IdError, User
 use serde::Serialize;
 use serde_json::Value;
 
-/// A chat with any WeChat user holds at most this many people (incl. me).
+/// A chat with any WeChat user holds at most this many people (incl. me)
+/// (wecom:96967).
 pub const WECHAT_CHAT_MAX: usize = 40;
-/// A chat with external contacts (all WeCom users) holds at most this many.
+/// A chat with external contacts (all WeCom users) holds at most this many
+/// (外部群最多 500 人: wecom:98429, the JS-SDK page of the same call).
 pub const EXTERNAL_CHAT_MAX: usize = 500;
-/// Any chat holds at most this many people.
+/// Any chat holds at most this many people (wecom:96967).
 pub const CHAT_MAX: usize = 2000;
-/// Longest group name, in characters. No cap is published for
-/// openEnterpriseChat; 50 is the cap of the server `appchat/create` name.
+/// Longest group name, in characters as [`crate::support::text::char_count`]
+/// counts them. No cap is published for openEnterpriseChat; 50 is the cap of
+/// the server `appchat/create` name (wecom:90245).
 pub const GROUP_NAME_MAX: usize = 50;
 
 /// Why the chat cannot be opened as asked.

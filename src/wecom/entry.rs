@@ -5,6 +5,7 @@
 //! truncated to [`Entry::MAX_RAW_CHARS`] characters.
 
 use crate::support::locale::Localized;
+use crate::support::text::truncate_chars;
 use crate::wecom::environment::Version;
 use serde::{Serialize, Serializer};
 use std::fmt;
@@ -61,7 +62,7 @@ impl Entry {
             .iter()
             .find(|e| e.as_str().eq_ignore_ascii_case(key))
             .cloned()
-            .unwrap_or_else(|| Entry::Unknown(raw.chars().take(Entry::MAX_RAW_CHARS).collect()))
+            .unwrap_or_else(|| Entry::Unknown(truncate_chars(raw, Entry::MAX_RAW_CHARS).to_owned()))
     }
 
     /// The `entry` string as WeCom sends it; the raw text for `Unknown`.
@@ -85,7 +86,8 @@ impl Entry {
     }
 
     /// The WeCom client version in which `getContext` started to report this
-    /// value; `None` for `Unknown`. (Some APIs worked from an entry before
+    /// value (wecom:94332; `single_kf_tools` wecom:97014; the `chain_*`
+    /// entries wecom:97020); `None` for `Unknown`. (Some APIs worked from an entry before
     /// `getContext` existed, e.g. `getCurExternalContact` from
     /// `contact_profile` since 2.5.8: see `capabilities`.)
     pub fn since(&self) -> Option<Version> {
@@ -206,6 +208,15 @@ mod tests {
             Entry::parse("contact_profiles"),
             Entry::Unknown("contact_profiles".into())
         );
+    }
+
+    #[test]
+    fn unknown_raw_text_is_cut_between_characters_as_people_see_them() {
+        let family = "👨\u{200d}👩\u{200d}👧";
+        let e = Entry::parse(&format!("{}{family}", "a".repeat(63)));
+        assert_eq!(e.as_str(), format!("{}{family}", "a".repeat(63)));
+        let e = Entry::parse(&format!("{}{family}", "a".repeat(64)));
+        assert_eq!(e.as_str(), "a".repeat(64));
     }
 
     #[test]

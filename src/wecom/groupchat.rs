@@ -13,6 +13,7 @@
 
 use crate::support::locale::{Locale, Localized};
 use crate::wecom::ids::{ExternalKind, ExternalUserId, GroupChatId, IdError, UserId};
+use crate::wecom::lenient;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -209,7 +210,8 @@ impl MemberId {
     }
 }
 
-/// How a member joined (`join_scene`).
+/// How a member joined (`member_list[].join_scene` of
+/// `externalcontact/groupchat/get`, wecom:92122).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JoinScene {
     /// 1: invited directly by a group member.
@@ -286,42 +288,15 @@ pub struct GroupChat {
     pub dropped_members: usize,
 }
 
-// ---- lenient JSON readers ----
+// ---- text fields (read with `lenient`) ----
 
-fn int(v: Option<&Value>) -> Option<i64> {
-    match v? {
-        Value::Number(n) => n.as_i64().or_else(|| {
-            n.as_f64()
-                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
-                .map(|f| f as i64)
-        }),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
+/// Text fields of a group chat are trimmed.
 fn text(v: Option<&Value>) -> Option<String> {
-    match v? {
-        Value::String(s) => Some(s.trim().to_owned()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
+    v.and_then(lenient::as_trimmed)
 }
 
 fn non_empty(v: Option<&Value>) -> Option<String> {
     text(v).filter(|s| !s.is_empty())
-}
-
-fn raw_type(v: Option<&Value>) -> String {
-    match v {
-        None | Some(Value::Null) => "null".to_owned(),
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-    }
-}
-
-fn list(v: Option<&Value>) -> Option<&Vec<Value>> {
-    v.and_then(Value::as_array)
 }
 
 /// Parses the response text.
@@ -336,12 +311,8 @@ pub fn parse_group_chat(json: &str) -> Result<GroupChat, GroupChatError> {
 /// Parses an already decoded response.
 pub fn group_chat_from_value(v: &Value) -> Result<GroupChat, GroupChatError> {
     let obj = v.as_object().ok_or(GroupChatError::NotObject)?;
-    let errcode = int(obj.get("errcode")).unwrap_or(0);
-    if errcode != 0 {
-        return Err(GroupChatError::Api {
-            errcode,
-            errmsg: text(obj.get("errmsg")).unwrap_or_default(),
-        });
+    if let Some((errcode, errmsg)) = lenient::wecom_error(v) {
+        return Err(GroupChatError::Api { errcode, errmsg });
     }
     let g = obj
         .get("group_chat")
@@ -366,7 +337,7 @@ pub fn group_chat_from_value(v: &Value) -> Result<GroupChat, GroupChatError> {
 
     let mut members: Vec<Member> = Vec::new();
     let mut dropped_members = 0;
-    match list(g.get("member_list")) {
+    match g.get("member_list").and_then(Value::as_array) {
         None => warnings.push(GroupChatWarning::MemberListMissing),
         Some(items) => {
             for (index, item) in items.iter().enumerate() {
@@ -385,7 +356,12 @@ pub fn group_chat_from_value(v: &Value) -> Result<GroupChat, GroupChatError> {
     }
 
     let mut admins: Vec<UserId> = Vec::new();
-    for item in list(g.get("admin_list")).into_iter().flatten() {
+    for item in g
+        .get("admin_list")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let raw = match item {
             Value::Object(a) => text(a.get("userid")).unwrap_or_default(),
             other => text(Some(other)).unwrap_or_default(),
@@ -401,7 +377,7 @@ pub fn group_chat_from_value(v: &Value) -> Result<GroupChat, GroupChatError> {
         chat_id,
         name: text(g.get("name")).unwrap_or_default(),
         owner,
-        create_time: int(g.get("create_time")),
+        create_time: g.get("create_time").and_then(lenient::as_int),
         notice: text(g.get("notice")).unwrap_or_default(),
         members,
         admins,
@@ -421,7 +397,7 @@ fn parse_member(
         return None;
     };
     let raw = text(m.get("userid")).unwrap_or_default();
-    let id = match int(m.get("type")) {
+    let id = match m.get("type").and_then(lenient::as_int) {
         Some(1) => UserId::parse(&raw)
             .map(MemberId::Internal)
             .map_err(|error| GroupChatWarning::BadMemberId {
@@ -441,7 +417,7 @@ fn parse_member(
         _ => Err(GroupChatWarning::UnknownMemberType {
             index,
             id: raw.clone(),
-            raw_type: raw_type(m.get("type")),
+            raw_type: lenient::describe(m.get("type")),
         }),
     };
     let id = id.map_err(|w| warnings.push(w)).ok()?;
@@ -455,8 +431,11 @@ fn parse_member(
     };
     Some(Member {
         id,
-        join_time: int(m.get("join_time")),
-        join_scene: int(m.get("join_scene")).map(JoinScene::from_code),
+        join_time: m.get("join_time").and_then(lenient::as_int),
+        join_scene: m
+            .get("join_scene")
+            .and_then(lenient::as_int)
+            .map(JoinScene::from_code),
         invitor,
         group_nickname: non_empty(m.get("group_nickname")),
         name: non_empty(m.get("name")),

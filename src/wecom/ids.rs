@@ -220,12 +220,14 @@ string_id!(
 );
 string_id!(
     /// A member's `userid`: 1–64 bytes of `[A-Za-z0-9_-@.]`, starting with a
-    /// letter or a digit. Two userids are equal when they differ only in case.
+    /// letter or a digit. Two userids are equal when they differ only in case
+    /// (wecom:96255).
     UserId
 );
 string_id!(
     /// A customer's `external_userid`: `wm…` for a WeChat user, `wo…` for a
-    /// WeCom user.
+    /// WeCom user (the documentation's examples, e.g. wecom:96315; no length
+    /// is published).
     ExternalUserId
 );
 string_id!(

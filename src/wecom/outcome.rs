@@ -7,10 +7,19 @@
 //! with `_` and `:` read as spaces. `errCode` is only a hint, used when
 //! `errMsg` is missing or blank: numeric codes alone are never trusted
 //! beyond "0 means ok".
+//!
+//! The reasons, one classification ([`Outcome::parse`]) with their sources:
+//! `user not in allow list`, `without context of external contact`,
+//! `no permission` and `invalid imgUrl` (wecom:93863, sendChatMessage),
+//! `unsupported chat` (wecom:96967, openEnterpriseChat), `unsupported
+//! msgtype` (wecom:97014); the spellings `fail_nopermission` and the like
+//! are reported by users on the WeCom forum (wecom-facts §3).
 
 use crate::support::locale::Localized;
+use crate::support::text::truncate_chars;
 
-/// Longest raw `errMsg` kept in [`Outcome::Unknown`], in characters.
+/// Longest raw `errMsg` kept in [`Outcome::Unknown`], in characters as
+/// people see them (`crate::support::text`).
 pub const MAX_ERR_MSG_CHARS: usize = 200;
 
 /// What a `wx.qy` call came to.
@@ -28,11 +37,15 @@ pub enum Outcome {
     Cancelled,
     /// `unsupported chat`.
     UnsupportedChat,
+    /// `unsupported msgtype`: this message type cannot be sent from the
+    /// entry the page was opened from (wecom:97014).
+    UnsupportedMsgType,
     /// `invalid imgUrl`.
     InvalidImageUrl,
     /// `checkSession` failed: log in again.
     SessionExpired,
-    /// `not support`, `api not support`, `nosupport`…: the client lacks it.
+    /// `not support`, `api not support`, `nosupport`, `unsupported` (other
+    /// than the two above)…: the client lacks it.
     NotSupported,
     /// Anything else; the raw `errMsg` (at most 200 characters, may be empty
     /// when the client sent none).
@@ -81,6 +94,7 @@ impl Outcome {
             Outcome::NotInAllowList => "not_in_allow_list",
             Outcome::Cancelled => "cancelled",
             Outcome::UnsupportedChat => "unsupported_chat",
+            Outcome::UnsupportedMsgType => "unsupported_msgtype",
             Outcome::InvalidImageUrl => "invalid_image_url",
             Outcome::SessionExpired => "session_expired",
             Outcome::NotSupported => "not_supported",
@@ -109,6 +123,10 @@ impl Outcome {
             Outcome::UnsupportedChat => Localized::new(
                 "当前聊天不支持此操作",
                 "this chat does not support this action",
+            ),
+            Outcome::UnsupportedMsgType => Localized::new(
+                "从当前入口不能发送这种类型的消息",
+                "this type of message cannot be sent from here",
             ),
             Outcome::InvalidImageUrl => Localized::new(
                 "图片地址无效：网络图片必须以 http:// 或 https:// 开头",
@@ -152,6 +170,10 @@ impl Outcome {
             Outcome::UnsupportedChat => Localized::new(
                 "请在与客户的单聊或客户群中使用",
                 "use this in a chat with a customer or in a customer group",
+            ),
+            Outcome::UnsupportedMsgType => Localized::new(
+                "请换一种消息类型，或升级企业微信后重试",
+                "pick another message type, or update WeCom and try again",
             ),
             Outcome::InvalidImageUrl => Localized::new(
                 "请换一张图片或检查图片地址后重试",
@@ -247,6 +269,10 @@ fn classify(reason: &str) -> Option<Outcome> {
         .any(|p| reason.contains(p))
     {
         Outcome::NotSupported
+    } else if reason.contains("unsupported msgtype") || reason.contains("unsupported msg type") {
+        Outcome::UnsupportedMsgType
+    } else if reason.contains("unsupported") {
+        Outcome::NotSupported
     } else {
         return None;
     };
@@ -255,7 +281,7 @@ fn classify(reason: &str) -> Option<Outcome> {
 
 fn unknown(raw: &str) -> Outcome {
     Outcome::Unknown {
-        err_msg: raw.chars().take(MAX_ERR_MSG_CHARS).collect(),
+        err_msg: truncate_chars(raw, MAX_ERR_MSG_CHARS).to_owned(),
     }
 }
 
@@ -427,10 +453,36 @@ mod tests {
         let raw = "openExistedChatWithMsg:fail_unsupported_msgtype";
         assert_eq!(
             p("openExistedChatWithMsg", raw),
-            Outcome::Unknown {
-                err_msg: raw.into()
-            }
+            Outcome::UnsupportedMsgType
         );
+        assert_eq!(
+            p(
+                "sendChatMessage",
+                "sendChatMessage:fail unsupported msgtype"
+            ),
+            Outcome::UnsupportedMsgType
+        );
+        assert_eq!(
+            p(
+                "sendChatMessage",
+                "sendChatMessage:fail:unsupported msg type"
+            ),
+            Outcome::UnsupportedMsgType
+        );
+    }
+
+    #[test]
+    fn other_unsupported_is_not_supported() {
+        assert_eq!(
+            p("sendChatMessage", "sendChatMessage:fail unsupported"),
+            Outcome::NotSupported
+        );
+        assert_eq!(
+            p("sendChatMessage", "sendChatMessage:fail_unsupported_media"),
+            Outcome::NotSupported
+        );
+        // The two named forms keep their own outcome.
+        assert_eq!(p("x", "x:fail unsupported chat"), Outcome::UnsupportedChat);
     }
 
     #[test]
@@ -522,6 +574,21 @@ mod tests {
     }
 
     #[test]
+    fn unknown_message_is_not_cut_inside_an_emoji() {
+        let flag = "🇨🇳";
+        let raw = format!("x:fail {}{flag}", "a".repeat(192));
+        match p("x", &raw) {
+            Outcome::Unknown { err_msg } => assert!(err_msg.ends_with(flag), "{err_msg}"),
+            other => panic!("{other:?}"),
+        }
+        let raw = format!("x:fail {}{flag}", "a".repeat(193));
+        match p("x", &raw) {
+            Outcome::Unknown { err_msg } => assert!(err_msg.ends_with('a'), "{err_msg}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn unknown_message_is_truncated_to_200_chars() {
         let raw = format!("login:fail {}", "错".repeat(300));
         match p("login", &raw) {
@@ -542,6 +609,7 @@ mod tests {
             (Outcome::NotInAllowList, "not_in_allow_list"),
             (Outcome::Cancelled, "cancelled"),
             (Outcome::UnsupportedChat, "unsupported_chat"),
+            (Outcome::UnsupportedMsgType, "unsupported_msgtype"),
             (Outcome::InvalidImageUrl, "invalid_image_url"),
             (Outcome::SessionExpired, "session_expired"),
             (Outcome::NotSupported, "not_supported"),
@@ -600,6 +668,7 @@ mod tests {
             Outcome::WrongEntry,
             Outcome::NotInAllowList,
             Outcome::UnsupportedChat,
+            Outcome::UnsupportedMsgType,
             Outcome::InvalidImageUrl,
             Outcome::NotSupported,
         ] {

@@ -2,16 +2,17 @@
 //! `externalcontact/mark_tag`.
 
 use crate::support::locale::{Locale, Localized};
-use crate::wecom::customer::{
-    lenient, wecom_error_code, wecom_error_message, FollowTag, ParseProblem, ParseWarning, TagKind,
-};
+use crate::wecom::customer::{FollowTag, ParseProblem, ParseWarning, TagKind};
+use crate::wecom::errcodes;
 use crate::wecom::ids::{ExternalUserId, TagId, UserId};
+use crate::wecom::lenient;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::cmp::Reverse;
 use std::collections::BTreeSet;
 
-/// A member may put at most this many tags on one customer (wecom:92697).
+/// A member may put at most this many tags on one customer (wecom:92697,
+/// `externalcontact/mark_tag`).
 pub const MAX_TAGS_PER_CUSTOMER: usize = 3000;
 
 // ---------------------------------------------------------------------------
@@ -81,7 +82,7 @@ impl TagListError {
     pub fn code(&self) -> &'static str {
         match self {
             TagListError::BadJson { .. } => "bad_json",
-            TagListError::Wecom { errcode, .. } => wecom_error_code(*errcode),
+            TagListError::Wecom { errcode, .. } => errcodes::code(*errcode),
         }
     }
 
@@ -91,7 +92,7 @@ impl TagListError {
                 format!("企业标签数据不是有效的 JSON：{detail}"),
                 format!("The corp tag list is not valid JSON: {detail}"),
             ),
-            TagListError::Wecom { errcode, errmsg } => wecom_error_message(*errcode, errmsg),
+            TagListError::Wecom { errcode, errmsg } => errcodes::message(*errcode, errmsg),
         }
     }
 }
@@ -99,10 +100,6 @@ impl TagListError {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct RawTagList {
-    #[serde(deserialize_with = "lenient::int")]
-    errcode: Option<i64>,
-    #[serde(deserialize_with = "lenient::string")]
-    errmsg: Option<String>,
     #[serde(deserialize_with = "lenient::items")]
     tag_group: Vec<Value>,
 }
@@ -142,16 +139,12 @@ struct RawCorpTag {
 /// Parses `externalcontact/get_corp_tag_list`.
 pub fn parse_corp_tag_list(json: &str) -> Result<CorpTagList, TagListError> {
     let top = lenient::object(json).map_err(|detail| TagListError::BadJson { detail })?;
+    if let Some((errcode, errmsg)) = lenient::wecom_error(&top) {
+        return Err(TagListError::Wecom { errcode, errmsg });
+    }
     let raw: RawTagList = serde_json::from_value(top).map_err(|e| TagListError::BadJson {
         detail: e.to_string(),
     })?;
-    let errcode = raw.errcode.unwrap_or(0);
-    if errcode != 0 {
-        return Err(TagListError::Wecom {
-            errcode,
-            errmsg: raw.errmsg.unwrap_or_default(),
-        });
-    }
     let mut warnings = Vec::new();
     let mut groups = Vec::new();
     for (i, item) in raw.tag_group.into_iter().enumerate() {

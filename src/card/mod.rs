@@ -38,6 +38,10 @@ pub const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
 #[serde(rename_all = "camelCase")]
 pub enum Pending {
     FetchCustomer {
+        /// Whose page this is: an answer for a card no longer open is
+        /// dropped, not shown on the new one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        customer: Option<ExternalUserId>,
         cursor: Option<String>,
     },
     FetchCorpTags,
@@ -397,7 +401,10 @@ impl State {
             &path,
             Value::Null,
             None,
-            Pending::FetchCustomer { cursor },
+            Pending::FetchCustomer {
+                customer: Some(id.clone()),
+                cursor,
+            },
         );
     }
 
@@ -547,7 +554,7 @@ impl State {
             return;
         };
         // Cap what one keystroke can carry; the validators report the limits.
-        let value: String = value.chars().take(2000).collect();
+        let value = crate::support::text::truncate_chars(&value, 2000).to_owned();
         match (field, index) {
             ("remark", _) => values.remark = value,
             ("description", _) => values.description = value,
@@ -811,10 +818,14 @@ impl State {
         let Some(entry) = self.outbox.remove(key) else {
             return;
         };
+        // Laid over the card only if it is the card open: another
+        // customer's card shows its own values, fetched when it opens.
+        let open = self.external_userid.as_ref().map(|e| e.as_str())
+            == Some(entry.external_userid.as_str());
         {
-            if entry.kind == OutboxKind::Remark {
+            if open && entry.kind == OutboxKind::Remark {
                 self.applied = entry.values.clone();
-            } else {
+            } else if open {
                 self.apply_tags(ctx.host.me(), &entry.body);
             }
             if self
@@ -840,13 +851,11 @@ impl State {
         };
         entry.in_flight = false;
         let entry = entry.clone();
-        let errmsg: String = parsed
-            .get("errmsg")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .chars()
-            .take(120)
-            .collect();
+        let errmsg = crate::support::text::truncate_chars(
+            parsed.get("errmsg").and_then(Value::as_str).unwrap_or(""),
+            120,
+        )
+        .to_owned();
         let fields = changed_field_names(&entry.body);
         let reason = crate::wecom::errcodes::message(errcode, &errmsg);
         let why = Localized::new(
@@ -869,6 +878,9 @@ impl State {
                 if let Some(e) = self.outbox.get_mut(key) {
                     e.parked = true;
                 }
+                // The parked mark is stored too: after a kill, a refused
+                // save must not look like one still to send.
+                self.persist_outbox(ctx);
                 if current {
                     self.form = Some(values.clone());
                 }
@@ -1014,7 +1026,14 @@ impl State {
     pub fn on_http_result(&mut self, ctx: &mut Ctx, pending: Pending, status: u16, body: &str) {
         let offline = status == 0 || status >= 500;
         match pending {
-            Pending::FetchCustomer { cursor } => {
+            Pending::FetchCustomer { customer, cursor } => {
+                if customer.is_some() && customer != self.external_userid {
+                    ctx.log(
+                        "info",
+                        "a customer page for a card no longer open was dropped",
+                    );
+                    return;
+                }
                 if offline {
                     ctx.ask(Ask::RetryLater { status });
                     return;

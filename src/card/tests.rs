@@ -176,7 +176,10 @@ fn open_asks_for_the_card_page_and_fetches_the_customer_and_corp_tags() {
         waiting,
         [
             Pending::FetchCorpTags,
-            Pending::FetchCustomer { cursor: None }
+            Pending::FetchCustomer {
+                customer: Some(ext()),
+                cursor: None
+            }
         ]
     );
 }
@@ -212,6 +215,7 @@ fn a_customer_body_makes_the_page_ready_and_fetches_the_next_page() {
     );
     assert!(s.pending.values().any(|p| *p
         == Pending::FetchCustomer {
+            customer: Some(ext()),
             cursor: Some("PAGE 2".into())
         }));
     let c = s.customer.as_ref().unwrap();
@@ -256,7 +260,15 @@ fn a_bad_body_with_no_customer_blocks_the_page() {
 fn a_bad_body_over_a_shown_customer_is_only_a_banner() {
     let mut s = loaded();
     let (fx, asks) = step(&mut s, &host(), |s, ctx| {
-        s.on_http_result(ctx, Pending::FetchCustomer { cursor: None }, 200, "{")
+        s.on_http_result(
+            ctx,
+            Pending::FetchCustomer {
+                customer: Some(ext()),
+                cursor: None,
+            },
+            200,
+            "{",
+        )
     });
     assert!(fx.is_empty(), "{fx:?}");
     assert!(banner_en(&asks).is_some(), "{asks:?}");
@@ -268,7 +280,15 @@ fn a_bad_body_over_a_shown_customer_is_only_a_banner() {
 fn an_offline_fetch_asks_to_retry_later() {
     let mut s = loaded();
     let (fx, asks) = step(&mut s, &host(), |s, ctx| {
-        s.on_http_result(ctx, Pending::FetchCustomer { cursor: None }, 0, "")
+        s.on_http_result(
+            ctx,
+            Pending::FetchCustomer {
+                customer: Some(ext()),
+                cursor: None,
+            },
+            0,
+            "",
+        )
     });
     assert!(fx.is_empty(), "{fx:?}");
     assert_eq!(asks, [Ask::RetryLater { status: 0 }]);
@@ -379,8 +399,12 @@ fn a_refused_save_parks_the_entry_and_writes_its_values_back_into_a_draft() {
             r#"{"errcode":40096,"errmsg":"invalid external userid"}"#,
         )
     });
-    assert_eq!(kinds(&fx), [format!("set {DRAFT}")], "nothing resent");
-    let Effect::StorageSet { id, value, .. } = &fx[0] else {
+    assert_eq!(
+        kinds(&fx),
+        [format!("set {OUTBOX_KEY}"), format!("set {DRAFT}")],
+        "the parked mark and the draft are stored; nothing resent"
+    );
+    let Effect::StorageSet { id, value, .. } = &fx[1] else {
         unreachable!()
     };
     assert_eq!(
@@ -407,7 +431,10 @@ fn a_refused_save_parks_the_entry_and_writes_its_values_back_into_a_draft() {
     assert!(s.form_message.is_some());
 
     // Once the draft is acknowledged, the parked entry goes.
-    let (_, p) = take(&mut s, |p| matches!(p, Pending::StorageWrite { .. }));
+    let (_, p) = take(
+        &mut s,
+        |p| matches!(p, Pending::StorageWrite { key, .. } if key == DRAFT),
+    );
     let Pending::StorageWrite { then, .. } = p else {
         unreachable!()
     };
@@ -594,4 +621,63 @@ fn add_tag_queues_a_mark_tag_save() {
         unreachable!()
     };
     assert_eq!(body["add_tag"], json!(["etLevelB0001"]));
+}
+
+fn other() -> ExternalUserId {
+    ExternalUserId::parse("wmOtherCustomer0002BBBB").unwrap()
+}
+
+#[test]
+fn a_page_for_a_card_no_longer_open_is_dropped() {
+    let mut s = State::default();
+    step(&mut s, &host(), |s, ctx| s.open(ctx, ext()));
+    let (_, late) = take(&mut s, |p| matches!(p, Pending::FetchCustomer { .. }));
+    step(&mut s, &host(), |s, ctx| s.open(ctx, other()));
+    // EXT's first page (with a next cursor) arrives after B was opened.
+    let (fx, asks) = step(&mut s, &host(), |s, ctx| {
+        s.on_http_result(ctx, late, 200, &customer_body("PAGE 2"))
+    });
+    assert!(s.customer.is_none(), "B's card shows nothing of A");
+    assert!(s.customer_pages.is_empty());
+    assert!(!asks.contains(&Ask::Ready), "{asks:?}");
+    assert!(
+        !kinds(&fx).iter().any(|k| k.starts_with("GET")),
+        "no next page fetched for the wrong card: {fx:?}"
+    );
+}
+
+#[test]
+fn a_save_confirmed_after_another_card_opened_leaves_that_card_alone() {
+    let (mut s, _) = saved();
+    let (_, p) = take(&mut s, |p| matches!(p, Pending::Save { .. }));
+    step(&mut s, &host(), |s, ctx| s.open(ctx, other()));
+    let (_, asks) = step(&mut s, &host(), |s, ctx| {
+        s.on_http_result(ctx, p, 200, r#"{"errcode":0,"errmsg":"ok"}"#)
+    });
+    assert!(s.outbox.is_empty(), "the save is done");
+    assert_eq!(s.applied, None, "A's values are not laid over B");
+    assert_eq!(banner_en(&asks).as_deref(), Some("Saved"));
+}
+
+#[test]
+fn a_refused_save_stores_the_outbox_with_the_entry_parked() {
+    let (mut s, key) = saved();
+    let (_, p) = take(&mut s, |p| matches!(p, Pending::Save { .. }));
+    let (fx, _) = step(&mut s, &host(), |s, ctx| {
+        s.on_http_result(ctx, p, 200, r#"{"errcode":40096,"errmsg":"bad"}"#)
+    });
+    let stored = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::StorageSet { key: k, value, .. } if k == OUTBOX_KEY => Some(value.clone()),
+            _ => None,
+        })
+        .expect("the outbox is written with the parked mark");
+    let read = Outbox::read(&stored);
+    let entry = read.outbox.entries.iter().find(|e| e.key == key).unwrap();
+    assert!(
+        entry.parked,
+        "stored parked, so a restart never sends it again"
+    );
+    assert!(kinds(&fx).contains(&format!("set {DRAFT}")));
 }

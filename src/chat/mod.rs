@@ -250,7 +250,7 @@ impl State {
 
     /// Typing in the composer (`composer.<field>`).
     pub fn on_input(&mut self, ctx: &mut Ctx, name: &str, value: String) {
-        let value: String = value.chars().take(8000).collect();
+        let value = crate::support::text::truncate_chars(&value, 8000).to_owned();
         if let Err(e) = self.composer.set_by_name(name, value) {
             ctx.log("warn", &format!("composer field {name:?}: {}", e.code()));
         }

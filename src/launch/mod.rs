@@ -451,7 +451,7 @@ impl State {
                     let version = result
                         .get("version")
                         .and_then(Value::as_str)
-                        .map(|v| v.chars().take(32).collect());
+                        .map(|v| crate::support::text::truncate_chars(v, 32).to_owned());
                     if let Some(launch) = self.launch.as_mut() {
                         launch.wecom_version = version;
                     }

@@ -18,3 +18,5 @@ pub mod app;
 pub mod rules;
 
 pub mod boundary;
+#[cfg(feature = "ts")]
+pub mod typescript;

@@ -13,6 +13,7 @@ use crate::support::locale::Localized;
 use crate::wecom::groupchat::GroupChatView;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct NoticeView {
     pub code: String,
@@ -24,6 +25,7 @@ pub struct NoticeView {
 
 /// One corp tag in the picker, and whether the customer has it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TagOption {
     pub id: String,
@@ -32,6 +34,7 @@ pub struct TagOption {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TagOptionGroup {
     pub group: String,
@@ -39,6 +42,7 @@ pub struct TagOptionGroup {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct View {
     pub route: Route,

@@ -32,6 +32,7 @@ pub const MIN_MOBILE_DIGITS: usize = 7;
 pub const MAX_MOBILE_DIGITS: usize = 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Field {
     Remark,
@@ -69,6 +70,7 @@ impl Field {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default)]
 pub struct FormValues {
     pub remark: String,
@@ -155,6 +157,7 @@ impl FormError {
 
 /// A length counter for a text field, e.g. "12/20".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CharCounter {
     pub field: Field,
@@ -166,6 +169,7 @@ pub struct CharCounter {
 
 /// A field error with its message in the chosen language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct FieldErrorView {
     pub field: Field,
@@ -176,6 +180,7 @@ pub struct FieldErrorView {
 
 /// What the edit page renders.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct FormView {
     pub values: FormValues,

@@ -872,6 +872,7 @@ impl SendResult {
 
 /// One error, rendered for the page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorView {
     pub field: Option<&'static str>,
@@ -891,6 +892,7 @@ impl ErrorView {
 
 /// One input of the current message type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct FieldView {
     pub key: &'static str,
@@ -905,6 +907,7 @@ pub struct FieldView {
 
 /// One choice of message type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct MsgTypeOption {
     pub value: &'static str,
@@ -915,6 +918,7 @@ pub struct MsgTypeOption {
 
 /// The last send outcome, rendered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ResultView {
     pub code: &'static str,
@@ -934,6 +938,7 @@ impl ResultView {
 
 /// What the composer page renders.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ComposerView {
     pub msg_type: &'static str,

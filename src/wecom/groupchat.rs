@@ -542,6 +542,7 @@ impl GroupChat {
 
 /// Member counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct GroupCounts {
     /// Members shown (internal + external).
@@ -557,6 +558,7 @@ pub struct GroupCounts {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct MemberView {
     pub id: String,
@@ -573,6 +575,7 @@ pub struct MemberView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct WarningView {
     pub code: &'static str,
@@ -581,6 +584,7 @@ pub struct WarningView {
 
 /// What the group chat page renders.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct GroupChatView {
     pub chat_id: Option<String>,

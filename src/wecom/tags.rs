@@ -218,6 +218,7 @@ pub fn parse_corp_tag_list(json: &str) -> Result<CorpTagList, TagListError> {
 // ---------------------------------------------------------------------------
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum TagViewKind {
     Corp,
@@ -236,6 +237,7 @@ impl From<TagKind> for TagViewKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TagView {
     /// The corp tag id; `null` for personal tags.
@@ -245,6 +247,7 @@ pub struct TagView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TagGroupView {
     pub group: String,

@@ -60,7 +60,7 @@ test-wasm: rust-tools browser-tools
 	wasm-pack --log-level warn test --headless --chrome --chromedriver "$$(command -v chromedriver)"
 
 # The TypeScript declarations of what crosses the boundary (Config, Event,
-# Effect, View), generated from the Rust types (ts-rs; src/typescript.rs).
+# Effect, View), generated from the Rust types (ts-rs; src/app/typescript.rs).
 # build-core.js types the glue and the initial view with them, and tsc checks
 # the shell, the page and the components against them.
 types:

@@ -18,5 +18,3 @@ pub mod app;
 pub mod rules;
 
 pub mod boundary;
-#[cfg(feature = "ts")]
-pub mod typescript;

@@ -1,5 +1,5 @@
 //! Writes the TypeScript declarations of the core's JS-facing shapes
-//! (`wecom_contact_core::typescript::declarations`) to the file named by
+//! (`wecom_contact_core::app::typescript::declarations`) to the file named by
 //! the one argument, `miniprogram/core/types.d.ts` in `make types`:
 //!
 //! ```sh
@@ -18,7 +18,7 @@ fn main() -> ExitCode {
         eprintln!("usage: wcc-typescript OUT.d.ts");
         return ExitCode::from(2);
     };
-    let text = wecom_contact_core::typescript::declarations();
+    let text = wecom_contact_core::app::typescript::declarations();
     if std::fs::read_to_string(&out).ok().as_deref() == Some(text.as_str()) {
         return ExitCode::SUCCESS;
     }

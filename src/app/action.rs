@@ -144,7 +144,7 @@ pub struct Tap {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct RawTap {
-    #[cfg_attr(feature = "ts", ts(as = "crate::typescript::ActionName"))]
+    #[cfg_attr(feature = "ts", ts(type = "ActionName"))]
     action: String,
     #[serde(default)]
     #[cfg_attr(feature = "ts", ts(optional = nullable, type = "unknown"))]

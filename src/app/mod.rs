@@ -6,6 +6,8 @@
 
 pub mod action;
 pub mod event;
+#[cfg(feature = "ts")]
+pub mod typescript;
 pub mod view;
 
 use std::collections::BTreeMap;

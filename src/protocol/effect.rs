@@ -53,7 +53,7 @@ pub enum Effect {
     /// One `setData` call with path keys. At most one per dispatch.
     #[serde(rename_all = "camelCase")]
     Render {
-        #[cfg_attr(feature = "ts", ts(as = "crate::typescript::Patch"))]
+        #[cfg_attr(feature = "ts", ts(type = "Patch"))]
         patch: Patch,
     },
     /// A line for the shell's log, already free of secrets and phone numbers.

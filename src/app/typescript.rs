@@ -17,7 +17,9 @@
 //!   callback results, a tap's `arg`);
 //! - the few types without a derive are here: [`ActionName`] (from
 //!   [`Action::NAMES`]), [`Api`] (from [`Api::name`], its serde form) and
-//!   [`Patch`].
+//!   [`Patch`]. The fields that use the first and the last name them by
+//!   their TypeScript name (`ts(type = "ActionName")`), so the lower layers
+//!   name nothing of the app's, and [`declarations`] declares both itself.
 
 use std::any::TypeId;
 use std::collections::{BTreeMap, HashSet};
@@ -26,8 +28,8 @@ use std::path::PathBuf;
 use ts_rs::{Config as TsConfig, TypeVisitor, TS};
 
 use crate::app::action::Action;
+use crate::app::event::Event;
 use crate::app::view::View;
-use crate::app::Event;
 use crate::protocol::config::Config;
 use crate::protocol::effect::Effect;
 use crate::wecom::capabilities::Api;
@@ -151,9 +153,12 @@ pub fn declarations() -> String {
     c.add::<Event>();
     c.add::<Effect>();
     c.add::<View>();
+    // Named by `ts(type = …)` in the tap and the render effect.
+    c.add::<ActionName>();
+    c.add::<Patch>();
     let mut out = String::from(
         "// Generated from the core's Rust types by ts-rs (make types: tools/typescript.rs,\n\
-         // src/typescript.rs). Do not edit. `new Core(config: Config)`,\n\
+         // src/app/typescript.rs). Do not edit. `new Core(config: Config)`,\n\
          // `core.dispatch(event: Event): Effect[]`, `core.view(): View`.\n",
     );
     for text in c.decls.values() {

@@ -10,7 +10,7 @@ WASM_PACK_VERSION := 0.13.1
 MVP_TARGET_DIR := target/mvp
 JEST := node_modules/.bin/jest
 
-.PHONY: sim-bins screenshots tools rust-tools node-tools browser-tools build core test test-rust test-wasm test-js typecheck dev bench clean test-server bench-server
+.PHONY: sim-bins screenshots tools rust-tools node-tools browser-tools build core types test test-rust test-wasm test-js typecheck dev bench clean test-server bench-server
 
 tools: rust-tools node-tools
 
@@ -40,7 +40,7 @@ browser-tools:
 # Panics abort without formatting a message or recording a location: with
 # panic=abort a panic is a trap anyway, and its message never reaches JS.
 MVP_RUSTFLAGS := -Ctarget-cpu=mvp -Zlocation-detail=none -Zunstable-options -Cpanic=immediate-abort
-build: rust-tools node-tools
+build: rust-tools node-tools types
 	CARGO_TARGET_DIR=$(MVP_TARGET_DIR) RUSTC_BOOTSTRAP=1 RUSTFLAGS="$(MVP_RUSTFLAGS)" \
 	  wasm-pack --log-level warn build . --release --target bundler --out-dir pkg --out-name core \
 	  -- -Zbuild-std=std,panic_abort
@@ -52,13 +52,23 @@ test: tools browser-tools test-rust test-wasm build typecheck test-server sim-bi
 # The core (unit tests, journeys, durability and property tests) and the WeCom double.
 test-rust:
 	cargo test
+	cargo test --features ts --lib typescript
 	cargo test -p wecom-double
 
 test-wasm: rust-tools browser-tools
 	wasm-pack --log-level warn test --node
 	wasm-pack --log-level warn test --headless --chrome --chromedriver "$$(command -v chromedriver)"
 
-typecheck: node-tools
+# The TypeScript declarations of what crosses the boundary (Config, Event,
+# Effect, View), generated from the Rust types (ts-rs; src/app/typescript.rs).
+# build-core.js types the glue and the initial view with them, and tsc checks
+# the shell, the page and the components against them.
+types:
+	cargo run --quiet --features ts --bin wcc-typescript -- miniprogram/core/types.d.ts
+
+# The shell, the page and the components, against the wx/wx.qy declarations
+# and the core's own types (run `make build` once first: it writes glue.d.ts).
+typecheck: node-tools types
 	node_modules/.bin/tsc -p tsconfig.json
 
 test-js: node-tools

@@ -16,7 +16,7 @@ const PACKAGE_DIR = path.join(ROOT, 'miniprogram');
 const SIM_DIR = __dirname;
 
 /** Files that `make build` writes; without them the mini program cannot start. */
-const BUILD_OUTPUTS = ['core/glue.js', 'core/manifest.js', 'core/core.wasm.br'];
+const BUILD_OUTPUTS = ['core/glue.js', 'core/manifest.js', 'core/core.wasm.br', 'core/initial-view.js'];
 
 class MissingBuildError extends Error {}
 

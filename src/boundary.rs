@@ -59,7 +59,7 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 }
 
 /// The core, as JS sees it: `new Core(config)`, `dispatch(event)`,
-/// `view()`, `snapshot()`, `Core.restore(snapshot)`.
+/// `view()`, `snapshot()`, `Core.restore(snapshot)`, `Core.initialView()`.
 #[wasm_bindgen]
 pub struct Core {
     model: Model,
@@ -94,6 +94,13 @@ impl Core {
     /// The whole current view model (the first render, and tests).
     pub fn view(&self) -> Result<JsValue, JsValue> {
         to_js(&app::view(&self.model))
+    }
+
+    /// The view of a core that has had no event yet: the page's data before
+    /// the first render (the build writes it to `core/initial-view.js`).
+    #[wasm_bindgen(js_name = initialView)]
+    pub fn initial_view() -> Result<JsValue, JsValue> {
+        to_js(&app::view(&Model::default()))
     }
 
     /// The state as a versioned JSON string.

@@ -14,6 +14,7 @@ const BUILT = [
   'miniprogram/core/core.wasm.br',
   'miniprogram/core/glue.js',
   'miniprogram/core/manifest.js',
+  'miniprogram/core/initial-view.js',
   'miniprogram/fallback/core-js.js',
   'miniprogram/fallback/glue-js.js',
 ];

@@ -5,6 +5,28 @@
 // snapshot and carries on.
 'use strict';
 
+// The shapes that cross the boundary are the core's own, generated from its
+// Rust types (core/types.d.ts; make types).
+/** @typedef {import('../core/types').Config} Config */
+/** @typedef {import('../core/types').Event} Event */
+/** @typedef {import('../core/types').Effect} Effect */
+/** @typedef {import('../core/types').View} View */
+/** @typedef {import('../core/glue.js').CoreClass} CoreClass */
+/** @typedef {import('../core/glue.js').CoreHandle} CoreHandle */
+/**
+ * @template {Effect['kind']} K
+ * @typedef {Extract<Effect, { kind: K }>} EffectOf
+ */
+/**
+ * What the page shows when no core can run (route 'fatal', not one of the core's).
+ * @typedef {{ route: 'fatal', title: string, message: string }} Failure
+ */
+/**
+ * The page the host renders into: the whole view, a render patch, or the failure.
+ * @typedef {{ setData(data: View | import('../core/types').Patch | Failure): void }} PageLike
+ */
+/** @typedef {{ Core: CoreClass, engine: string }} LoadedCore */
+
 const STORAGE_PREFIX = 'wcc:';
 /** Dispatches between snapshots (and at every hide). */
 const SNAPSHOT_EVERY = 25;
@@ -18,21 +40,33 @@ function errText(err) {
 
 class CoreHost {
   /**
-   * @param {{ config: object, wx: WechatMiniprogram.Wx, loadCore: () => Promise<any>, now?: () => number }} options
+   * @param {{ config: Config, wx: WechatMiniprogram.Wx, loadCore: () => Promise<LoadedCore>, now?: () => number }} options
    */
   constructor(options) {
     this.config = options.config;
     this.wx = options.wx;
     this.loadCore = options.loadCore;
     this.now = options.now || (() => Date.now());
+    /** @type {CoreClass | null} */
+    this.Core = null;
+    /** @type {CoreHandle | null} */
     this.core = null;
+    /** @type {string | null} */
     this.engine = null;
+    /** @type {PageLike | null} */
     this.page = null;
+    /** @type {Event[]} */
     this.queue = [];
+    /** @type {string | null} */
     this.snapshot = null;
-    /** Events dispatched since the last snapshot, for replay after a trap. */
+    /**
+     * Events dispatched since the last snapshot, for replay after a trap.
+     * @type {Event[]}
+     */
     this.journal = [];
+    /** @type {Promise<void> | null} */
     this.rebuilding = null;
+    /** @type {Failure | null} */
     this.failure = null;
     this.traps = 0;
     this.listeners = [];
@@ -56,6 +90,7 @@ class CoreHost {
     );
   }
 
+  /** @returns {Event} */
   launchEvent() {
     const wx = this.wx;
     let systemInfo = {};
@@ -81,6 +116,7 @@ class CoreHost {
 
   /** The core's own keys, as strings. */
   readStorage() {
+    /** @type {{ [key: string]: string }} */
     const out = {};
     try {
       const keys = this.wx.getStorageInfoSync().keys || [];
@@ -95,7 +131,10 @@ class CoreHost {
     return out;
   }
 
-  /** A page attaches to receive renders; it gets the whole view first. */
+  /**
+   * A page attaches to receive renders; it gets the whole view first.
+   * @param {PageLike} page
+   */
   attach(page) {
     this.page = page;
     if (this.core) {
@@ -109,11 +148,15 @@ class CoreHost {
     }
   }
 
+  /** @param {PageLike} page */
   detach(page) {
     if (this.page === page) this.page = null;
   }
 
-  /** Sends one event to the core and performs the effects it returns. */
+  /**
+   * Sends one event to the core and performs the effects it returns.
+   * @param {Event} event
+   */
   dispatch(event) {
     if (!this.core || this.rebuilding) {
       this.queue.push(event);
@@ -204,6 +247,7 @@ class CoreHost {
     if (this.page) this.page.setData(this.failure);
   }
 
+  /** @param {Effect} effect */
   perform(effect) {
     const wx = this.wx;
     switch (effect.kind) {
@@ -233,11 +277,16 @@ class CoreHost {
         return;
       case 'log':
         return this.log(effect.level, effect.message);
-      default:
-        this.log('warn', `unknown effect kind ${effect.kind}`);
+      default: {
+        // Every kind the core has is handled above: a new one is a type error here.
+        /** @type {never} */
+        const unknown = effect;
+        this.log('warn', `unknown effect kind ${/** @type {{ kind: string }} */ (unknown).kind}`);
+      }
     }
   }
 
+  /** @param {EffectOf<'qy'>} effect */
   callQy(effect) {
     const qy = this.wx.qy;
     const reply = (result) => this.dispatch({ type: 'qyResult', id: effect.id, api: effect.api, result: result || {} });
@@ -245,14 +294,18 @@ class CoreHost {
       reply({ errMsg: `${effect.api}:fail not support` });
       return;
     }
-    const args = Object.assign({}, effect.args, { success: reply, fail: reply });
+    // The core built `args`, a JSON object, for this very function; the shell
+    // adds the callbacks. So one signature serves every wx.qy function here.
+    const fn = /** @type {(options: object) => void} */ (qy[effect.api]);
+    const args = Object.assign({}, /** @type {object} */ (effect.args), { success: reply, fail: reply });
     try {
-      qy[effect.api](args);
+      fn.call(qy, args);
     } catch (err) {
       reply({ errMsg: `${effect.api}:fail ${errText(err)}` });
     }
   }
 
+  /** @param {EffectOf<'wx'>} effect */
   callWx(effect) {
     const wx = this.wx;
     const reply = (result) => this.dispatch({ type: 'wxResult', id: effect.id, api: effect.api, result: result || {} });
@@ -267,15 +320,18 @@ class CoreHost {
     }
   }
 
+  /** @param {EffectOf<'http'>} effect */
   request(effect) {
     const done = (status, body, errMsg) =>
       this.dispatch({ type: 'httpResult', id: effect.id, status, body, errMsg: errMsg || '' });
     try {
       this.wx.request({
         url: effect.url,
-        method: effect.method,
-        header: effect.headers || {},
-        data: effect.body === null ? undefined : effect.body,
+        // The core's JSON: a method name, a header object of strings, and a
+        // JSON object body or null (src/launch/flow.rs, Model::http).
+        method: /** @type {WechatMiniprogram.RequestOption['method']} */ (effect.method),
+        header: /** @type {{ [name: string]: string }} */ (effect.headers || {}),
+        data: effect.body === null ? undefined : /** @type {string | WechatMiniprogram.IAnyObject} */ (effect.body),
         dataType: 'text',
         responseType: 'text',
         success: (res) => {

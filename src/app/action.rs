@@ -49,6 +49,7 @@ impl Action {
 
 /// A tap as the shell sends it: `{type:"tap", action, arg?, now?}`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(as = "RawTap"))]
 #[serde(try_from = "RawTap")]
 pub struct Tap {
     pub action: Action,
@@ -56,12 +57,16 @@ pub struct Tap {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct RawTap {
+    #[cfg_attr(feature = "ts", ts(type = "ActionName"))]
     action: String,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable, type = "unknown"))]
     arg: Value,
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     now: f64,
 }
 

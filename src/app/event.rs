@@ -10,19 +10,24 @@ use crate::protocol::effect::EffectId;
 
 /// Events the shell dispatches.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "type", rename_all = "camelCase", deny_unknown_fields)]
 pub enum Event {
     /// The app started. `storage` holds the core's own keys (prefix `wcc:`).
     #[serde(rename_all = "camelCase")]
     Launch {
         now: f64,
+        #[cfg_attr(feature = "ts", ts(type = "unknown"))]
         system_info: Value,
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional = nullable))]
         has_qy: bool,
         /// The functions the shell found on `wx.qy` (feature detection).
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional = nullable))]
         qy_apis: Vec<String>,
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional = nullable))]
         storage: BTreeMap<String, String>,
     },
     Show {
@@ -41,12 +46,14 @@ pub enum Event {
     QyResult {
         id: EffectId,
         api: String,
+        #[cfg_attr(feature = "ts", ts(type = "unknown"))]
         result: Value,
     },
     #[serde(rename_all = "camelCase")]
     WxResult {
         id: EffectId,
         api: String,
+        #[cfg_attr(feature = "ts", ts(type = "unknown"))]
         result: Value,
     },
     /// `status` 0 means the request never reached the backend.
@@ -56,6 +63,7 @@ pub enum Event {
         status: u16,
         body: String,
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional = nullable))]
         err_msg: String,
     },
     #[serde(rename_all = "camelCase")]
@@ -63,6 +71,7 @@ pub enum Event {
         id: EffectId,
         ok: bool,
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional = nullable))]
         err_msg: String,
     },
     Timer {
@@ -78,8 +87,10 @@ pub enum Event {
         field: String,
         value: String,
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional = nullable))]
         index: Option<u32>,
         #[serde(default)]
+        #[cfg_attr(feature = "ts", ts(optional = nullable))]
         now: f64,
     },
     /// Does nothing; the floor for boundary benchmarks.

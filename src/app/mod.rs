@@ -11,6 +11,8 @@
 pub mod action;
 pub mod event;
 pub mod model;
+#[cfg(feature = "ts")]
+pub mod typescript;
 pub mod view;
 
 use std::collections::BTreeMap;

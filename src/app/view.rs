@@ -16,6 +16,7 @@ pub use crate::card::view::TagOption;
 pub use crate::launch::view::NoticeView;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct View {
     pub route: Route,

@@ -36,6 +36,7 @@ pub const MIN_MOBILE_DIGITS: usize = 7;
 pub const MAX_MOBILE_DIGITS: usize = 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Field {
     Remark,
@@ -73,6 +74,7 @@ impl Field {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", default)]
 pub struct FormValues {
     pub remark: String,
@@ -159,6 +161,7 @@ impl FormError {
 
 /// A length counter for a text field, e.g. "12/20".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CharCounter {
     pub field: Field,
@@ -170,6 +173,7 @@ pub struct CharCounter {
 
 /// A field error with its message in the chosen language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct FieldErrorView {
     pub field: Field,
@@ -180,6 +184,7 @@ pub struct FieldErrorView {
 
 /// What the edit page renders.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct FormView {
     pub values: FormValues,

@@ -11,6 +11,7 @@ use crate::wecom::tags::{group_follow_tags, CorpTagList, TagGroupView};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CardView {
     pub customer: CustomerView,
@@ -26,6 +27,7 @@ pub struct CardView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerView {
     pub external_userid: String,
@@ -42,6 +44,7 @@ pub struct CustomerView {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum AttrKind {
     Text,
@@ -52,6 +55,7 @@ pub enum AttrKind {
 /// One profile attribute; the fields that do not apply to its kind are
 /// `null`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct AttrView {
     pub kind: AttrKind,
@@ -64,6 +68,7 @@ pub struct AttrView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct FollowView {
     pub userid: String,
@@ -509,6 +514,7 @@ mod tests {
 
 /// One corp tag in the picker, and whether the customer has it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TagOption {
     pub id: String,
@@ -517,6 +523,7 @@ pub struct TagOption {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TagOptionGroup {
     pub group: String,

@@ -796,6 +796,7 @@ impl SendResult {
 
 /// One error, rendered for the page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorView {
     pub field: Option<&'static str>,
@@ -815,6 +816,7 @@ impl ErrorView {
 
 /// One input of the current message type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct FieldView {
     pub key: &'static str,
@@ -829,6 +831,7 @@ pub struct FieldView {
 
 /// One choice of message type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct MsgTypeOption {
     pub value: &'static str,
@@ -839,6 +842,7 @@ pub struct MsgTypeOption {
 
 /// The last send outcome, rendered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ResultView {
     pub code: &'static str,
@@ -858,6 +862,7 @@ impl ResultView {
 
 /// What the composer page renders.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ComposerView {
     pub msg_type: &'static str,

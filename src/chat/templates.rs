@@ -253,6 +253,7 @@ pub const QUICK_REPLIES: &[QuickReply] = &[
 
 /// One quick reply as the page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct QuickReplyView {
     pub id: &'static str,

@@ -8,6 +8,7 @@ use crate::protocol::page::Route;
 use crate::support::locale::{Locale, Localized};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct NoticeView {
     pub code: String,

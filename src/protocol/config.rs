@@ -6,6 +6,7 @@ use crate::protocol::error::CoreError;
 
 /// What the shell passes to the constructor.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Config {
     /// Base URL of the app's own backend, `https://…` (or `http://localhost…`
@@ -13,6 +14,7 @@ pub struct Config {
     pub backend_url: String,
     /// `zh` or `en`; defaults to the system language.
     #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional = nullable))]
     pub locale: Option<String>,
 }
 

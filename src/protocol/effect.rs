@@ -11,6 +11,7 @@ use crate::protocol::patch::Patch;
 pub type EffectId = u32;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Effect {
     /// Call `wx.qy[api](args)`; reply with a `qyResult` event.
@@ -51,7 +52,10 @@ pub enum Effect {
     Timer { id: EffectId, after_ms: u32 },
     /// One `setData` call with path keys. At most one per dispatch.
     #[serde(rename_all = "camelCase")]
-    Render { patch: Patch },
+    Render {
+        #[cfg_attr(feature = "ts", ts(type = "Patch"))]
+        patch: Patch,
+    },
     /// A line for the shell's log, already free of secrets and phone numbers.
     #[serde(rename_all = "camelCase")]
     Log { level: String, message: String },

@@ -7,6 +7,7 @@ use crate::support::locale::Localized;
 
 /// Where the page is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum Route {
     #[default]

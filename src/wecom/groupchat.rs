@@ -521,6 +521,7 @@ impl GroupChat {
 
 /// Member counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct GroupCounts {
     /// Members shown (internal + external).
@@ -536,6 +537,7 @@ pub struct GroupCounts {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct MemberView {
     pub id: String,
@@ -552,6 +554,7 @@ pub struct MemberView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct WarningView {
     pub code: &'static str,
@@ -560,6 +563,7 @@ pub struct WarningView {
 
 /// What the group chat page renders.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct GroupChatView {
     pub chat_id: Option<String>,

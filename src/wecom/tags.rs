@@ -211,6 +211,7 @@ pub fn parse_corp_tag_list(json: &str) -> Result<CorpTagList, TagListError> {
 // ---------------------------------------------------------------------------
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum TagViewKind {
     Corp,
@@ -229,6 +230,7 @@ impl From<TagKind> for TagViewKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TagView {
     /// The corp tag id; `null` for personal tags.
@@ -238,6 +240,7 @@ pub struct TagView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct TagGroupView {
     pub group: String,

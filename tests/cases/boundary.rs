@@ -61,6 +61,18 @@ fn view_has_null_not_undefined() {
 }
 
 #[wasm_bindgen_test]
+fn initial_view_is_what_a_fresh_core_shows() {
+    let fresh = Core::new(JsValue::from_str(r#"{"backendUrl":"https://api.example.com"}"#)).unwrap();
+    let initial = Core::initial_view().unwrap();
+    assert_eq!(
+        js_sys::JSON::stringify(&initial).unwrap(),
+        js_sys::JSON::stringify(&fresh.view().unwrap()).unwrap()
+    );
+    assert_eq!(get(&initial, "route").as_string().unwrap(), "loading");
+    assert!(get(&initial, "card").is_null());
+}
+
+#[wasm_bindgen_test]
 fn garbage_gets_coded_errors_and_the_handle_keeps_working() {
     let mut core = Core::new(config()).unwrap();
     let garbage = [

@@ -1,7 +1,7 @@
 /** @jest-environment jsdom */
 'use strict';
 // The customer card, and the edit form it embeds while editing.
-// Rendered with the core's real view models (copies in ./views). Snapshots
+// Rendered with the core's real view models (./views, rendered by tests/page_views.rs). Snapshots
 // pin the markup; behaviour tests check the events the component emits.
 
 const { views, quietWxKeyWarnings, copy, render, undefinedPaths, text, tap, type } = require('./helpers');

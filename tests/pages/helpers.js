@@ -7,7 +7,11 @@ const simulate = require('miniprogram-simulate');
 
 const ROOT = path.resolve(__dirname, '../../miniprogram');
 
-/** The core's real view models, one per route (copies in ./views). */
+/**
+ * The core's real view models, one per route: tests/page_views.rs renders
+ * them from real models and fails when a file drifts (WCC_UPDATE_VIEWS=1
+ * rewrites them).
+ */
 const views = {
   card: require('./views/card.json'),
   compose: require('./views/compose.json'),

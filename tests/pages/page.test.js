@@ -34,6 +34,10 @@ function fakeHost(view) {
 let pageId = null;
 let host = null;
 beforeAll(() => {
+  // The page's data defaults are the built core's initial view.
+  if (!fs.existsSync(path.join(ROOT, 'core/initial-view.js'))) {
+    throw new Error('miniprogram/core/initial-view.js is missing: run `make build` before this test');
+  }
   global.getApp = () => ({ host });
   pageId = simulate.load(path.join(ROOT, 'pages/index/index'), { rootPath: ROOT });
 });
@@ -117,6 +121,22 @@ describe('rendering by route', () => {
     const page = open(views.home);
     await tap(find(page, '#pick-customer', ['#home-view']));
     expect(sent()).toEqual([{ type: 'tap', action: 'pickCustomer', arg: null }]);
+  });
+
+  test('before the first render: the built core\'s initial view (Core.initialView())', () => {
+    host = fakeHost(null);
+    host.attach = () => {}; // the core has not loaded yet
+    const page = simulate.render(pageId);
+    page.attach(document.createElement('parent-wrapper'));
+    page.instance.onLoad();
+    const { loadGlue } = require('../../tools/fake-shell.js');
+    const initial = loadGlue().Core.initialView();
+    const data = copy(page.instance.data);
+    expect(data.message).toBeNull();
+    delete data.message;
+    expect(data).toEqual(initial);
+    expect(text(page.querySelector('#title'))).toBe(initial.title);
+    expect(text(page.querySelector('.status'))).toBe(initial.status);
   });
 
   test('fatal (set by the shell when the core cannot load): title and message', () => {

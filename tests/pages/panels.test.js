@@ -1,7 +1,7 @@
 /** @jest-environment jsdom */
 'use strict';
 // The notice panel, home view, banner bar and group view.
-// Rendered with the core's real view models (copies in ./views). Snapshots
+// Rendered with the core's real view models (./views, rendered by tests/page_views.rs). Snapshots
 // pin the markup; behaviour tests check the events the component emits.
 
 const { views, quietWxKeyWarnings, copy, render, text, tap } = require('./helpers');

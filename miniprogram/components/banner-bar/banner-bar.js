@@ -7,6 +7,6 @@ Component({
   behaviors: [forwardEvents],
   options: { addGlobalClass: true },
   properties: {
-    text: { type: String, value: null },
+    text: { type: String, value: /** @type {string | null} */ (null) },
   },
 });

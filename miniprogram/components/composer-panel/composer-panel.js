@@ -9,9 +9,9 @@ Component({
   behaviors: [forwardEvents],
   options: { addGlobalClass: true },
   properties: {
-    composer: { type: Object, value: null },
-    quickReplies: { type: Array, value: [] },
-    composeNote: { type: String, value: null },
+    composer: { type: Object, value: /** @type {import('../../core/types').ComposerView | null} */ (null) },
+    quickReplies: { type: Array, value: /** @type {import('../../core/types').QuickReplyView[]} */ ([]) },
+    composeNote: { type: String, value: /** @type {string | null} */ (null) },
     canBackToCard: { type: Boolean, value: false },
   },
 });

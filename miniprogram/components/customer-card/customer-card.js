@@ -9,16 +9,18 @@ Component({
   behaviors: [forwardEvents],
   options: { addGlobalClass: true },
   properties: {
-    card: { type: Object, value: null },
-    form: { type: Object, value: null },
-    formMessage: { type: String, value: null },
+    card: { type: Object, value: /** @type {import('../../core/types').CardView | null} */ (null) },
+    form: { type: Object, value: /** @type {import('../../core/types').FormView | null} */ (null) },
+    formMessage: { type: String, value: /** @type {string | null} */ (null) },
     pendingSaves: { type: Number, value: 0 },
-    tagPicker: { type: Array, value: null },
+    tagPicker: { type: Array, value: /** @type {import('../../core/types').TagOptionGroup[] | null} */ (null) },
   },
   methods: {
+    /** @param {WechatMiniprogram.CustomEvent<import('../forward-events.js').ActionDetail>} e */
     forwardAction(e) {
       this.triggerEvent('action', e.detail);
     },
+    /** @param {WechatMiniprogram.CustomEvent<import('../forward-events.js').ChangeDetail>} e */
     forwardChange(e) {
       this.triggerEvent('change', e.detail);
     },

@@ -9,7 +9,7 @@ Component({
   behaviors: [forwardEvents],
   options: { addGlobalClass: true },
   properties: {
-    form: { type: Object, value: null },
-    formMessage: { type: String, value: null },
+    form: { type: Object, value: /** @type {import('../../core/types').FormView | null} */ (null) },
+    formMessage: { type: String, value: /** @type {string | null} */ (null) },
   },
 });

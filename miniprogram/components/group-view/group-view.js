@@ -4,6 +4,6 @@
 Component({
   options: { addGlobalClass: true },
   properties: {
-    group: { type: Object, value: null },
+    group: { type: Object, value: /** @type {import('../../core/types').GroupChatView | null} */ (null) },
   },
 });

@@ -7,6 +7,6 @@ Component({
   options: { addGlobalClass: true },
   properties: {
     canPickCustomer: { type: Boolean, value: false },
-    env: { type: String, value: null },
+    env: { type: String, value: /** @type {string | null} */ (null) },
   },
 });

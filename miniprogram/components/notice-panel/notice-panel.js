@@ -6,6 +6,6 @@ Component({
   behaviors: [forwardEvents],
   options: { addGlobalClass: true },
   properties: {
-    notice: { type: Object, value: null },
+    notice: { type: Object, value: /** @type {import('../../core/types').NoticeView | null} */ (null) },
   },
 });

@@ -551,10 +551,37 @@ pub fn update(model: &mut Model, event: Event) -> Vec<Effect> {
 }
 
 /// Diffs the current view against the last rendered one.
+///
+/// Only the parts whose inputs changed are rebuilt and compared: a part
+/// whose [`view::PartKeys`] match the last render's is moved over from it
+/// as it was. The patch is the same as diffing the whole view.
 pub fn render(model: &mut Model) -> Option<Effect> {
-    let next = view_value(model);
-    let patch = patch::diff(&model.shared.rendered, &next);
+    let keys = model::PartKeys::of(model);
+    let rendered = model.shared.rendered.is_object();
+    let build = if rendered {
+        keys.rebuild_since(&model.shared.view_keys)
+    } else {
+        view::Build::ALL
+    };
+    let mut next = serde_json::to_value(view::view_with(model, build)).unwrap_or(Value::Null);
+    let mut same: Vec<&str> = Vec::new();
+    for (part, built) in [
+        ("card", build.card),
+        ("tagPicker", build.tag_picker),
+        ("group", build.group),
+    ] {
+        if !built {
+            if let (Some(old), Some(slot)) =
+                (model.shared.rendered.get_mut(part), next.get_mut(part))
+            {
+                *slot = old.take();
+                same.push(part);
+            }
+        }
+    }
+    let patch = patch::diff_except(&model.shared.rendered, &next, &same);
     model.shared.rendered = next;
+    model.shared.view_keys = keys;
     if patch.is_empty() {
         None
     } else {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::card;
+use crate::card::form::FormValues;
 use crate::chat;
 use crate::chat::templates::TemplateContext;
 use crate::launch;
@@ -15,6 +16,7 @@ use crate::protocol::ctx::Host;
 use crate::protocol::effect::EffectId;
 use crate::protocol::error::CoreError;
 use crate::support::locale::{Locale, Localized};
+use crate::wecom::ids::{ExternalUserId, UserId};
 
 /// The version of [`Model`]'s snapshot format. 2: the model in slices.
 pub const SNAPSHOT_VERSION: u32 = 2;
@@ -39,6 +41,9 @@ pub struct Shared {
     /// The view as last rendered; not part of the snapshot.
     #[serde(skip)]
     pub rendered: Value,
+    /// What the heavy parts of `rendered` were built from.
+    #[serde(skip)]
+    pub view_keys: PartKeys,
 }
 
 /// What an outstanding effect of the app itself is for.
@@ -129,4 +134,21 @@ impl Model {
             me: host.me().map(|u| u.as_str().to_owned()),
         }
     }
+}
+
+/// What each heavy part of a render was built from. Two renders with equal
+/// keys for a part show that part identically, so it is neither rebuilt
+/// nor diffed (the view's cost follows the change, not the card's size).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PartKeys {
+    pub card: Option<(
+        bool,
+        Option<UserId>,
+        Locale,
+        u64,
+        Option<FormValues>,
+        Option<ExternalUserId>,
+    )>,
+    pub tag_picker: Option<(bool, Option<UserId>, u64, Option<ExternalUserId>)>,
+    pub group: Option<(bool, Locale, u64)>,
 }

@@ -3,11 +3,12 @@
 
 use serde::Serialize;
 
-use crate::app::model::Model;
+use crate::app::model::{Model, PartKeys};
 use crate::card::form::FormView;
 use crate::card::view::{CardView, TagOptionGroup};
 use crate::chat::compose::ComposerView;
 use crate::chat::templates::QuickReplyView;
+use crate::chat::templates::TemplateContext;
 use crate::launch::view::{status_text, title};
 use crate::protocol::page::Route;
 use crate::wecom::groupchat::GroupChatView;
@@ -44,16 +45,82 @@ pub struct View {
     pub can_pick_customer: bool,
 }
 
+/// Which heavy parts to build: the others the caller holds as they were.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Build {
+    pub card: bool,
+    pub tag_picker: bool,
+    pub group: bool,
+}
+
+impl Build {
+    pub const ALL: Build = Build {
+        card: true,
+        tag_picker: true,
+        group: true,
+    };
+}
+
+impl PartKeys {
+    pub fn of(model: &Model) -> PartKeys {
+        let route = model.launch.route;
+        let me = model.launch.session.as_ref().map(|s| s.userid.clone());
+        let card = &model.card;
+        PartKeys {
+            card: Some((
+                route == Route::Card,
+                me.clone(),
+                model.shared.locale,
+                card.rev,
+                card.overlay().cloned(),
+                card.external_userid.clone(),
+            )),
+            tag_picker: Some((
+                route == Route::Card && card.tag_picker,
+                me,
+                card.rev,
+                card.external_userid.clone(),
+            )),
+            group: Some((route == Route::Group, model.shared.locale, model.chat.rev)),
+        }
+    }
+
+    /// The parts whose keys differ from `older`'s: only they are rebuilt.
+    pub fn rebuild_since(&self, older: &PartKeys) -> Build {
+        Build {
+            card: self.card != older.card,
+            tag_picker: self.tag_picker != older.tag_picker,
+            group: self.group != older.group,
+        }
+    }
+}
+
 pub fn view(model: &Model) -> View {
+    view_with(model, Build::ALL)
+}
+
+/// The view with the heavy parts `build` leaves out set to `None`.
+pub fn view_with(model: &Model, build: Build) -> View {
     let host = model.host();
     let locale = model.shared.locale;
     let route = model.launch.route;
-    let card = model.card.view(host.me(), locale, route == Route::Card);
-    let chat = model
-        .chat
-        .view(&host, &model.template_context(&host), route);
+    let card = model.card.view_parts(
+        host.me(),
+        locale,
+        route == Route::Card,
+        build.card,
+        build.tag_picker,
+    );
+    let composing = matches!(route, Route::Compose | Route::Group);
+    let tmpl = if composing {
+        model.template_context(&host)
+    } else {
+        TemplateContext::default()
+    };
+    let chat = model.chat.view_parts(&host, &tmpl, route, build.group);
+    let card_shown = model.card.customer.is_some() && host.me().is_some();
     let loading = matches!(route, Route::Loading)
-        || (route == Route::Card && card.card.is_none())
+        || (route == Route::Card && !card_shown)
         || (route == Route::Group && model.chat.group.is_none());
     View {
         route,

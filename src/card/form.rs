@@ -285,6 +285,15 @@ impl EditForm {
         }
     }
 
+    /// The form over `original` (a record's editable fields).
+    pub fn from_values(original: FormValues, kind: CustomerKind) -> Self {
+        EditForm {
+            values: original.clone(),
+            original,
+            kind,
+        }
+    }
+
     pub fn original(&self) -> &FormValues {
         &self.original
     }

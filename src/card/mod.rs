@@ -167,6 +167,11 @@ pub struct State {
     pub corp_tags: Option<CorpTagList>,
     #[serde(skip)]
     restore_note: Option<Localized>,
+    /// Counts changes to what the card shows of the customer (its pages,
+    /// confirmed tags, the corp tag list), so the view rebuilds that part
+    /// only when it changed. Not in the snapshot: a restore renders whole.
+    #[serde(skip)]
+    pub rev: u64,
 }
 
 impl State {
@@ -177,6 +182,7 @@ impl State {
             .corp_tags_body
             .as_deref()
             .and_then(|b| tags::parse_corp_tag_list(b).ok());
+        self.rev += 1;
         self.customer = None;
         for body in self.customer_pages.clone() {
             if let Ok(page) = customer::parse_get_response(&body) {
@@ -322,6 +328,7 @@ impl State {
     /// Opens the card of `id` (the same one again keeps what is loaded).
     pub fn open(&mut self, ctx: &mut Ctx, id: ExternalUserId) {
         if self.external_userid.as_ref() != Some(&id) {
+            self.rev += 1;
             self.customer = None;
             self.customer_pages.clear();
             self.confirmed_tags.clear();
@@ -415,6 +422,7 @@ impl State {
                     ctx.log("warn", &format!("customer data: {} ({})", w.code(), w.path));
                 }
                 let next = page.next_cursor.clone();
+                self.rev += 1;
                 if cursor.is_none() {
                     self.customer_pages = vec![body.to_owned()];
                     self.customer = Some(page.customer);
@@ -471,6 +479,7 @@ impl State {
     pub fn on_corp_tags_body(&mut self, body: &str, ctx: &mut Ctx) {
         match tags::parse_corp_tag_list(body) {
             Ok(list) => {
+                self.rev += 1;
                 self.corp_tags = Some(list);
                 self.corp_tags_body = Some(body.to_owned());
             }
@@ -486,12 +495,7 @@ impl State {
         let c = self.customer.as_ref()?;
         let me = me?;
         let mut fu = c.follow_users.iter().find(|f| &f.userid == me)?.clone();
-        let overlay = self
-            .external_userid
-            .as_ref()
-            .and_then(|id| self.outbox.pending_values(id.as_str()))
-            .or(self.applied.as_ref());
-        if let Some(v) = overlay {
+        if let Some(v) = self.overlay() {
             fu.remark = v.remark.trim().to_owned();
             fu.description = v.description.trim().to_owned();
             fu.remark_corp_name = v.remark_company.trim().to_owned();
@@ -516,13 +520,51 @@ impl State {
         Some(c)
     }
 
-    /// The edit form over the current values.
+    /// The edit form over the current values. Built from my record's
+    /// fields alone (never a clone of the whole record with its tags): a
+    /// keystroke costs the same on any card.
     pub fn edit_form(&self, me: Option<&UserId>) -> Option<EditForm> {
         let values = self.form.as_ref()?;
-        let (fu, kind) = self.my_follow(me)?;
-        let mut form = EditForm::from_follow_user(&fu, kind);
+        let (original, kind) = self.my_values(me)?;
+        let mut form = EditForm::from_values(original, kind);
         form.values = values.clone();
         Some(form)
+    }
+
+    /// What the edit form starts from: my record's editable fields, with
+    /// saved and pending values laid over them (as [`State::my_follow`]).
+    fn my_values(&self, me: Option<&UserId>) -> Option<(FormValues, customer::CustomerKind)> {
+        let c = self.customer.as_ref()?;
+        let me = me?;
+        let fu = c.follow_users.iter().find(|f| &f.userid == me)?;
+        let values = match self.overlay() {
+            Some(v) => FormValues {
+                remark: v.remark.trim().to_owned(),
+                description: v.description.trim().to_owned(),
+                remark_company: v.remark_company.trim().to_owned(),
+                mobiles: v
+                    .mobiles
+                    .iter()
+                    .filter(|m| !m.trim().is_empty())
+                    .cloned()
+                    .collect(),
+            },
+            None => FormValues {
+                remark: fu.remark.clone(),
+                description: fu.description.clone(),
+                remark_company: fu.remark_corp_name.clone(),
+                mobiles: fu.remark_mobiles.clone(),
+            },
+        };
+        Some((values, c.kind))
+    }
+
+    /// Saved or pending values that show over the fetched record.
+    pub fn overlay(&self) -> Option<&FormValues> {
+        self.external_userid
+            .as_ref()
+            .and_then(|id| self.outbox.pending_values(id.as_str()))
+            .or(self.applied.as_ref())
     }
 
     fn write_draft(&mut self, ctx: &mut Ctx) {
@@ -910,6 +952,7 @@ impl State {
     }
 
     fn lay_tags_over(&mut self, me: Option<&UserId>, body: &Value) {
+        self.rev += 1;
         let me = me.cloned();
         let corp = self.corp_tags.clone();
         let (Some(c), Some(me)) = (self.customer.as_mut(), me) else {

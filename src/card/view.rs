@@ -544,9 +544,27 @@ pub struct CardPart {
 impl crate::card::State {
     /// What the card shows; `open` is whether the card is the page shown.
     pub fn view(&self, me: Option<&UserId>, locale: Locale, open: bool) -> CardPart {
-        let card = match (open, self.shown_customer(me), me) {
-            (true, Some(c), Some(me)) => Some(card_view(&c, me, locale, self.corp_tags.as_ref())),
-            _ => None,
+        self.view_parts(me, locale, open, true, true)
+    }
+
+    /// [`State::view`], leaving out the customer card (`with_card`) or the
+    /// tag picker (`with_picker`) when the caller still holds them as they
+    /// were: they are what grows with the customer.
+    pub fn view_parts(
+        &self,
+        me: Option<&UserId>,
+        locale: Locale,
+        open: bool,
+        with_card: bool,
+        with_picker: bool,
+    ) -> CardPart {
+        let card = if open && with_card {
+            match (self.shown_customer(me), me) {
+                (Some(c), Some(me)) => Some(card_view(&c, me, locale, self.corp_tags.as_ref())),
+                _ => None,
+            }
+        } else {
+            None
         };
         let ext = self.external_userid.as_ref().map(|e| e.as_str());
         CardPart {
@@ -568,7 +586,7 @@ impl crate::card::State {
                     .filter(|x| x.external_userid == e && !x.parked)
                     .count()
             }),
-            tag_picker: if open && self.tag_picker {
+            tag_picker: if open && self.tag_picker && with_picker {
                 self.tag_options(me)
             } else {
                 None

@@ -122,6 +122,10 @@ pub struct State {
     pub pending: BTreeMap<EffectId, Pending>,
     #[serde(skip)]
     pub group: Option<GroupChat>,
+    /// Counts changes to the group shown, so the view rebuilds that part
+    /// only when it changed.
+    #[serde(skip)]
+    pub rev: u64,
 }
 
 /// The chat slice's part of the page.
@@ -136,6 +140,7 @@ pub struct ChatPart {
 impl State {
     /// Rebuilds the parsed cache from the stored body (after restore).
     pub fn rehydrate(&mut self) {
+        self.rev += 1;
         self.group = self
             .group_body
             .as_deref()
@@ -388,6 +393,7 @@ impl State {
     fn on_group_body(&mut self, ctx: &mut Ctx, body: &str) {
         match groupchat::parse_group_chat(body) {
             Ok(g) => {
+                self.rev += 1;
                 self.group = Some(g);
                 self.group_body = Some(body.to_owned());
                 ctx.ask(Ask::Ready);
@@ -440,6 +446,18 @@ impl State {
 
     /// What the chat slice shows on `route`.
     pub fn view(&self, host: &Host, tmpl: &TemplateContext, route: Route) -> ChatPart {
+        self.view_parts(host, tmpl, route, true)
+    }
+
+    /// [`State::view`], leaving out the group (`with_group`) when the
+    /// caller still holds it as it was.
+    pub fn view_parts(
+        &self,
+        host: &Host,
+        tmpl: &TemplateContext,
+        route: Route,
+        with_group: bool,
+    ) -> ChatPart {
         let locale: Locale = host.locale;
         let composing = matches!(route, Route::Compose | Route::Group);
         if !composing {
@@ -447,7 +465,7 @@ impl State {
         }
         let caps = State::send_caps(host);
         ChatPart {
-            group: if route == Route::Group {
+            group: if route == Route::Group && with_group {
                 self.group.as_ref().map(|g| g.view(locale))
             } else {
                 None

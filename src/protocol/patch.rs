@@ -19,9 +19,16 @@ pub type Patch = Map<String, Value>;
 /// Computes the patch that turns `old` into `new`. An empty patch means
 /// nothing to render.
 pub fn diff(old: &Value, new: &Value) -> Patch {
+    diff_except(old, new, &[])
+}
+
+/// [`diff`], for roots whose top-level keys in `same` are known to be
+/// equal: those subtrees are not compared at all (the caller rebuilt only
+/// the parts whose inputs changed, and moved the others over).
+pub fn diff_except(old: &Value, new: &Value, same: &[&str]) -> Patch {
     let mut out = Patch::new();
     match (old, new) {
-        (Value::Object(o), Value::Object(n)) => diff_object_into("", o, n, &mut out),
+        (Value::Object(o), Value::Object(n)) => diff_object_into("", o, n, &mut out, same),
         _ if old == new => {}
         // The root must stay an object for setData: send every key.
         (_, Value::Object(n)) => {
@@ -55,8 +62,17 @@ fn plain_key(key: &str) -> bool {
     !key.is_empty() && !key.contains(['.', '[', ']'])
 }
 
-fn diff_object_into(prefix: &str, o: &Map<String, Value>, n: &Map<String, Value>, out: &mut Patch) {
+fn diff_object_into(
+    prefix: &str,
+    o: &Map<String, Value>,
+    n: &Map<String, Value>,
+    out: &mut Patch,
+    same: &[&str],
+) {
     for (k, nv) in n {
+        if same.contains(&k.as_str()) {
+            continue;
+        }
         if !plain_key(k) {
             // Cannot address this key by path: send the parent whole.
             if !prefix.is_empty() && o.get(k) != Some(nv) {
@@ -90,7 +106,7 @@ fn diff_value_into(path: String, ov: &Value, nv: &Value, out: &mut Patch) {
     match (ov, nv) {
         (Value::Object(o), Value::Object(n)) => {
             let mut sub = Patch::new();
-            diff_object_into(&path, o, n, &mut sub);
+            diff_object_into(&path, o, n, &mut sub, &[]);
             collapse_or_extend(path, nv, sub, out);
         }
         (Value::Array(o), Value::Array(n)) if n.len() >= o.len() => {

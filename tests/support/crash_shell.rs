@@ -208,6 +208,10 @@ impl Shell {
                     }
                     let effects = app::update(&mut self.model, ev);
                     assert!(effects.iter().filter(|e| e.is_render()).count() <= 1);
+                    if self.model.shared.rendered.is_object() {
+                        // Only changed parts are rebuilt: the result must be the whole view.
+                        assert_eq!(self.model.shared.rendered, app::view_value(&self.model));
+                    }
                     for e in effects {
                         match e {
                             // Rendering and removals happen at once (removals

@@ -172,6 +172,14 @@ impl World {
             let effects = app::update(&mut self.model, ev);
             let renders = effects.iter().filter(|e| e.is_render()).count();
             assert!(renders <= 1, "more than one render in one dispatch");
+            if self.model.shared.rendered.is_object() {
+                // Only changed parts are rebuilt: the result must be the whole view.
+                assert_eq!(
+                    self.model.shared.rendered,
+                    app::view_value(&self.model),
+                    "the incremental render differs from the whole view"
+                );
+            }
             for effect in effects {
                 if let Some(next) = self.perform(effect) {
                     queue.push_back(next);

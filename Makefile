@@ -84,6 +84,7 @@ dev: tools build sim-bins
 
 bench: tools build sim-bins
 	node bench/run.js
+	node bench/card-sizes.js
 	$(MAKE) bench-server
 
 # Refresh the README's simulator screenshots (docs/screenshots).

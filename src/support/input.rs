@@ -3,7 +3,7 @@
 //! values read back from storage).
 //!
 //! - **Size.** An event is at most [`MAX_INPUT_BYTES`]. The model keeps only
-//!   bounded copies of what came in (see `card_flow::MAX_PAGE_BYTES`), so its
+//!   bounded copies of what came in (see `card::MAX_PAGE_BYTES`), so its
 //!   own snapshot is always below [`MAX_SNAPSHOT_BYTES`].
 //! - **Nesting.** Nothing deeper than [`MAX_DEPTH`] is accepted. The model
 //!   stores outside values at most [`SNAPSHOT_EXTRA_DEPTH`] levels further
@@ -18,8 +18,11 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-/// Largest event the core accepts, in bytes of JSON.
-pub const MAX_INPUT_BYTES: usize = 4 * 1024 * 1024;
+/// Largest event the core accepts, in bytes of JSON. One page of
+/// `externalcontact/get` (500 follow users, each with up to 200 tags) is
+/// about 7–10 MB, and it arrives as one `httpResult`: it must fit, as must
+/// the card's whole page budget (`card::MAX_PAGE_BYTES`).
+pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
 
 /// Largest snapshot [`crate::app::restore`] reads. The model never holds
 /// more than a few times [`MAX_INPUT_BYTES`] of outside text, so every

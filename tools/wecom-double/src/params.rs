@@ -47,4 +47,3 @@ pub(crate) fn decode_cursor(key: u64, id: &str, cursor: &str) -> Option<usize> {
     let offset = x ^ mask;
     (cursor_check(mask, offset) == check).then_some(offset as usize)
 }
-

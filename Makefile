@@ -8,6 +8,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"/\1/p;}' Cargo.lock)
 WASM_PACK_VERSION := 0.13.1
 MVP_TARGET_DIR ?= target/mvp
+TYPES_TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)/types
 JEST := node_modules/.bin/jest
 
 .PHONY: help sim-bins screenshots tools rust-tools node-tools browser-tools build types test test-rust test-wasm test-js typecheck dev bench clean test-server bench-server preview upload
@@ -76,8 +77,10 @@ test-wasm: rust-tools browser-tools ## wasm-bindgen tests in Node and headless C
 # Effect, View), generated from the Rust types (ts-rs; src/app/typescript.rs).
 # build-core.js types the glue and the initial view with them, and tsc checks
 # the shell, the page and the components against them.
+# Its own target dir: the core is also a cdylib, whose unhashed file a build
+# with and without `ts` would each rebuild (make dev ran types then sim-bins).
 types: ## miniprogram/core/types.d.ts from the Rust types
-	cargo run --quiet --features ts --bin wcc-typescript -- miniprogram/core/types.d.ts
+	CARGO_TARGET_DIR=$(TYPES_TARGET_DIR) cargo run --quiet --features ts --bin wcc-typescript -- miniprogram/core/types.d.ts
 
 # The shell, the page and the components, against the wx/wx.qy declarations
 # and the core's own types (run `make build` once first: it writes glue.d.ts).

@@ -1,7 +1,13 @@
 // Types for the WeCom mini-program client API (`wx.qy.*`) that the shell
 // wraps. miniprogram-api-typings has none. Shapes follow WeCom's client API
-// documentation; the entry values and errMsg forms are those in
-// shared/wecom-facts.md §3.
+// documentation (https://developer.work.weixin.qq.com/document/path/N):
+//   login 92388, checkSession 96960, getContext (and the entry values) 94332,
+//   getCurExternalContact 96995 and 97014, getCurExternalChat 96996,
+//   getCurCorpGroupContact / getCurCorpGroupChat 97020, 98426, 98427,
+//   selectExternalContact 93867, openUserProfile 93567,
+//   openEnterpriseChat 96967, sendChatMessage 93863 and 98539,
+//   shareToExternalContact 96997, wx.qy.getSystemInfo 95046.
+// The errMsg forms seen in the field are listed and classified in src/wecom/outcome.rs.
 
 declare namespace WxQy {
   /** errMsg is "<api>:ok" or "<api>:fail <reason>"; some results add errCode. */

@@ -12,6 +12,7 @@ pub mod wecom;
 
 pub mod card;
 pub mod chat;
+pub mod handover;
 pub mod launch;
 
 pub mod app;

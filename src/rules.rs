@@ -379,18 +379,14 @@ pub fn check_mark_tag_body(external_userid: &str, body: &Value) -> Result<(), Ve
     mark_tag_body(&anyone, external_userid, body).map(|_| ())
 }
 
-/// At most this many customers (or group chats) go into one WeCom hand-over
-/// call (wecom:96325 on-job, wecom:96331 resigned; groupchat/transfer and
-/// onjob_transfer likewise).
-pub const HANDOVER_PER_CALL: usize = 100;
-/// An on-job hand-over's `transfer_success_msg`: at most this many
-/// characters (wecom:96325), counted as the core counts them.
-pub const HANDOVER_MESSAGE_MAX: usize = 200;
-/// A customer may be handed over at most this many times …
-/// (wecom:96325: 90 个自然日内，在职成员的每位客户仅可被转接 2 次)
-pub const HANDOVER_MAX_PER_WINDOW: usize = 2;
-/// … within this many seconds (90 days).
-pub const HANDOVER_WINDOW_SECS: i64 = 90 * 86_400;
+/// At most this many customers and chats in one hand-over request (the core's slice
+/// refuses more before sending; the server splits the rest into calls of 100).
+pub use crate::handover::MAX_PER_REQUEST as HANDOVER_MAX_PER_REQUEST;
+/// The hand-over limits, written once in [`crate::wecom::transfer`] (with their sources)
+/// and re-exported for the server.
+pub use crate::wecom::transfer::{
+    HANDOVER_MAX_PER_WINDOW, HANDOVER_MESSAGE_MAX, HANDOVER_PER_CALL, HANDOVER_WINDOW_SECS,
+};
 
 /// The message an on-job hand-over sends the customer: at most 200 characters, counted as
 /// the core counts them (one emoji or flag counts once).

@@ -20,8 +20,9 @@ use wecom_contact_core::rules::{
     self, HANDOVER_MAX_PER_WINDOW, HANDOVER_PER_CALL, HANDOVER_WINDOW_SECS,
 };
 
-/// At most this many customers plus chats in one request (split into calls of 100).
-pub const MAX_PER_REQUEST: usize = 5000;
+/// At most this many customers plus chats in one request (split into calls of 100): the
+/// core's number, so the mini program refuses the same.
+pub const MAX_PER_REQUEST: usize = rules::HANDOVER_MAX_PER_REQUEST;
 
 fn refusal(
     status: StatusCode,

@@ -15,6 +15,7 @@ pub enum Action {
     Launch(crate::launch::Tap),
     Card(crate::card::Tap),
     Chat(crate::chat::Tap),
+    Handover(crate::handover::Tap),
 }
 
 impl Action {
@@ -24,6 +25,7 @@ impl Action {
             .chain(crate::launch::Tap::NAMES.iter().copied())
             .chain(crate::card::Tap::NAMES.iter().copied())
             .chain(crate::chat::Tap::NAMES.iter().copied())
+            .chain(crate::handover::Tap::NAMES.iter().copied())
     }
 
     /// Reads a tap's `action` and `arg`; each slice reads its own.
@@ -39,6 +41,9 @@ impl Action {
         }
         if let Some(tap) = crate::chat::Tap::parse(name, arg) {
             return tap.map(Action::Chat);
+        }
+        if let Some(tap) = crate::handover::Tap::parse(name, arg) {
+            return tap.map(Action::Handover);
         }
         Err(format!(
             "unknown action {:?}",
@@ -104,6 +109,8 @@ mod tests {
                 "addTag" | "removeTag" => json!("etLevelA0001"),
                 "msgType" => json!("news"),
                 "quickReply" => json!(QUICK_REPLIES[0].id),
+                "handoverKind" => json!("onjob"),
+                "handoverToggle" => json!("wmHandover0000000000000000000001"),
                 _ => Value::Null,
             };
             assert!(Action::parse(name, &arg).is_ok(), "{name}");
@@ -120,6 +127,9 @@ mod tests {
         assert!(Action::parse("removeMobile", &json!(-1)).is_err());
         assert!(Action::parse("msgType", &json!("fax")).is_err());
         assert!(Action::parse("quickReply", &json!("nope")).is_err());
+        assert!(Action::parse("handoverKind", &json!("fired")).is_err());
+        assert!(Action::parse("handoverToggle", &json!("not an id")).is_err());
+        assert!(Action::parse("handoverToggle", &json!(3)).is_err());
         assert_eq!(
             Action::parse("removeMobile", &json!("2")),
             Ok(Action::Card(crate::card::Tap::RemoveMobile(2)))

@@ -22,6 +22,7 @@ use serde_json::Value;
 
 use crate::card;
 use crate::chat;
+use crate::handover;
 use crate::launch::{self, LaunchInfo};
 use crate::protocol::ctx::{Ask, Ctx};
 use crate::protocol::effect::{Effect, EffectId};
@@ -46,6 +47,7 @@ enum Owner {
     Launch,
     Card,
     Chat,
+    Handover,
 }
 
 /// What waits on a failed write, by the slice that wrote it.
@@ -68,6 +70,8 @@ impl Model {
             Some(Owner::Card)
         } else if self.chat.pending.contains_key(&id) {
             Some(Owner::Chat)
+        } else if self.handover.pending.contains_key(&id) {
+            Some(Owner::Handover)
         } else if self.shared.pending.contains_key(&id) {
             Some(Owner::App)
         } else {
@@ -79,6 +83,7 @@ impl Model {
         self.launch.pending.remove(&id);
         self.card.pending.remove(&id);
         self.chat.pending.remove(&id);
+        self.handover.pending.remove(&id);
         self.shared.pending.remove(&id);
     }
 
@@ -141,6 +146,21 @@ impl Model {
         r
     }
 
+    fn handover_do<R>(
+        &mut self,
+        fx: &mut Vec<Effect>,
+        f: impl FnOnce(&mut handover::State, &mut Ctx) -> R,
+    ) -> R {
+        let host = self.host();
+        let mut asks = Vec::new();
+        let r = f(
+            &mut self.handover,
+            &mut Ctx::new(&host, fx, &mut asks, &mut self.shared.next_id),
+        );
+        self.route_asks(asks, fx);
+        r
+    }
+
     /// Routes what the slices asked, in order, each to the owner of the
     /// state it changes (and what that asks in turn, before the next).
     fn route_asks(&mut self, asks: Vec<Ask>, fx: &mut Vec<Effect>) {
@@ -187,6 +207,8 @@ impl Model {
                 self.card_do(fx, |c, ctx| c.restore_key(ctx, key, raw))
             } else if chat::State::owns_key(key) {
                 self.chat.restore_key(key, raw)
+            } else if handover::State::owns_key(key) {
+                self.handover.restore_key(raw)
             } else {
                 Ok(())
             };
@@ -239,6 +261,12 @@ impl Model {
             self.card_do(fx, |c, ctx| c.release(ctx, key));
         } else if chat::State::owns_key(key) {
             self.chat_do(fx, |c, ctx| c.release(ctx, key));
+        } else if handover::State::owns_key(key) {
+            if self.handover.submission.is_none() && self.handover.follow.is_none() {
+                fx.push(Effect::StorageRemove {
+                    key: key.to_owned(),
+                });
+            }
         } else {
             fx.push(Effect::StorageRemove {
                 key: key.to_owned(),
@@ -284,6 +312,19 @@ impl Model {
                 }
                 _ => return,
             },
+            Some(Owner::Handover) => {
+                if let Some(p) = self.handover.pending.remove(&id) {
+                    self.handover_do(fx, |h, ctx| h.on_storage_result(ctx, p, ok));
+                    if !ok {
+                        self.log(
+                            fx,
+                            "warn",
+                            &format!("storage write of a hand-over failed: {err}"),
+                        );
+                    }
+                }
+                return;
+            }
             None => return,
         };
         self.storage_full(&key, err, waiting, fx);
@@ -375,11 +416,15 @@ impl Model {
         let launch_p = self.launch.pending.remove(&id);
         let card_p = self.card.pending.remove(&id);
         let chat_p = self.chat.pending.remove(&id);
+        let handover_p = self.handover.pending.remove(&id);
         self.shared.pending.remove(&id);
         let exchange = launch_p == Some(launch::Pending::SessionExchange);
         if status == 401 && !exchange {
             if let Some(p) = &card_p {
                 self.card.on_unauthorized(p);
+            }
+            if let Some(p) = &handover_p {
+                self.handover.on_unauthorized(p);
             }
             self.launch_do(fx, |l, ctx| l.relogin(ctx));
             return;
@@ -407,6 +452,11 @@ impl Model {
                     self.chat_do(fx, |c, ctx| c.on_http_result(ctx, p, status, body));
                 }
             }
+            Owner::Handover => {
+                if let Some(p) = handover_p {
+                    self.handover_do(fx, |h, ctx| h.on_http_result(ctx, p, status, body));
+                }
+            }
             Owner::App => self.log(fx, "warn", "unexpected http result for a storage copy"),
         }
     }
@@ -423,6 +473,7 @@ impl Model {
     /// Network back or app shown: retry now instead of waiting for the timer.
     fn retry_now(&mut self, fx: &mut Vec<Effect>) {
         self.launch_do(fx, |l, ctx| l.retry_now(ctx));
+        self.handover_do(fx, |h, ctx| h.resume(ctx));
         self.card_do(fx, |c, ctx| c.flush_outbox(ctx));
     }
 
@@ -439,6 +490,7 @@ impl Model {
                 let tmpl = self.template_context(&self.host());
                 self.chat_do(fx, |c, ctx| c.on_tap(ctx, tap, &tmpl));
             }
+            action::Action::Handover(tap) => self.handover_do(fx, |h, ctx| h.on_tap(ctx, tap)),
         }
     }
 }
@@ -467,6 +519,7 @@ pub fn update(model: &mut Model, event: Event) -> Vec<Effect> {
             if !model.locale_is_configured() {
                 model.shared.locale = model.launch.env().locale;
             }
+            model.handover.relaunched();
             model.restore_storage(&storage, &mut fx);
             model.launch_do(&mut fx, |l, ctx| l.start(ctx));
         }
@@ -509,6 +562,7 @@ pub fn update(model: &mut Model, event: Event) -> Vec<Effect> {
                     model.chat.pending.get(&id),
                     Some(chat::Pending::StorageWrite { then, .. }) if !then.is_empty()
                 ),
+                Some(Owner::Handover) => model.handover.write_waits(id),
                 _ => false,
             };
             if ok && !waits {
@@ -538,11 +592,19 @@ pub fn update(model: &mut Model, event: Event) -> Vec<Effect> {
             if now > 0.0 {
                 model.shared.now = now;
             }
-            match field.strip_prefix("composer.") {
-                Some(name) => model.chat_do(&mut fx, |c, ctx| c.on_input(ctx, name, value)),
-                None => model.card_do(&mut fx, |c, ctx| c.on_input(ctx, &field, value, index)),
+            if let Some(name) = field.strip_prefix("handover.") {
+                model.handover_do(&mut fx, |h, ctx| h.on_input(ctx, name, value));
+            } else {
+                match field.strip_prefix("composer.") {
+                    Some(name) => model.chat_do(&mut fx, |c, ctx| c.on_input(ctx, name, value)),
+                    None => model.card_do(&mut fx, |c, ctx| c.on_input(ctx, &field, value, index)),
+                }
             }
         }
+    }
+    // Hand-over requests parked by a 401 or a relaunch go once signed in again.
+    if model.handover.has_parked() && model.launch.session.is_some() {
+        model.handover_do(&mut fx, |h, ctx| h.resume(ctx));
     }
     if let Some(render) = render(model) {
         fx.push(render);
@@ -569,6 +631,7 @@ pub fn render(model: &mut Model) -> Option<Effect> {
         ("card", build.card),
         ("tagPicker", build.tag_picker),
         ("group", build.group),
+        ("handover", build.handover),
     ] {
         if !built {
             if let (Some(old), Some(slot)) =

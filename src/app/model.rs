@@ -1,4 +1,4 @@
-//! The model: `{shared, launch, card, chat}`. Each slice's state is its
+//! The model: `{shared, launch, card, chat, handover}`. Each slice's state is its
 //! own; `shared` is what the app keeps for the page as a whole.
 
 use std::collections::BTreeMap;
@@ -10,6 +10,7 @@ use crate::card;
 use crate::card::form::FormValues;
 use crate::chat;
 use crate::chat::templates::TemplateContext;
+use crate::handover;
 use crate::launch;
 use crate::protocol::config::Config;
 use crate::protocol::ctx::Host;
@@ -62,6 +63,9 @@ pub struct Model {
     pub launch: launch::State,
     pub card: card::State,
     pub chat: chat::State,
+    /// Absent from snapshots written before the hand-over slice.
+    #[serde(default)]
+    pub handover: handover::State,
 }
 
 impl Model {
@@ -151,4 +155,5 @@ pub struct PartKeys {
     )>,
     pub tag_picker: Option<(bool, Option<UserId>, u64, Option<ExternalUserId>)>,
     pub group: Option<(bool, Locale, u64)>,
+    pub handover: Option<(bool, Locale, u64)>,
 }

@@ -9,6 +9,7 @@ use crate::card::view::{CardView, TagOptionGroup};
 use crate::chat::compose::ComposerView;
 use crate::chat::templates::QuickReplyView;
 use crate::chat::templates::TemplateContext;
+use crate::handover::view::HandoverView;
 use crate::launch::view::{status_text, title};
 use crate::protocol::page::Route;
 use crate::wecom::groupchat::GroupChatView;
@@ -43,6 +44,10 @@ pub struct View {
     pub compose_note: Option<String>,
     pub quick_replies: Vec<QuickReplyView>,
     pub can_pick_customer: bool,
+    /// Home offers the hand-over (the server decides who may use it).
+    pub can_hand_over: bool,
+    /// The hand-over page, while it is shown.
+    pub handover: Option<HandoverView>,
 }
 
 /// Which heavy parts to build: the others the caller holds as they were.
@@ -51,6 +56,7 @@ pub struct Build {
     pub card: bool,
     pub tag_picker: bool,
     pub group: bool,
+    pub handover: bool,
 }
 
 impl Build {
@@ -58,6 +64,7 @@ impl Build {
         card: true,
         tag_picker: true,
         group: true,
+        handover: true,
     };
 }
 
@@ -82,6 +89,11 @@ impl PartKeys {
                 card.external_userid.clone(),
             )),
             group: Some((route == Route::Group, model.shared.locale, model.chat.rev)),
+            handover: Some((
+                route == Route::Handover,
+                model.shared.locale,
+                model.handover.rev,
+            )),
         }
     }
 
@@ -91,6 +103,7 @@ impl PartKeys {
             card: self.card != older.card,
             tag_picker: self.tag_picker != older.tag_picker,
             group: self.group != older.group,
+            handover: self.handover != older.handover,
         }
     }
 }
@@ -146,5 +159,7 @@ pub fn view_with(model: &Model, build: Build) -> View {
         compose_note: chat.compose_note,
         quick_replies: chat.quick_replies,
         can_pick_customer: route == Route::Home,
+        can_hand_over: route == Route::Home,
+        handover: (route == Route::Handover && build.handover).then(|| model.handover.view(locale)),
     }
 }

@@ -386,7 +386,10 @@ impl State {
             }
             Entry::Normal => {
                 self.step = Step::Ready;
-                self.route = Route::Home;
+                // A re-login mid hand-over stays on it.
+                if self.route != Route::Handover {
+                    self.route = Route::Home;
+                }
             }
             other => {
                 // A newer or unhandled entry degrades to home, and says so.

@@ -39,6 +39,7 @@ pub fn title(route: Route) -> Localized {
         Route::Group => Localized::new("客户群", "Customer group"),
         Route::Compose => Localized::new("发送到聊天", "Send to chat"),
         Route::Home => Localized::new("客户联系", "Customer contact"),
+        Route::Handover => Localized::new("客户交接", "Customer hand-over"),
     }
 }
 

@@ -18,6 +18,8 @@ pub enum Route {
     Group,
     Compose,
     Home,
+    /// Handing a member's customers over (admins; the server decides who).
+    Handover,
 }
 
 /// A message that replaces the page: what happened, and what to do.

@@ -15,3 +15,4 @@ pub mod ids;
 pub mod lenient;
 pub mod outcome;
 pub mod tags;
+pub mod transfer;

@@ -1116,3 +1116,59 @@ pub async fn on_transfer_fail(
         .await?;
     Ok(())
 }
+
+/// The latest hand-over of a customer, for the card: `{transfer_id, state, status, reason,
+/// handover_userid, takeover_userid}`, refreshed from `transfer_result` while it waits.
+/// `None` when the customer was never handed over (or the database cannot say).
+pub async fn customer_status(state: &AppState, external_userid: &str) -> Option<Value> {
+    type Row = (String, i64, String, Option<String>, String, String);
+    let latest = || async {
+        sqlx::query_as::<_, Row>(
+            "SELECT transfer_id, status, state, reason, handover_userid, takeover_userid FROM transfer_items \
+             WHERE item_type = 'customer' AND item_id = $1 AND state <> 'not_submitted' \
+             ORDER BY created_at DESC, transfer_id DESC LIMIT 1",
+        )
+        .bind(external_userid)
+        .fetch_optional(&state.db.pool)
+        .await
+    };
+    let mut row = match latest().await {
+        Ok(r) => r?,
+        Err(e) => {
+            tracing::warn!(error = %crate::log_safe_db_error(&e), "hand-over status not read");
+            return None;
+        }
+    };
+    if row.1 == 2 {
+        let kind: Option<(String,)> = sqlx::query_as("SELECT kind FROM transfers WHERE id = $1")
+            .bind(&row.0)
+            .fetch_optional(&state.db.pool)
+            .await
+            .ok()
+            .flatten();
+        if let Some((kind,)) = kind {
+            if refresh(state, &row.0, &kind, &row.4, &row.5).await.is_ok() {
+                if let Ok(Some(r)) = latest().await {
+                    row = r;
+                }
+            }
+        }
+    }
+    let (transfer_id, status, st, reason, handover, takeover) = row;
+    Some(
+        json!({"transfer_id": transfer_id, "status": status, "state": st, "reason": reason,
+                "handover_userid": handover, "takeover_userid": takeover}),
+    )
+}
+
+/// The first page of `externalcontact/get` with `"wcc_handover": {…}` put first, the rest
+/// of WeCom's bytes as they came (the core reads it from its own fetch).
+pub fn with_customer_status(raw: &str, status: &Value) -> Option<String> {
+    let rest = raw.trim_start().strip_prefix('{')?;
+    let sep = if rest.trim_start().starts_with('}') {
+        ""
+    } else {
+        ","
+    };
+    Some(format!("{{\"wcc_handover\":{status}{sep}{rest}"))
+}

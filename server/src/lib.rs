@@ -314,6 +314,17 @@ async fn get_customer(
             None,
         )
         .await?;
+    // The card's hand-over line ("交接中，24 小时后生效" / refused): on the first page only.
+    if cursor.is_empty() && a.errcode() == 0 {
+        if let Some(status) = handover::customer_status(&state, id.as_str()).await {
+            if let Some(text) = std::str::from_utf8(&a.raw)
+                .ok()
+                .and_then(|raw| handover::with_customer_status(raw, &status))
+            {
+                return Ok(json_response(StatusCode::OK, text));
+            }
+        }
+    }
     Ok(passthrough(a))
 }
 

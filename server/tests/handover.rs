@@ -545,7 +545,49 @@ async fn a_split_transfer_records_what_each_call_did(kind: Kind) {
     assert_eq!(env.double.count(api), calls);
 }
 
+async fn the_card_reads_the_customers_hand_over(kind: Kind) {
+    let env = env(kind).await;
+    let token = env.login(ADMIN).await;
+    let card = |i: usize| format!("/api/external-contacts/{}", handover_customer(i));
+    // Never handed over: WeCom's answer as it came, without the field.
+    let r = env.get(&token, &card(0)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(r.json().get("wcc_handover").is_none(), "{}", r.text);
+    env.double
+        .set_transfer_outcome(&handover_customer(1), TransferOutcome::Refuse);
+    let body = json!({"kind": "resigned", "handover_userid": RESIGNED, "takeover_userid": "lisi",
+                      "external_userids": [handover_customer(0), handover_customer(1)]});
+    let r = env.post(&token, TRANSFERS, Some("card-1"), &body).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let id = r.json()["transfer_id"].as_str().unwrap().to_string();
+    // Any member's card says it is waiting (the rep who follows the customer is no admin).
+    let lisi = env.login("lisi").await;
+    let v = env.get(&lisi, &card(0)).await.json();
+    assert_eq!(v["wcc_handover"]["state"], "waiting", "{v}");
+    assert_eq!(v["wcc_handover"]["transfer_id"], id.as_str());
+    assert_eq!(v["wcc_handover"]["takeover_userid"], "lisi");
+    assert_eq!(
+        v["external_contact"]["external_userid"],
+        handover_customer(0).as_str()
+    );
+    // A later page carries no field.
+    let r = env.get(&lisi, &format!("{}?cursor=x", card(0))).await;
+    assert!(r.text.find("wcc_handover").is_none());
+    // 24 hours later the card reads the result itself, and the refusal with its reason.
+    env.double.advance(86_400);
+    let v = env.get(&lisi, &card(0)).await.json();
+    assert_eq!(v["wcc_handover"]["state"], "done", "{v}");
+    env.double.flush_callbacks().await;
+    let v = env.get(&lisi, &card(1)).await.json();
+    assert_eq!(v["wcc_handover"]["state"], "refused_by_customer", "{v}");
+    assert_eq!(
+        v["wcc_handover"]["reason"],
+        "transfer_fail: customer_refused"
+    );
+}
+
 on_both!(
+    the_card_reads_the_customers_hand_over,
     a_split_transfer_records_what_each_call_did,
     wecom_down_records_the_failed_call_and_a_retry_submits,
     resigned_250_to_a_colleague,

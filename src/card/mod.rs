@@ -71,6 +71,32 @@ pub enum AfterWrite {
     DropParked { key: String },
 }
 
+/// What the backend says of the customer's latest hand-over (`wcc_handover` on the first
+/// page of `GET /api/external-contacts/{id}`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HandoverNote {
+    /// The server's state word (`waiting`, `refused_by_customer`, …).
+    pub state: String,
+    pub reason: Option<String>,
+}
+
+/// Reads `"wcc_handover": {…}`, which the backend puts first in the page; the rest of the
+/// body is not read again.
+pub fn parse_handover_note(body: &str) -> Option<HandoverNote> {
+    const FIELD: &str = "\"wcc_handover\"";
+    let head = body.get(..body.len().min(64))?;
+    let at = head.find(FIELD)? + FIELD.len();
+    let rest = body[at..].trim_start().strip_prefix(':')?;
+    let v: Value = serde_json::Deserializer::from_str(rest)
+        .into_iter::<Value>()
+        .next()?
+        .ok()?;
+    Some(HandoverNote {
+        state: v["state"].as_str()?.to_owned(),
+        reason: v["reason"].as_str().map(str::to_owned),
+    })
+}
+
 /// The taps this slice answers.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Tap {
@@ -167,6 +193,9 @@ pub struct State {
     pub corp_tags: Option<CorpTagList>,
     #[serde(skip)]
     restore_note: Option<Localized>,
+    /// The customer's latest hand-over, from the first page's `wcc_handover`.
+    #[serde(skip)]
+    pub handover: Option<HandoverNote>,
     /// Counts changes to what the card shows of the customer (its pages,
     /// confirmed tags, the corp tag list), so the view rebuilds that part
     /// only when it changed. Not in the snapshot: a restore renders whole.
@@ -197,6 +226,25 @@ impl State {
         for body in self.confirmed_tags.clone() {
             self.lay_tags_over(me, &body);
         }
+        self.handover = self
+            .customer_pages
+            .first()
+            .and_then(|b| parse_handover_note(b));
+    }
+
+    /// The card's hand-over line: while the customer waits, or when the hand-over failed
+    /// (with the reason). A finished one says nothing: the followers show it.
+    pub fn handover_line(&self) -> Option<Localized> {
+        use crate::wecom::transfer::{describe, ItemState};
+        let n = self.handover.as_ref()?;
+        let shown = matches!(
+            ItemState::from_word(&n.state)?,
+            ItemState::Waiting
+                | ItemState::RefusedByCustomer
+                | ItemState::TakerAtLimit
+                | ItemState::Failed
+        );
+        shown.then(|| describe(&n.state, n.reason.as_deref()))
     }
 
     /// Whether this slice keeps `key` in storage.
@@ -424,6 +472,7 @@ impl State {
                 let next = page.next_cursor.clone();
                 self.rev += 1;
                 if cursor.is_none() {
+                    self.handover = parse_handover_note(body);
                     self.customer_pages = vec![body.to_owned()];
                     self.customer = Some(page.customer);
                     self.applied = None;

@@ -681,3 +681,86 @@ fn a_refused_save_stores_the_outbox_with_the_entry_parked() {
     );
     assert!(kinds(&fx).contains(&format!("set {DRAFT}")));
 }
+
+/// The first page as the backend sends it while the customer is handed over.
+fn handed_over_body(state: &str, reason: Option<&str>) -> String {
+    let status = json!({"transfer_id": "tr_1", "status": 2, "state": state, "reason": reason,
+                        "handover_userid": "ex_zhou", "takeover_userid": "zhangsan"});
+    let body = customer_body("");
+    format!("{{\"wcc_handover\":{status},{}", &body[1..])
+}
+
+fn card_line(s: &State, locale: Locale) -> Option<String> {
+    s.view_parts(host().me(), locale, true, true, false)
+        .card
+        .and_then(|c| c.handover)
+}
+
+#[test]
+fn the_card_says_when_the_customer_is_being_handed_over() {
+    let mut s = loaded();
+    assert_eq!(
+        card_line(&s, Locale::Zh),
+        None,
+        "never handed over: no line"
+    );
+    step(&mut s, &host(), |s, ctx| s.open(ctx, ext()));
+    let (_, p) = take(&mut s, |p| matches!(p, Pending::FetchCustomer { .. }));
+    step(&mut s, &host(), |s, ctx| {
+        s.on_http_result(ctx, p, 200, &handed_over_body("waiting", None))
+    });
+    assert_eq!(
+        card_line(&s, Locale::Zh).as_deref(),
+        Some("交接中，24 小时后生效")
+    );
+    assert!(s
+        .customer
+        .as_ref()
+        .is_some_and(|c| c.follow_users.len() == 2));
+    // A restore reads it from the stored page.
+    let mut r = s.clone();
+    r.handover = None;
+    r.rehydrate(host().me());
+    assert_eq!(
+        card_line(&r, Locale::Zh).as_deref(),
+        Some("交接中，24 小时后生效")
+    );
+}
+
+#[test]
+fn the_card_says_a_refusal_with_its_reason_and_nothing_once_done() {
+    let mut s = loaded();
+    step(&mut s, &host(), |s, ctx| s.open(ctx, ext()));
+    let (_, p) = take(&mut s, |p| matches!(p, Pending::FetchCustomer { .. }));
+    let body = handed_over_body(
+        "refused_by_customer",
+        Some("transfer_fail: customer_refused"),
+    );
+    step(&mut s, &host(), |s, ctx| {
+        s.on_http_result(ctx, p, 200, &body)
+    });
+    assert_eq!(
+        card_line(&s, Locale::En).as_deref(),
+        Some("The customer refused the hand-over (the customer refused)")
+    );
+    assert_eq!(
+        card_line(&s, Locale::Zh).as_deref(),
+        Some("客户拒绝了交接（客户拒绝）")
+    );
+    let (_, _) = step(&mut s, &host(), |s, ctx| s.open(ctx, ext()));
+    let (_, p) = take(&mut s, |p| matches!(p, Pending::FetchCustomer { .. }));
+    let body = handed_over_body("done", None);
+    step(&mut s, &host(), |s, ctx| {
+        s.on_http_result(ctx, p, 200, &body)
+    });
+    assert_eq!(card_line(&s, Locale::En), None);
+    // The field is read only where the backend puts it: first.
+    assert_eq!(parse_handover_note(&customer_body("")), None);
+    let late =
+        customer_body("").replacen('{', "{\"x\":1,\"wcc_handover\":{\"state\":\"waiting\"},", 1);
+    assert_eq!(
+        parse_handover_note(&late).map(|n| n.state),
+        Some("waiting".into())
+    );
+    assert_eq!(parse_handover_note("{\"wcc_handover\": 5}"), None);
+}

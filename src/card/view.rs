@@ -24,6 +24,9 @@ pub struct CardView {
     pub colleagues: Vec<FollowView>,
     pub follower_count: usize,
     pub not_my_customer: bool,
+    /// The customer is being handed over ("交接中，24 小时后生效"), or the hand-over
+    /// failed, with the reason; `null` otherwise.
+    pub handover: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -109,6 +112,7 @@ pub fn card_view(
         mine,
         colleagues: others.into_iter().map(follow).collect(),
         follower_count: customer.follow_users.len(),
+        handover: None,
     }
 }
 
@@ -560,7 +564,11 @@ impl crate::card::State {
     ) -> CardPart {
         let card = if open && with_card {
             match (self.shown_customer(me), me) {
-                (Some(c), Some(me)) => Some(card_view(&c, me, locale, self.corp_tags.as_ref())),
+                (Some(c), Some(me)) => {
+                    let mut card = card_view(&c, me, locale, self.corp_tags.as_ref());
+                    card.handover = self.handover_line().map(|l| l.get(locale).to_owned());
+                    Some(card)
+                }
                 _ => None,
             }
         } else {

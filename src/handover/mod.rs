@@ -20,7 +20,7 @@ use crate::protocol::session::query_escape;
 use crate::support::locale::Localized;
 use crate::support::text::{char_count, truncate_chars};
 use crate::wecom::ids::{ExternalUserId, GroupChatId, UserId};
-use crate::wecom::transfer::{self, ItemState, HANDOVER_MESSAGE_MAX};
+use crate::wecom::transfer::{self, HANDOVER_MESSAGE_MAX};
 
 pub mod view;
 
@@ -957,17 +957,5 @@ pub fn parse_transfer(v: &Value) -> Option<Transfer> {
 
 /// An item's state in words, with its reason.
 pub fn item_words(item: &Item) -> Localized {
-    let state = ItemState::from_word(&item.state).unwrap_or(ItemState::Failed);
-    let base = state.message();
-    let reason = item.reason.as_deref().map(|r| {
-        let fail = r.strip_prefix("transfer_fail: ").unwrap_or(r);
-        transfer::fail_reason(fail).unwrap_or_else(|| Localized::new(r, r))
-    });
-    match reason {
-        Some(r) if state.is_failure() => Localized::new(
-            format!("{}（{}）", base.zh, r.zh),
-            format!("{} ({})", base.en, r.en),
-        ),
-        _ => base,
-    }
+    transfer::describe(&item.state, item.reason.as_deref())
 }

@@ -171,6 +171,24 @@ pub fn fail_reason(reason: &str) -> Option<Localized> {
     }
 }
 
+/// An item's state in words, with the server's reason when it did not move
+/// (`transfer_fail: customer_refused` reads as the `FailReason`'s words).
+pub fn describe(state_word: &str, reason: Option<&str>) -> Localized {
+    let state = ItemState::from_word(state_word).unwrap_or(ItemState::Failed);
+    let base = state.message();
+    let reason = reason.map(|r| {
+        let fail = r.strip_prefix("transfer_fail: ").unwrap_or(r);
+        fail_reason(fail).unwrap_or_else(|| Localized::new(r, r))
+    });
+    match reason {
+        Some(r) if state.is_failure() => Localized::new(
+            format!("{}（{}）", base.zh, r.zh),
+            format!("{} ({})", base.en, r.en),
+        ),
+        _ => base,
+    }
+}
+
 /// Whether a member who resigned at `dimission_time` (unix s) is gone too long for their
 /// customers to move, as of `now_secs`.
 pub fn resigned_too_long_ago(dimission_time: i64, now_secs: i64) -> bool {

@@ -155,5 +155,5 @@ pub struct PartKeys {
     )>,
     pub tag_picker: Option<(bool, Option<UserId>, u64, Option<ExternalUserId>)>,
     pub group: Option<(bool, Locale, u64)>,
-    pub handover: Option<(bool, Locale, u64)>,
+    pub handover: Option<(bool, Locale, u64, usize)>,
 }

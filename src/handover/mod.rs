@@ -373,6 +373,7 @@ impl State {
 
     /// The app was started again (from a snapshot): what was in flight never answers.
     pub fn relaunched(&mut self) {
+        self.bump();
         let dead: Vec<Pending> = std::mem::take(&mut self.pending).into_values().collect();
         for p in dead {
             self.park(p);
@@ -394,6 +395,7 @@ impl State {
 
     /// A 401 answered this request: it goes again once the member is signed in again.
     pub fn on_unauthorized(&mut self, p: &Pending) {
+        self.bump();
         self.park(p.clone());
     }
 

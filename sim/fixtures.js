@@ -123,6 +123,49 @@ const MEMBERS = [
 ];
 
 /**
+ * The hand-over scenario (issue 16): 周离 (ex_zhou) resigned 30 days ago and left 250
+ * customers (wmHandover0000…0249, WeChat, followed by ex_zhou only) and two group chats;
+ * 李四 (lisi) takes them over; the hand-over admin is zhangsan, the member the simulator signs
+ * in as (WCC_HANDOVER_ADMINS, passed to wcc-server by sim/stack.js).
+ */
+const HANDOVER = {
+  admins: [data.ME],
+  resigned: 'ex_zhou',
+  resignedName: '周离',
+  taker: 'lisi',
+  customers: 250,
+  customer: (i) => `wmHandover${String(i).padStart(22, '0')}`,
+  chat: (i) => `wrHandoverChat${String(i).padStart(18, '0')}`,
+  /** Who will refuse, and who will find the taker at their limit, after 24 hours. */
+  refuse: [10, 20],
+  atLimit: [30],
+};
+
+function handoverWorld(nowSecs) {
+  const customers = {};
+  for (let i = 0; i < HANDOVER.customers; i++) {
+    const id = HANDOVER.customer(i);
+    customers[id] = {
+      external_contact: { external_userid: id, name: `客户${String(i).padStart(4, '0')}`, type: 1 },
+      follow_user: [follow(HANDOVER.resigned, { createtime: 1700000000 })],
+    };
+  }
+  const groupChats = {};
+  for (let i = 0; i < 2; i++) {
+    const id = HANDOVER.chat(i);
+    groupChats[id] = {
+      chat_id: id, name: `离职群${i}`, owner: HANDOVER.resigned, create_time: 1600000000, notice: '',
+      member_list: [{ userid: HANDOVER.resigned, type: 1, join_time: 1600000000, join_scene: 1 }], admin_list: [],
+    };
+  }
+  return {
+    customers,
+    groupChats,
+    resigned: [{ userid: HANDOVER.resigned, dimission_time: Math.floor(nowSecs) - 30 * 86400 }],
+  };
+}
+
+/**
  * The simulator's world as wecom-double's dataset JSON (tools/wecom-double/README.md, "Dataset
  * JSON"): the customers of tools/fixtures and the ones above as id-keyed externalcontact/get
  * answers, the chats as groupchat/get answers, one corp tag list covering every customer's tags
@@ -130,20 +173,23 @@ const MEMBERS = [
  * tags), and the members with their Chinese names. Every customer and chat of the panel's menus
  * is in it, except the ones labelled unknown.
  */
-function doubleDataset() {
-  const customers = Object.assign({}, data.customers);
+function doubleDataset(nowSecs = Date.now() / 1000) {
+  const handover = handoverWorld(nowSecs);
+  const customers = Object.assign({}, data.customers, handover.customers);
   for (const c of [wangFang, liuQiang, big, huge]) customers[c.external_contact.external_userid] = c;
-  const groupChats = Object.assign({}, data.groupChats, { [vipChat.group_chat.chat_id]: vipChat });
+  const groupChats = Object.assign({}, data.groupChats, { [vipChat.group_chat.chat_id]: vipChat }, handover.groupChats);
   const standard = data.corpTagList.tag_group;
   const extra = data.bigCorpTags(200).tag_group.filter((g) => !standard.some((x) => x.group_id === g.group_id));
   const members = {};
   for (const m of MEMBERS) members[m.id] = m.name;
+  members[HANDOVER.resigned] = HANDOVER.resignedName;
   return JSON.parse(JSON.stringify({
     customers,
     corp_tags: { tag_group: standard.concat(extra) },
     group_chats: groupChats,
     members,
+    resigned: handover.resigned,
   }));
 }
 
-module.exports = { doubleDataset, CUSTOMERS, CHATS, MEMBERS, data };
+module.exports = { doubleDataset, CUSTOMERS, CHATS, MEMBERS, HANDOVER, data };

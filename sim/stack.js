@@ -19,10 +19,12 @@ const path = require('path');
 const readline = require('readline');
 const { startServer } = require('./server');
 const { checkBuild, ROOT } = require('./build');
-const { doubleDataset } = require('./fixtures');
+const { doubleDataset, HANDOVER } = require('./fixtures');
 
 /** The double's demo corp and secrets (wecom_double::Config::demo()). */
 const DEMO = { corpId: 'wwdemo0123456789', agentSecret: 'agent-secret', contactSecret: 'contact-secret' };
+/** The callback the double signs its transfer_fail events with (WeCom's published sample token and key). */
+const CALLBACK = { token: 'QDG6eK', aesKey: 'jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C' };
 const READY_MS = 20000;
 
 function targetDir() {
@@ -160,6 +162,11 @@ async function startStack(o = {}) {
     const env = Object.assign({}, process.env, {
       RUST_LOG: process.env.RUST_LOG || 'info',
       NO_COLOR: '1',
+      // The hand-over scenario: who may hand customers over, and the callback inbox the
+      // double's transfer_fail events reach.
+      WCC_HANDOVER_ADMINS: HANDOVER.admins.join(','),
+      WECOM_CALLBACK_TOKEN: CALLBACK.token,
+      WECOM_CALLBACK_AES_KEY: CALLBACK.aesKey,
     }, o.env || {}, {
       WCC_LISTEN: '127.0.0.1:0',
       WCC_DATABASE_URL: `sqlite://${path.join(dir, 'wcc-server.db')}`,
@@ -171,6 +178,14 @@ async function startStack(o = {}) {
     server = await spawnService('wcc-server', binary('wcc-server'), [], env, /wcc-server listening.*?listen=(\S+)/, log);
     const serverUrl = `http://${server.match[1]}`;
     await waitHealthy(serverUrl);
+    if (env.WECOM_CALLBACK_TOKEN) {
+      const r = await fetch(`${doubleUrl}/__double/callback`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ url: `${serverUrl}/wecom/callback`, token: env.WECOM_CALLBACK_TOKEN, aes_key: env.WECOM_CALLBACK_AES_KEY }),
+      });
+      if (!r.ok) throw new Error(`wecom-double would not take the callback URL: HTTP ${r.status} ${await r.text()}`);
+    }
     sim = await startServer({ port: o.port, host: o.host, backendUrl: serverUrl, doubleUrl });
     const exited = Promise.race([
       double.exited.then((e) => Object.assign({ name: 'wecom-double' }, e)),
@@ -195,4 +210,4 @@ async function startStack(o = {}) {
   }
 }
 
-module.exports = { startStack, checkBinaries, binary, DEMO };
+module.exports = { startStack, checkBinaries, binary, DEMO, CALLBACK };

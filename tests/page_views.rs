@@ -40,6 +40,51 @@ fn views() -> Vec<(&'static str, World)> {
     card.tap("edit", Value::Null);
     card.input("remark", LONG_REMARK);
 
+    // The hand-over: a resigned rep's three customers, all handed over to lisi, one
+    // refused (the server's answer after 24 hours).
+    let mut handover = opened("normal");
+    let mut base = support::world::ok_backend();
+    handover.backend = Box::new(move |m, url, body, headers| {
+        let c = |i: usize| format!("wmHandover{i:022}");
+        if url.contains("/customers?") {
+            let list: Vec<Value> = (0..3)
+                .map(|i| json!({"external_userid": c(i), "dimission_time": 1_699_000_000}))
+                .collect();
+            (
+                200,
+                json!({"errcode": 0, "customers": list, "next_cursor": ""}).to_string(),
+            )
+        } else if url.contains("/group-chats?") {
+            (
+                200,
+                json!({"errcode": 0, "group_chats": [], "next_cursor": ""}).to_string(),
+            )
+        } else if url.contains("/api/handover/transfers") {
+            let items: Vec<Value> = (0..3)
+                .map(|i| {
+                    let (state, reason) = if i == 1 {
+                        ("refused_by_customer", json!("transfer_fail: customer_refused"))
+                    } else {
+                        ("done", Value::Null)
+                    };
+                    json!({"type": "customer", "id": c(i), "call": 1, "state": state, "reason": reason})
+                })
+                .collect();
+            let v = json!({"errcode": 0, "errmsg": "ok", "transfer_id": "tr_demo", "kind": "resigned",
+                           "handover_userid": "ex_zhou", "takeover_userid": "lisi",
+                           "counts": {"done": 2, "refused_by_customer": 1}, "items": items});
+            (200, v.to_string())
+        } else {
+            base(m, url, body, headers)
+        }
+    });
+    handover.tap("openHandover", Value::Null);
+    handover.input("handover.giver", "ex_zhou");
+    handover.tap("handoverLoad", Value::Null);
+    handover.tap("handoverSelectAll", Value::Null);
+    handover.input("handover.taker", "lisi");
+    handover.tap("handoverSubmit", Value::Null);
+
     vec![
         ("loading", loading),
         ("notice", notice),
@@ -47,6 +92,7 @@ fn views() -> Vec<(&'static str, World)> {
         ("group", opened("group_chat_tools")),
         ("compose", opened("chat_attachment")),
         ("home", opened("normal")),
+        ("handover", handover),
     ]
 }
 

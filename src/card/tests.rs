@@ -741,11 +741,11 @@ fn the_card_says_a_refusal_with_its_reason_and_nothing_once_done() {
     });
     assert_eq!(
         card_line(&s, Locale::En).as_deref(),
-        Some("The customer refused the hand-over (the customer refused)")
+        Some("The customer refused the hand-over (the customer declined within the 24 hours)")
     );
     assert_eq!(
         card_line(&s, Locale::Zh).as_deref(),
-        Some("客户拒绝了交接（客户拒绝）")
+        Some("客户拒绝了交接（客户在 24 小时内拒绝了接替）")
     );
     let (_, _) = step(&mut s, &host(), |s, ctx| s.open(ctx, ext()));
     let (_, p) = take(&mut s, |p| matches!(p, Pending::FetchCustomer { .. }));

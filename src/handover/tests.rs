@@ -254,11 +254,11 @@ fn hands_over_and_follows_each_customer_in_words() {
     assert_eq!(failed.len(), 3);
     assert_eq!(
         failed[0].1,
-        "The customer refused the hand-over (the customer refused)"
+        "The customer refused the hand-over (the customer declined within the 24 hours)"
     );
     assert_eq!(
         failed[2].1,
-        "The member taking over is at their customer limit (the taker reached their customer limit)"
+        "The member taking over is at their customer limit (the taker's customer list was full, so WeCom could not move the customer)"
     );
     assert_eq!(t.items[3].words, "Handed over");
     assert_eq!(t.items[3].call, Some(1));

@@ -162,10 +162,13 @@ impl ItemState {
 /// A `transfer_fail` `FailReason` (wecom:92130) in words.
 pub fn fail_reason(reason: &str) -> Option<Localized> {
     match reason {
-        "customer_refused" => Some(Localized::new("客户拒绝", "the customer refused")),
+        "customer_refused" => Some(Localized::new(
+            "客户在 24 小时内拒绝了接替",
+            "the customer declined within the 24 hours",
+        )),
         "customer_limit_exceed" => Some(Localized::new(
-            "接替成员的客户数已达上限",
-            "the taker reached their customer limit",
+            "接替成员的客户已满，企业微信未能转入",
+            "the taker's customer list was full, so WeCom could not move the customer",
         )),
         _ => None,
     }

@@ -55,6 +55,15 @@ Component({
       host().dispatch({ type: 'tap', action: d.action, arg: orNull(d.arg), now: Date.now() });
     },
     /**
+     * A tap on the page's own buttons (open the hand-over, back home): data-action only.
+     * @param {WechatMiniprogram.BaseEvent} e
+     */
+    onHomeTap(e) {
+      const action = e.currentTarget.dataset.action;
+      if (!action) return;
+      host().dispatch({ type: 'tap', action, arg: null, now: Date.now() });
+    },
+    /**
      * 'change' from a component: typing for the core.
      * @param {WechatMiniprogram.CustomEvent<ChangeDetail>} e
      */

@@ -104,6 +104,8 @@ const CUSTOMERS = [
   { id: data.NOT_MINE_ID, label: '赵六 · not my customer' },
   { id: big.external_contact.external_userid, label: '大客户 · 50 followers, 200 tags (bigCustomer)' },
   { id: huge.external_contact.external_userid, label: '超大客户 · 1200 followers, paged by 500' },
+  { id: `wmHandover${'0'.repeat(21)}5`, label: '客户0005 · 周离 (ex_zhou, resigned) left: hand-over accepts' },
+  { id: `wmHandover${'0'.repeat(20)}10`, label: '客户0010 · 周离 left: refuses the hand-over' },
   { id: 'wmUnknown0000000000000JJJ', label: '(unknown to the backend: 84061)' },
 ];
 

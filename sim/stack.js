@@ -134,13 +134,13 @@ async function waitHealthy(url, ms = READY_MS) {
  * Starts wecom-double, wcc-server and the simulator. Resolves
  * { url, sim, double: {url, pid}, server: {url, pid}, dir, exited, close() }:
  * `exited` resolves with {name, code, signal} if the double or the server stops on its own.
- * @param {{ port?: number, host?: string, log?: (line: string) => void, env?: object }} [o]
+ * @param {{ port?: number, host?: string, log?: (line: string) => void, env?: object, simulator?: boolean }} [o]
  *   port: the simulator's (0 = any free port; default 5178). log: every line the two
  *   services print (default: dropped). env: extra variables for wcc-server (e.g. RUST_LOG).
  */
 async function startStack(o = {}) {
   const log = o.log || (() => {});
-  checkBuild();
+  if (o.simulator !== false) checkBuild();
   checkBinaries();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wcc-dev-'));
   const dataFile = path.join(dir, 'wecom-double-data.json');
@@ -186,14 +186,16 @@ async function startStack(o = {}) {
       });
       if (!r.ok) throw new Error(`wecom-double would not take the callback URL: HTTP ${r.status} ${await r.text()}`);
     }
-    sim = await startServer({ port: o.port, host: o.host, backendUrl: serverUrl, doubleUrl });
+    // simulator: false: only the double and the server (a headless journey, e.g. under jsdom,
+    // where esbuild cannot load).
+    if (o.simulator !== false) sim = await startServer({ port: o.port, host: o.host, backendUrl: serverUrl, doubleUrl });
     const exited = Promise.race([
       double.exited.then((e) => Object.assign({ name: 'wecom-double' }, e)),
       server.exited.then((e) => Object.assign({ name: 'wcc-server' }, e)),
     ]);
     let closing = null;
     return {
-      url: sim.url,
+      url: sim ? sim.url : null,
       sim,
       double: { url: doubleUrl, pid: double.child.pid },
       server: { url: serverUrl, pid: server.child.pid, databaseUrl: env.WCC_DATABASE_URL },

@@ -7,7 +7,7 @@
 // controls drive the double through its control API (/__double/*): latency, faults; the login
 // codes come from the double too. Only "network up" stays in the page (wx.request fails there).
 
-const { CUSTOMERS, CHATS, MEMBERS, data } = require('../fixtures');
+const { CUSTOMERS, CHATS, MEMBERS, HANDOVER, data } = require('../fixtures');
 
 const ENTRIES = [
   ['single_chat_tools', '3.0.24 · 单聊工具栏'],
@@ -168,6 +168,31 @@ class Simulator {
     try { json = JSON.parse(text); } catch (e) { json = null; }
     if (!res.ok || !json || json.ok === false) throw new Error(`wecom-double ${api}: HTTP ${res.status} ${text.slice(0, 200)}`);
     return json;
+  }
+
+  /** The hand-over scenario's controls (sim/fixtures.js HANDOVER), after the double's buttons. */
+  buildHandoverControls() {
+    const anchor = $('#sim-expire-wecom');
+    if (!anchor || $('#sim-handover-outcomes')) return;
+    const box = el('div', { class: 'buttons' });
+    const outcomes = el('button', { id: 'sim-handover-outcomes', type: 'button', text: `Hand-over: ${HANDOVER.refuse.length} refuse, ${HANDOVER.atLimit.length} at the taker's limit` });
+    const later = el('button', { id: 'sim-handover-24h', type: 'button', text: 'Hand-over: +24 h on WeCom\'s clock' });
+    box.append(outcomes, later);
+    anchor.parentNode.after(box);
+    outcomes.addEventListener('click', async () => {
+      try {
+        for (const i of HANDOVER.refuse) await this.control('POST', 'transfer_outcome', { external_userid: HANDOVER.customer(i), outcome: 'refuse' });
+        for (const i of HANDOVER.atLimit) await this.control('POST', 'transfer_outcome', { external_userid: HANDOVER.customer(i), outcome: 'taker_at_limit' });
+        this.note(`after 24 h, ${HANDOVER.refuse.map(HANDOVER.customer).join(', ')} refuse and ${HANDOVER.atLimit.map(HANDOVER.customer).join(', ')} finds ${HANDOVER.taker} at the limit`);
+      } catch (e) {
+        this.note(`could not set the hand-over outcomes: ${e.message}`);
+      }
+    });
+    later.addEventListener('click', () => {
+      this.control('POST', 'advance', { secs: 86400 }).then((r) => {
+        this.note(`the double's clock +24 h: hand-overs settled, ${(r.callbacks || []).length} transfer_fail callback(s) sent to wcc-server`);
+      }, (e) => this.note(`could not move the double's clock: ${e.message}`));
+    });
   }
 
   /** The double's faults and latency for the panel's settings. */
@@ -365,6 +390,7 @@ class Simulator {
         this.note('WeCom access_tokens expired (the double\'s clock +7200 s): wcc-server gets 42001 and fetches new ones');
       }, (e) => this.note(`could not move the double's clock: ${e.message}`));
     });
+    this.buildHandoverControls();
     on('#sim-relaunch', 'click', () => this.relaunch());
     on('#sim-hide', 'click', () => this.phone && this.phone.hide());
     on('#sim-show', 'click', () => this.phone && this.phone.show());

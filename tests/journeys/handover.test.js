@@ -15,9 +15,28 @@ const { PACKAGE_DIR, view } = require('./harness');
 
 jest.setTimeout(120000);
 
+// jsdom has no fetch; sim/stack.js and this test need one (loopback HTTP only).
+if (typeof fetch !== 'function') {
+  const http = require('http');
+  global.fetch = (url, o = {}) => new Promise((resolve, reject) => {
+    const req = http.request(url, { method: o.method || 'GET', headers: o.headers || {} }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode, ok: res.statusCode >= 200 && res.statusCode < 300, headers: res.headers,
+          text: async () => text, json: async () => JSON.parse(text) });
+      });
+    });
+    req.on('error', reject);
+    if (o.body !== undefined) req.write(o.body);
+    req.end();
+  });
+}
+
 let stack = null;
 beforeAll(async () => {
-  stack = await startStack({ port: 0 });
+  stack = await startStack({ port: 0, simulator: false });
 }, 90000);
 afterAll(async () => {
   require('../../tools/runtime').disposeAll();

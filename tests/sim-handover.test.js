@@ -126,19 +126,22 @@ test('hand over a resigned rep\'s 250 customers to a colleague: 2 refused, 1 at 
   const posts = (await backendPaths()).filter((e) => e.path === '/api/handover/transfers' && /POST/.test(e.text));
   expect(posts).toHaveLength(1);
 
-  // The card of a customer being handed over says so (李四's phone).
-  await page.goto(`${stack.url}?entry=single_chat_tools&customer=${HANDOVER.customer(5)}&member=lisi`);
+  // The card of a customer being handed over says so. The panel relaunches the same phone
+  // (its storage kept) from the chat toolbar of 客户0005.
+  await page.selectOption('#sim-customer', HANDOVER.customer(5));
+  await page.selectOption('#sim-entry', 'single_chat_tools');
   await expectPhone(['客户0005', '交接中，24 小时后生效']);
 
   // 24 hours on the double's clock: settled; the three transfer_fail callbacks reach wcc-server.
   const adv = await double('POST', 'advance', { secs: 86400 });
   expect(adv.callbacks).toEqual([200, 200, 200]);
 
-  await page.goto(`${stack.url}?entry=single_chat_tools&customer=${HANDOVER.customer(10)}&member=lisi`);
+  await page.selectOption('#sim-customer', HANDOVER.customer(10));
   await expectPhone(['客户0010', '客户拒绝了交接（客户在 24 小时内拒绝了接替）']);
 
-  // Back to the admin: the hand-over page reads the transfer again (kept in storage).
-  await page.goto(`${stack.url}?entry=normal&member=zhangsan`);
+  // Home again, after those relaunches: the hand-over page reads the transfer it kept in
+  // storage (wcc:handover).
+  await page.selectOption('#sim-entry', 'normal');
   await expectPhone(['客户交接（管理员）']);
   await phone.locator('#open-handover').click();
   const text = await expectPhone([

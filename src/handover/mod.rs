@@ -360,11 +360,12 @@ impl State {
             return Err(());
         }
         if let Some(s) = r.submission {
-            self.parked.push(Pending::Submit { key: s.key.clone() });
+            let key = s.key.clone();
             self.submission = Some(s);
+            self.park(Pending::Submit { key });
         }
         if let Some(id) = r.transfer_id {
-            self.parked.push(Pending::Read { id: id.clone() });
+            self.park(Pending::Read { id: id.clone() });
             self.follow = Some(id);
         }
         self.bump();

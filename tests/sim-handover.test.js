@@ -98,17 +98,28 @@ function backendPaths() {
   return page.$$eval('#sim-log li[data-kind="backend"]', (items) => items.map((li) => ({ path: li.dataset.path || null, text: li.textContent })));
 }
 
+/** Waits for a line of the panel's log (its notes) matching `re`. */
+async function waitForNote(re, timeout = 15000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const notes = await page.$$eval('#sim-log li[data-kind="note"]', (items) => items.map((li) => li.textContent));
+    if (notes.some((n) => re.test(n))) return;
+    if (Date.now() > deadline) throw new Error(`no panel note matching ${re}; notes: ${JSON.stringify(notes.slice(-5))}`);
+    await sleep(50);
+  }
+}
+
 async function type(selector, value) {
   const box = phone.locator(`${selector} input, ${selector} textarea`).first();
   await box.fill(value);
 }
 
 test('hand over a resigned rep\'s 250 customers to a colleague: 2 refused, 1 at limit, each result mapped to its request', () => withStackLog(async () => {
-  for (const i of HANDOVER.refuse) await double('POST', 'transfer_outcome', { external_userid: HANDOVER.customer(i), outcome: 'refuse' });
-  for (const i of HANDOVER.atLimit) await double('POST', 'transfer_outcome', { external_userid: HANDOVER.customer(i), outcome: 'taker_at_limit' });
-
   await page.goto(`${stack.url}?entry=normal&member=zhangsan`);
   await expectPhone(['客户交接（管理员）']);
+  // The panel's control tells the double who will refuse and who finds the taker at the limit.
+  await page.locator('#sim-handover-outcomes').click();
+  await waitForNote(/finds lisi at the limit/);
   await phone.locator('#open-handover').click();
   await expectPhone(['客户交接', '离职交接', '在职交接']);
   await type('#input-handover-giver', HANDOVER.resigned);
@@ -133,8 +144,8 @@ test('hand over a resigned rep\'s 250 customers to a colleague: 2 refused, 1 at 
   await expectPhone(['客户0005', '交接中，24 小时后生效']);
 
   // 24 hours on the double's clock: settled; the three transfer_fail callbacks reach wcc-server.
-  const adv = await double('POST', 'advance', { secs: 86400 });
-  expect(adv.callbacks).toEqual([200, 200, 200]);
+  await page.locator('#sim-handover-24h').click();
+  await waitForNote(/hand-overs settled, 3 transfer_fail callback\(s\) sent/);
 
   await page.selectOption('#sim-customer', HANDOVER.customer(10));
   await expectPhone(['客户0010', '客户拒绝了交接（客户在 24 小时内拒绝了接替）']);

@@ -11,7 +11,7 @@ MVP_TARGET_DIR ?= target/mvp
 TYPES_TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)/types
 JEST := node_modules/.bin/jest
 
-.PHONY: help sim-bins screenshots tools rust-tools node-tools browser-tools build types test test-rust test-wasm test-js typecheck dev bench clean test-server bench-server preview upload
+.PHONY: help sim-bins screenshots tools rust-tools node-tools browser-tools build types test test-rust test-wasm test-js typecheck dev bench clean test-server bench-server preview upload package
 
 # `make` with no target prints this list: each target with a `##` comment.
 help: ## list the targets (the default)
@@ -125,6 +125,10 @@ bench-server: ## load on wcc-server against the WeCom double
 	CARGO_PROFILE_RELEASE_PANIC=unwind CARGO_PROFILE_RELEASE_OPT_LEVEL=3 CARGO_PROFILE_RELEASE_LTO=false \
 	  CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_STRIP=false \
 	  cargo bench -p wcc-server --bench load
+
+# The kit as an npm package (package/README.md): build/package/wecom-contact-core-VERSION.tgz.
+package: build ## the npm tarball of the prebuilt kit (build/package/*.tgz)
+	node scripts/package.js
 
 # To a phone (README, "To a real phone"): miniprogram-ci with the key in
 # WCC_MP_PRIVATE_KEY; loaded lazily (npm install --no-save miniprogram-ci).

@@ -101,6 +101,7 @@ dev: tools build sim-bins ## build, then serve double + server + simulator on :5
 bench: tools build sim-bins ## sizes and timings (BENCHMARKS.md), then bench-server
 	node bench/run.js
 	node bench/card-sizes.js
+	node bench/dev-reload.js
 	$(MAKE) bench-server
 
 # Refresh the README's simulator screenshots (docs/screenshots).

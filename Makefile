@@ -119,13 +119,9 @@ test-server: ## wcc-server tests on SQLite and a throwaway PostgreSQL
 	WCC_TEST_POSTGRES_URL="$$url" cargo test -p wcc-server
 
 # Load through wcc-server against the WeCom double; gettoken single-flight.
-# The release profile is the wasm core's (size-tuned, panic=abort, LTO); these
-# overrides build the server for speed, and with one panic strategy (the core
-# is also a cdylib, whose unhashed file two variants would overwrite).
+# Built with the `server` profile (Cargo.toml): the release profile is the wasm core's.
 bench-server: ## load on wcc-server against the WeCom double
-	CARGO_PROFILE_RELEASE_PANIC=unwind CARGO_PROFILE_RELEASE_OPT_LEVEL=3 CARGO_PROFILE_RELEASE_LTO=false \
-	  CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_STRIP=false \
-	  cargo bench -p wcc-server --bench load
+	cargo bench -p wcc-server --bench load --profile server
 
 # The kit as an npm package (package/README.md): build/package/wecom-contact-core-VERSION.tgz.
 package: build ## the npm tarball of the prebuilt kit (build/package/*.tgz)

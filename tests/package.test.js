@@ -73,6 +73,18 @@ function snapshotTree(dir) {
   return out;
 }
 
+/** The blank mini program at `dir` in the headless runtime, opened from a customer chat. */
+async function launchBlank(dir, flavour) {
+  const backend = createBackend();
+  const rt = createRuntime({
+    packageDir: dir,
+    forwardConsole: false,
+    scenario: { flavour, entry: 'single_chat_tools', externalUserId: data.WECHAT_ID, chatId: data.CHAT_ID, backend: (req) => backend.handle(req) },
+  });
+  await rt.launch();
+  return { rt, backend };
+}
+
 beforeAll(() => {
   const lines = execFileSync(process.execPath, [path.join(ROOT, 'scripts/package.js')], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n');
   tgz = lines[lines.length - 1];
@@ -128,13 +140,7 @@ test('installed into a blank mini program, a rep edits a remark on the wasm engi
   expect(again.stdout).toContain('already declared');
   expect(snapshotTree(mp)).toEqual(before);
 
-  const backend = createBackend();
-  const rt = createRuntime({
-    packageDir: mp,
-    forwardConsole: false,
-    scenario: { flavour: 'android', entry: 'single_chat_tools', externalUserId: data.WECHAT_ID, chatId: data.CHAT_ID, backend: (req) => backend.handle(req) },
-  });
-  await rt.launch();
+  const { rt, backend } = await launchBlank(mp, 'android');
   expect(rt.page.data.route).toBe('card');
   expect(rt.app.host.engine).toBe('wasm');
   expect(rt.log.wasmInstantiations).toBeGreaterThan(0);
@@ -153,13 +159,7 @@ test('installed into a blank mini program, a rep edits a remark on the wasm engi
 test('on a client without WXWebAssembly the installed JS engine subpackage runs the same journey', async () => {
   expect(runInstall([]).status).toBe(0);
   const mp = path.join(project, 'miniprogram');
-  const backend = createBackend();
-  const rt = createRuntime({
-    packageDir: mp,
-    forwardConsole: false,
-    scenario: { flavour: 'old', entry: 'single_chat_tools', externalUserId: data.WECHAT_ID, chatId: data.CHAT_ID, backend: (req) => backend.handle(req) },
-  });
-  await rt.launch();
+  const { rt, backend } = await launchBlank(mp, 'old');
   expect(rt.app.host.engine).toBe('js');
   expect(rt.log.requireAsync.filter((r) => r.ok).map((r) => r.subpackage)).toContain('wecom-contact-core/fallback');
   expect(rt.page.data.route).toBe('card');
@@ -229,13 +229,7 @@ test('--dir places the kit elsewhere and the manifest follows; --no-js-engine ta
   expect(manifest.wasmBr).toBe('/vendor/wcc/core/core.wasm.br');
   expect(JSON.parse(fs.readFileSync(path.join(dir, 'app.json'), 'utf8')).subPackages).toEqual([{ root: 'vendor/wcc/fallback', pages: ['pages/engine/engine'] }]);
 
-  const backend = createBackend();
-  const rt = createRuntime({
-    packageDir: dir,
-    forwardConsole: false,
-    scenario: { flavour: 'old', entry: 'single_chat_tools', externalUserId: data.WECHAT_ID, chatId: data.CHAT_ID, backend: (req) => backend.handle(req) },
-  });
-  await rt.launch();
+  const { rt } = await launchBlank(dir, 'old');
   expect(rt.app.host.engine).toBe('js');
   expect(rt.page.data.route).toBe('card');
   expect(rt.errors).toEqual([]);

@@ -3,22 +3,26 @@
 // as "Kill & relaunch" does; after an edit under sim/ the whole page reloads; a source that
 // cannot be built is shown above the phone with its file and line until it is fixed.
 
+/** The page's alert box `id` (its class is the same), made on first use. */
+function alertBox(id, init) {
+  let box = document.getElementById(id);
+  if (!box) {
+    box = document.createElement('div');
+    box.id = id;
+    box.setAttribute('role', 'alert');
+    box.className = id;
+    if (init) init(box);
+    document.body.appendChild(box);
+  }
+  return box;
+}
+
 /** Starts listening; `relaunch()` restarts the phone. Returns the EventSource, or null. */
 function startLiveReload(relaunch) {
   if (typeof EventSource !== 'function') return null;
   const source = new EventSource('/__sim/events');
   let panelHash = null;
-  const overlay = () => {
-    let box = document.getElementById('sim-problems');
-    if (!box) {
-      box = document.createElement('div');
-      box.id = 'sim-problems';
-      box.setAttribute('role', 'alert');
-      box.className = 'sim-problems';
-      document.body.appendChild(box);
-    }
-    return box;
-  };
+  const overlay = () => alertBox('sim-problems');
   const clear = () => {
     const box = document.getElementById('sim-problems');
     if (box) box.remove();
@@ -47,16 +51,10 @@ function startLiveReload(relaunch) {
   });
   source.addEventListener('runtime-error', (e) => {
     const d = JSON.parse(e.data);
-    let box = document.getElementById('sim-runtime-error');
-    if (!box) {
-      box = document.createElement('div');
-      box.id = 'sim-runtime-error';
-      box.setAttribute('role', 'alert');
-      box.className = 'sim-runtime-error';
-      box.title = 'click to dismiss';
-      box.addEventListener('click', () => box.remove());
-      document.body.appendChild(box);
-    }
+    const box = alertBox('sim-runtime-error', (b) => {
+      b.title = 'click to dismiss';
+      b.addEventListener('click', () => b.remove());
+    });
     box.textContent = d.text;
   });
   return source;

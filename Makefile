@@ -11,7 +11,7 @@ MVP_TARGET_DIR ?= target/mvp
 TYPES_TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)/types
 JEST := node_modules/.bin/jest
 
-.PHONY: help sim-bins screenshots tools rust-tools node-tools browser-tools build types test test-rust test-wasm test-js typecheck dev bench clean test-server bench-server preview upload
+.PHONY: help sim-bins screenshots tools rust-tools node-tools browser-tools build types test test-rust test-wasm test-js typecheck dev bench clean test-server bench-server preview upload package
 
 # `make` with no target prints this list: each target with a `##` comment.
 help: ## list the targets (the default)
@@ -101,6 +101,7 @@ dev: tools build sim-bins ## build, then serve double + server + simulator on :5
 bench: tools build sim-bins ## sizes and timings (BENCHMARKS.md), then bench-server
 	node bench/run.js
 	node bench/card-sizes.js
+	node bench/dev-reload.js
 	$(MAKE) bench-server
 
 # Refresh the README's simulator screenshots (docs/screenshots).
@@ -118,13 +119,13 @@ test-server: ## wcc-server tests on SQLite and a throwaway PostgreSQL
 	WCC_TEST_POSTGRES_URL="$$url" cargo test -p wcc-server
 
 # Load through wcc-server against the WeCom double; gettoken single-flight.
-# The release profile is the wasm core's (size-tuned, panic=abort, LTO); these
-# overrides build the server for speed, and with one panic strategy (the core
-# is also a cdylib, whose unhashed file two variants would overwrite).
+# Built with the `server` profile (Cargo.toml): the release profile is the wasm core's.
 bench-server: ## load on wcc-server against the WeCom double
-	CARGO_PROFILE_RELEASE_PANIC=unwind CARGO_PROFILE_RELEASE_OPT_LEVEL=3 CARGO_PROFILE_RELEASE_LTO=false \
-	  CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_STRIP=false \
-	  cargo bench -p wcc-server --bench load
+	cargo bench -p wcc-server --bench load --profile server
+
+# The kit as an npm package (package/README.md): build/package/wecom-contact-core-VERSION.tgz.
+package: build ## the npm tarball of the prebuilt kit (build/package/*.tgz)
+	node scripts/package.js
 
 # To a phone (README, "To a real phone"): miniprogram-ci with the key in
 # WCC_MP_PRIVATE_KEY; loaded lazily (npm install --no-save miniprogram-ci).

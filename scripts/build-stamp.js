@@ -9,8 +9,11 @@
 //  - the toolchain: `rustc -V`, `wasm-pack --version`, `wasm-bindgen
 //    --version`, and RUSTFLAGS (the Makefile's MVP flags).
 //
-//   node scripts/build-stamp.js check   exit 0 when the stamp matches and every output exists
-//   node scripts/build-stamp.js write   record the stamp after a build
+//   node scripts/build-stamp.js check   exit 0 when the stamp matches and every output exists;
+//                                       else record the inputs as seen now (build/core.stamp.next)
+//   node scripts/build-stamp.js write   after a build: record the inputs as they were when it
+//                                       started (the .next file), so that a source edited while
+//                                       the build ran makes the next check rebuild
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -39,6 +42,7 @@ const OUTPUTS = [
   'miniprogram/fallback/glue-js.js',
 ];
 const STAMP = 'build/core.stamp';
+const NEXT = 'build/core.stamp.next';
 
 function walk(dir) {
   if (!fs.existsSync(dir)) return [];
@@ -95,12 +99,28 @@ function staleReason(root, tools) {
   return recorded === inputsHash(root, tools) ? null : 'inputs changed';
 }
 
-function writeStamp(root, tools) {
+function writeStamp(root, tools, hash = inputsHash(root, tools)) {
   fs.mkdirSync(path.dirname(path.join(root, STAMP)), { recursive: true });
-  fs.writeFileSync(path.join(root, STAMP), `${inputsHash(root, tools)}\n`);
+  fs.writeFileSync(path.join(root, STAMP), `${hash}\n`);
 }
 
-module.exports = { inputsHash, staleReason, writeStamp, OUTPUTS, STAMP };
+/** Before a build: the inputs it starts from, kept for `finishBuild`. */
+function beginBuild(root, tools) {
+  const hash = inputsHash(root, tools);
+  fs.mkdirSync(path.dirname(path.join(root, NEXT)), { recursive: true });
+  fs.writeFileSync(path.join(root, NEXT), `${hash}\n`);
+  return hash;
+}
+
+/** After a build: the stamp of the inputs it started from (or, without one, of now). */
+function finishBuild(root, tools) {
+  const next = path.join(root, NEXT);
+  const hash = fs.existsSync(next) ? fs.readFileSync(next, 'utf8').trim() : inputsHash(root, tools);
+  writeStamp(root, tools, hash);
+  fs.rmSync(next, { force: true });
+}
+
+module.exports = { inputsHash, staleReason, writeStamp, beginBuild, finishBuild, OUTPUTS, STAMP };
 
 if (require.main === module) {
   const root = path.resolve(__dirname, '..');
@@ -108,12 +128,13 @@ if (require.main === module) {
   if (cmd === 'check') {
     const why = staleReason(root);
     if (why) {
+      beginBuild(root);
       console.log(`build: rebuilding the core (${why})`);
       process.exit(1);
     }
     console.log(`build: inputs unchanged since ${STAMP}, skipping wasm-pack, build-core and build-fallback`);
   } else if (cmd === 'write') {
-    writeStamp(root);
+    finishBuild(root);
     console.log(`build: wrote ${STAMP}`);
   } else {
     console.error('usage: node scripts/build-stamp.js check|write');

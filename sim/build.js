@@ -14,6 +14,8 @@ const path = require('path');
 const ROOT = path.resolve(__dirname, '..');
 const PACKAGE_DIR = path.join(ROOT, 'miniprogram');
 const SIM_DIR = __dirname;
+const { sourceProblems, formatProblem } = require('./source-problems');
+const { createResolver } = require('./bundle-positions');
 
 /** Files that `make build` writes; without them the mini program cannot start. */
 const BUILD_OUTPUTS = ['core/glue.js', 'core/manifest.js', 'core/core.wasm.br', 'core/initial-view.js'];
@@ -55,16 +57,20 @@ const HIDDEN = ['window', 'document', 'self', 'top', 'parent', 'frames', 'locati
  * The generated `sim:package` module: { modules: {rel: (...globals, ...hidden) => (require, module, exports) => {source}},
  * files: {rel: text} } for the mini program. esbuild leaves the inner `require` alone (it is bound).
  */
-function packageModule(packageDir = PACKAGE_DIR) {
+function packageModule(packageDir = PACKAGE_DIR, layout = []) {
   const files = listFiles(packageDir);
   const parts = ['exports.modules = {'];
+  let line = 2; // the generated line the next part starts on
   const text = {};
   for (const rel of files) {
     const abs = path.join(packageDir, rel);
     if (rel.endsWith('.js')) {
       const src = fs.readFileSync(abs, 'utf8');
+      const lines = src.split('\n').length;
+      layout.push({ rel, line: line + 2, lines });
       parts.push(`${JSON.stringify(rel)}: function (${GLOBALS.join(', ')}, ${HIDDEN.join(', ')}) {\n` +
         `return function (require, module, exports, __filename, __dirname) {\n${src}\n};\n},`);
+      line += lines + 4;
     } else if (/\.(json|wxml|wxss|wxs)$/.test(rel)) {
       text[rel] = fs.readFileSync(abs, 'utf8');
     }
@@ -85,7 +91,7 @@ function esbuild() {
 }
 
 /** Newest mtime under the inputs of the bundles (to rebuild after an edit). */
-function inputsStamp() {
+function inputsStamp(packageDir = PACKAGE_DIR) {
   let newest = 0;
   const walk = (dir) => {
     if (!fs.existsSync(dir)) return;
@@ -96,23 +102,44 @@ function inputsStamp() {
       } else newest = Math.max(newest, fs.statSync(abs).mtimeMs);
     }
   };
-  walk(PACKAGE_DIR);
+  walk(packageDir);
   walk(SIM_DIR);
   walk(path.join(ROOT, 'tools/runtime/lib'));
   walk(path.join(ROOT, 'tools/fixtures'));
   return newest;
 }
 
-/** Builds both bundles. Resolves { 'panel.js': string, 'phone.js': string, stamp, ms }. */
-async function buildBundles() {
-  checkBuild();
+/** esbuild's errors as problems: `{file, line, column, message}`. */
+function esbuildProblems(e) {
+  const errors = e && Array.isArray(e.errors) && e.errors.length ? e.errors : null;
+  if (!errors) return [{ file: 'sim', line: 1, column: 1, message: String((e && e.message) || e) }];
+  return errors.map((err) => {
+    const loc = err.location;
+    const file = loc && loc.file ? path.relative(ROOT, path.resolve(ROOT, loc.file)).split(path.sep).join('/') : 'sim';
+    return { file, line: loc ? loc.line : 1, column: loc ? loc.column + 1 : 1, message: err.text };
+  });
+}
+
+/**
+ * Builds both bundles. Resolves { 'panel.js': string | null, 'phone.js': string | null,
+ * problems: [{bundle, file, line, column, message}], stamp, ms }: a bundle that cannot be
+ * built is null, and `problems` says why, with the real file and line (a broken file under
+ * the package is found by sourceProblems before bundling). Rejects only when the core is not
+ * built or esbuild is missing.
+ * @param {{ packageDir?: string }} [o]
+ */
+async function buildBundles(o = {}) {
+  const packageDir = o.packageDir || PACKAGE_DIR;
+  checkBuild(packageDir);
+  const eb = esbuild();
   const started = Date.now();
-  const stamp = inputsStamp();
+  const stamp = inputsStamp(packageDir);
+  const layout = [];
   const pkgPlugin = {
     name: 'sim-package',
     setup(b) {
       b.onResolve({ filter: /^sim:package$/ }, () => ({ path: 'sim:package', namespace: 'sim' }));
-      b.onLoad({ filter: /.*/, namespace: 'sim' }, () => ({ contents: packageModule(), loader: 'js', resolveDir: PACKAGE_DIR }));
+      b.onLoad({ filter: /.*/, namespace: 'sim' }, () => ({ contents: packageModule(packageDir, layout), loader: 'js', resolveDir: packageDir }));
     },
   };
   const common = {
@@ -126,20 +153,34 @@ async function buildBundles() {
     define: { global: 'globalThis', 'process.env.NODE_ENV': '"development"' },
     legalComments: 'none',
   };
+  const problems = [];
+  const maps = {};
+  const attempt = (bundle, options) => eb.build(Object.assign({}, common, options)).then(
+    (r) => {
+      const map = r.outputFiles.find((f) => f.path.endsWith('.map'));
+      if (map) maps[bundle] = map.text;
+      return r.outputFiles.find((f) => !f.path.endsWith('.map')).text;
+    },
+    (e) => {
+      for (const p of esbuildProblems(e)) problems.push(Object.assign({ bundle }, p));
+      return null;
+    },
+  );
+  const sources = sourceProblems(packageDir).map((p) => Object.assign({ bundle: 'phone.js' }, p));
+  problems.push(...sources);
   const [panel, phone] = await Promise.all([
-    esbuild().build(Object.assign({}, common, { entryPoints: [path.join(SIM_DIR, 'panel/index.js')] })),
-    esbuild().build(Object.assign({}, common, {
+    attempt('panel.js', { entryPoints: [path.join(SIM_DIR, 'panel/index.js')] }),
+    sources.length ? Promise.resolve(null) : attempt('phone.js', {
       entryPoints: [path.join(SIM_DIR, 'phone/index.js')],
       plugins: [pkgPlugin],
       inject: [path.join(SIM_DIR, 'phone/buffer-shim.js')],
-    })),
+      sourcemap: 'external',
+      outfile: path.join(SIM_DIR, 'phone.js'), // named only: nothing is written
+    }),
   ]);
-  return {
-    'panel.js': panel.outputFiles[0].text,
-    'phone.js': phone.outputFiles[0].text,
-    stamp,
-    ms: Date.now() - started,
-  };
+  const phoneMap = maps['phone.js'] ? JSON.parse(maps['phone.js']) : null;
+  const positions = phoneMap ? createResolver(phoneMap, layout, { root: ROOT, packageDir, virtual: 'sim:package', mapDir: SIM_DIR }) : null;
+  return { 'panel.js': panel, 'phone.js': phone, 'phone.js.map': maps['phone.js'] || null, positions, problems, stamp, ms: Date.now() - started };
 }
 
-module.exports = { buildBundles, checkBuild, inputsStamp, packageModule, MissingBuildError, PACKAGE_DIR, ROOT, GLOBALS, HIDDEN };
+module.exports = { buildBundles, checkBuild, inputsStamp, packageModule, formatProblem, MissingBuildError, PACKAGE_DIR, ROOT, GLOBALS, HIDDEN };

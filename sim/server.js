@@ -23,11 +23,13 @@
 //   sim.url; await sim.close();
 // sim/stack.js starts it together with wecom-double and wcc-server (`make dev`).
 
+const crypto = require('crypto');
 const fs = require('fs');
 const http = require('http');
 const path = require('path');
 const zlib = require('zlib');
-const { buildBundles, checkBuild, inputsStamp, PACKAGE_DIR } = require('./build');
+const { buildBundles, checkBuild, inputsStamp, formatProblem, PACKAGE_DIR } = require('./build');
+const { problemScript } = require('./problem-overlay');
 
 const STATIC_DIR = path.join(__dirname, 'static');
 const TYPES = {
@@ -40,13 +42,13 @@ const TYPES = {
   '.svg': 'image/svg+xml',
 };
 
-function createBundler() {
+function createBundler(packageDir) {
   let current = null;
   let building = null;
   return async function bundles() {
     if (building) return building;
-    if (current && current.stamp >= inputsStamp()) return current;
-    building = buildBundles().then((b) => {
+    if (current && current.stamp >= inputsStamp(packageDir)) return current;
+    building = buildBundles({ packageDir }).then((b) => {
       current = b;
       building = null;
       return b;
@@ -64,7 +66,7 @@ function send(res, status, type, body, extra) {
 }
 
 /** A package file, or null when the path is bad or escapes the package. */
-function packageFile(rel) {
+function packageFile(rel, packageDir) {
   let decoded;
   try {
     decoded = decodeURIComponent(rel);
@@ -73,8 +75,8 @@ function packageFile(rel) {
   }
   const norm = path.posix.normalize(decoded.replace(/^\/+/, ''));
   if (!norm || norm.startsWith('..') || norm.includes('\0')) return null;
-  const abs = path.join(PACKAGE_DIR, norm);
-  if (!abs.startsWith(PACKAGE_DIR + path.sep)) return null;
+  const abs = path.join(packageDir, norm);
+  if (!abs.startsWith(packageDir + path.sep)) return null;
   return fs.existsSync(abs) && fs.statSync(abs).isFile() ? { abs, rel: norm } : null;
 }
 
@@ -118,16 +120,62 @@ async function forward(req, res, body, target, headers) {
  * Rejects with a clear message when the core is not built (`make build`) or the port is taken.
  * `backendUrl` (wcc-server) and `doubleUrl` (wecom-double) are where /backend/* and /__double/*
  * go; without them those routes answer 503.
- * @param {{ port?: number, host?: string, backendUrl?: string, doubleUrl?: string }} [o]
+ * `packageDir` is the mini program (default miniprogram/). With `watch` (ms, or true for
+ * 300), the server polls the package, sim/ and the runtime: after a change it rebuilds, and
+ * tells the page (/__sim/events) to relaunch the phone, or shows what is broken, with its file
+ * and line, in the page and through `log` (the terminal). `pause()` holds reloads back (while
+ * `make build` rewrites the core) and `resume(reason)` sends one.
+ * @param {{ port?: number, host?: string, backendUrl?: string, doubleUrl?: string, packageDir?: string,
+ *   watch?: number | boolean, log?: (line: string) => void }} [o]
  */
 async function startServer(o = {}) {
   const host = o.host || '127.0.0.1';
   const port = o.port === undefined || o.port === null ? 5178 : Number(o.port);
   const backendUrl = o.backendUrl ? String(o.backendUrl).replace(/\/+$/, '') : '';
   const doubleUrl = o.doubleUrl ? String(o.doubleUrl).replace(/\/+$/, '') : '';
-  checkBuild();
-  const bundles = createBundler();
-  await bundles(); // fail now, not on the first page load
+  const packageDir = o.packageDir ? path.resolve(o.packageDir) : PACKAGE_DIR;
+  const log = o.log || (() => {});
+  checkBuild(packageDir);
+  const bundles = createBundler(packageDir);
+  const events = new Set(); // open /__sim/events answers
+  const broadcast = (type, data) => {
+    const frame = `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+    for (const res of events) res.write(frame);
+  };
+  let shown = ''; // the problems last reported, formatted
+  let panelHash = '';
+  const report = (b) => {
+    if (b['panel.js'] !== null) panelHash = crypto.createHash('sha1').update(b['panel.js']).digest('hex').slice(0, 12);
+    const text = b.problems.map(formatProblem).join('\n');
+    if (text !== shown) {
+      if (text) for (const line of text.split('\n')) log(`WeCom simulator: ${line}`);
+      else if (shown) log('WeCom simulator: the sources build again');
+      shown = text;
+    }
+    return text;
+  };
+  report(await bundles()); // fail now (core not built), not on the first page load
+  let paused = 0;
+  let watchedStamp = inputsStamp(packageDir);
+  const check = async (reason) => {
+    const b = await bundles();
+    if (report(b)) broadcast('problems', { problems: b.problems, text: shown });
+    else broadcast('reload', { reason, ms: b.ms, panelHash });
+  };
+  let timer = null;
+  if (o.watch) {
+    const every = typeof o.watch === 'number' ? o.watch : 300;
+    let busy = false;
+    timer = setInterval(() => {
+      if (busy || paused) return;
+      const now = inputsStamp(packageDir);
+      if (now === watchedStamp) return;
+      watchedStamp = now;
+      busy = true;
+      check('sources changed').catch((e) => log(`WeCom simulator: ${e.message}`)).then(() => { busy = false; });
+    }, every);
+    if (timer.unref) timer.unref();
+  }
   const seenTokens = new Set();
   const expiredTokens = new Set();
   const server = http.createServer(async (req, res) => {
@@ -152,6 +200,43 @@ async function startServer(o = {}) {
         return forward(req, res, body, `${doubleUrl}${p}${url.search}`, { 'content-type': 'application/json' });
       }
       if (p === '/__sim/info') return send(res, 200, TYPES['.json'], JSON.stringify({ backendUrl, doubleUrl }));
+      if (p === '/__sim/events') {
+        res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+        res.write(`event: hello\ndata: ${JSON.stringify({ watch: !!o.watch, problems: shown, panelHash })}\n\n`);
+        events.add(res);
+        req.on('close', () => events.delete(res));
+        return undefined;
+      }
+      if (p === '/__sim/runtime-error' && req.method === 'POST') {
+        // A runtime error in the phone: its stack mapped from the bundle to the real files.
+        let e;
+        try {
+          e = JSON.parse((await readBody(req)).toString('utf8') || '{}');
+        } catch (err) {
+          return send(res, 400, 'text/plain', 'JSON body expected');
+        }
+        const b = await bundles();
+        const raw = String(e.stack || e.message || '').slice(0, 20000);
+        const mapped = b.positions ? b.positions.mapStack(raw) : raw;
+        const frames = mapped.split('\n').filter((l) => /^\s+at /.test(l));
+        const where = frames.find((l) => l.includes(packageDir === PACKAGE_DIR ? 'miniprogram/' : packageDir)) || frames[0] || '';
+        const head = `runtime error (${String(e.type || 'error').slice(0, 40)}): ${String(e.message || '').split('\n')[0].slice(0, 500)}`;
+        log(`WeCom simulator: ${head}`);
+        for (const f of frames.slice(0, 6)) log(`WeCom simulator: ${f}`);
+        const text = `${head}\n${where.trim()}`;
+        broadcast('runtime-error', { text, stack: mapped });
+        return send(res, 200, TYPES['.json'], JSON.stringify({ text, stack: mapped }));
+      }
+      if (p === '/phone.js.map') {
+        const b = await bundles();
+        if (!b['phone.js.map']) return send(res, 404, 'text/plain', 'no source map');
+        return send(res, 200, TYPES['.json'], b['phone.js.map']);
+      }
+      if (p === '/__sim/problems') {
+        const b = await bundles();
+        report(b);
+        return send(res, 200, TYPES['.json'], JSON.stringify({ problems: b.problems, text: shown }));
+      }
       if (p === '/__sim/expire-sessions' && req.method === 'POST') {
         await readBody(req);
         for (const t of seenTokens) expiredTokens.add(t);
@@ -163,10 +248,14 @@ async function startServer(o = {}) {
       if (p === '/phone.html' || p === '/sim.css') return send(res, 200, TYPES[path.extname(p)], fs.readFileSync(path.join(STATIC_DIR, p.slice(1))));
       if (p === '/panel.js' || p === '/phone.js') {
         const b = await bundles();
-        return send(res, 200, TYPES['.js'], b[p.slice(1)]);
+        const text = report(b);
+        const js = b[p.slice(1)];
+        // A bundle that cannot be built answers a script that shows why, so the page
+        // says what the terminal says instead of staying blank.
+        return send(res, 200, TYPES['.js'], js === null ? problemScript(b.problems, text, p.slice(1)) : js);
       }
       if (p.startsWith('/pkg/')) {
-        const f = packageFile(p.slice(5));
+        const f = packageFile(p.slice(5), packageDir);
         if (!f) return send(res, 404, 'text/plain', 'not in the code package');
         if (f.rel.endsWith('.wasm.br')) {
           const wasm = zlib.brotliDecompressSync(fs.readFileSync(f.abs));
@@ -195,7 +284,22 @@ async function startServer(o = {}) {
     doubleUrl,
     port: actual,
     url: `http://${host}:${actual}/`,
+    packageDir,
+    /** Holds watcher reloads back (a core build is rewriting the package). */
+    pause: () => { paused += 1; },
+    /** Ends a pause; the page relaunches once (or shows what is broken); `null`: no relaunch. */
+    resume: (reason = 'core rebuilt') => {
+      paused = Math.max(0, paused - 1);
+      if (paused) return Promise.resolve();
+      watchedStamp = inputsStamp(packageDir);
+      return reason === null ? Promise.resolve() : check(reason);
+    },
+    /** Tells the page something (for tests and scripts/dev.js). */
+    broadcast,
     close: () => new Promise((resolve) => {
+      if (timer) clearInterval(timer);
+      for (const r of events) r.end();
+      events.clear();
       server.close(() => resolve());
       if (server.closeAllConnections) server.closeAllConnections();
     }),

@@ -134,13 +134,15 @@ async function waitHealthy(url, ms = READY_MS) {
  * Starts wecom-double, wcc-server and the simulator. Resolves
  * { url, sim, double: {url, pid}, server: {url, pid}, dir, exited, close() }:
  * `exited` resolves with {name, code, signal} if the double or the server stops on its own.
- * @param {{ port?: number, host?: string, log?: (line: string) => void, env?: object, simulator?: boolean }} [o]
+ * @param {{ port?: number, host?: string, log?: (line: string) => void, env?: object,
+ *   packageDir?: string, watch?: number | boolean, simLog?: (line: string) => void, simulator?: boolean }} [o]
  *   port: the simulator's (0 = any free port; default 5178). log: every line the two
  *   services print (default: dropped). env: extra variables for wcc-server (e.g. RUST_LOG).
+ *   packageDir, watch: the simulator's (sim/server.js); simLog: what it reports (problems).
  */
 async function startStack(o = {}) {
   const log = o.log || (() => {});
-  if (o.simulator !== false) checkBuild();
+  if (o.simulator !== false) checkBuild(o.packageDir);
   checkBinaries();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wcc-dev-'));
   const dataFile = path.join(dir, 'wecom-double-data.json');
@@ -188,7 +190,9 @@ async function startStack(o = {}) {
     }
     // simulator: false: only the double and the server (a headless journey, e.g. under jsdom,
     // where esbuild cannot load).
-    if (o.simulator !== false) sim = await startServer({ port: o.port, host: o.host, backendUrl: serverUrl, doubleUrl });
+    if (o.simulator !== false) {
+      sim = await startServer({ port: o.port, host: o.host, backendUrl: serverUrl, doubleUrl, packageDir: o.packageDir, watch: o.watch, log: o.simLog });
+    }
     const exited = Promise.race([
       double.exited.then((e) => Object.assign({ name: 'wecom-double' }, e)),
       server.exited.then((e) => Object.assign({ name: 'wcc-server' }, e)),

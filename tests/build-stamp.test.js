@@ -4,7 +4,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { staleReason, writeStamp, OUTPUTS } = require('../scripts/build-stamp.js');
+const { staleReason, writeStamp, beginBuild, finishBuild, OUTPUTS } = require('../scripts/build-stamp.js');
 
 const TOOLS = ['rustc 1.0.0', 'wasm-pack 0.13.1', 'wasm-bindgen 0.2.130', 'RUSTFLAGS=-Ctarget-cpu=mvp'];
 
@@ -60,4 +60,20 @@ test('a missing output rebuilds even with a matching stamp', () => {
   writeStamp(root, TOOLS);
   fs.rmSync(path.join(root, 'miniprogram/fallback/core-js.js'));
   expect(staleReason(root, TOOLS)).toBe('missing miniprogram/fallback/core-js.js');
+});
+
+test('a source edited while the build runs is rebuilt next time: the stamp is of the inputs the build started from', () => {
+  const { root, put } = builtTree();
+  writeStamp(root, TOOLS);
+  put('src/app/mod.rs', 'mod edited;\n');
+  expect(staleReason(root, TOOLS)).toBe('inputs changed');
+  beginBuild(root, TOOLS); // make build starts from `mod edited`
+  put('src/app/mod.rs', 'mod reverted;\n'); // the user saves again mid-build
+  finishBuild(root, TOOLS);
+  expect(staleReason(root, TOOLS)).toBe('inputs changed');
+  // Without an edit during the build, the stamp matches.
+  beginBuild(root, TOOLS);
+  finishBuild(root, TOOLS);
+  expect(staleReason(root, TOOLS)).toBeNull();
+  expect(fs.existsSync(path.join(root, 'build/core.stamp.next'))).toBe(false);
 });

@@ -37,7 +37,10 @@
 const manifest = require('../core/manifest.js');
 const createGlue = require('../core/glue.js');
 
-const JS_PATH = '/fallback/core-js.js';
+// Where the kit sits in the code package ('/' in the reference mini program;
+// the package's install step writes its own folder into the manifest).
+const ROOT = typeof manifest.root === 'string' && manifest.root ? manifest.root : '/';
+const JS_PATH = `${ROOT}fallback/core-js.js`;
 
 // Why WXWebAssembly was given up on, once it failed in this process: a core
 // rebuilt after a trap then goes straight to the JS build.
@@ -114,7 +117,7 @@ function loadWasm() {
   );
 }
 
-const BOOT_ROUTE = 'fallback/pages/engine/engine';
+const BOOT_ROUTE = `${ROOT.slice(1)}fallback/pages/engine/engine`;
 const BOOT_URL = `/${BOOT_ROUTE}?boot=1`;
 const BOOT_RETRY_MS = 100; // poll for the first page, or retry a failed navigateTo
 const BOOT_TRIES = 100; // 10 s in all

@@ -8,6 +8,7 @@
 // codes come from the double too. Only "network up" stays in the page (wx.request fails there).
 
 const { CUSTOMERS, CHATS, MEMBERS, HANDOVER, data } = require('../fixtures');
+const { startLiveReload } = require('./live-reload');
 
 const ENTRIES = [
   ['single_chat_tools', '3.0.24 · 单聊工具栏'],
@@ -619,6 +620,7 @@ function start() {
   // the double's latency and faults first, so the first launch already sees them
   sim.applyDouble().then(() => { $('#phone').src = `/phone.html?launch=${sim.launches}`; });
   setInterval(() => sim.refresh(), 1000);
+  startLiveReload(() => sim.relaunch());
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

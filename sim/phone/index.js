@@ -242,6 +242,7 @@ class PhoneRuntime extends AppHost {
     this.errors.push(entry);
     this.log.errors.push(entry);
     console.error(`[sim] ${type}: ${(err && err.stack) || message}`);
+    reportToServer(type, message, err && err.stack);
   }
 
   handlerFailed(type, e) {
@@ -377,6 +378,19 @@ function boot() {
 if (typeof window !== 'undefined' && typeof document !== 'undefined') {
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot);
   else boot();
+}
+
+/**
+ * Sends a runtime error to the simulator's server, which maps its stack from the bundle back to
+ * the mini program's files and shows it in the page and the terminal (/__sim/runtime-error).
+ */
+function reportToServer(type, message, stack) {
+  if (typeof fetch !== 'function' || typeof location === 'undefined' || !/^https?:$/.test(location.protocol)) return;
+  fetch('/__sim/runtime-error', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ type, message: String(message || ''), stack: stack ? String(stack) : '' }),
+  }).catch(() => {});
 }
 
 module.exports = { PhoneRuntime, RealScheduler, JsonMap };

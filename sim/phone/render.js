@@ -46,6 +46,19 @@ class RenderLayer extends ComponentLayer {
     this.container = container;
     this.styles = [];
     registerBuiltins();
+    // A page or component method that throws (a tap handler, an observer) is exparser's to
+    // catch; it goes to the runtime's errors, as on a client (App.onError), and from there to
+    // the page and the terminal with its file and line (sim/server.js /__sim/runtime-error).
+    if (!this.constructor.errorsHooked) {
+      this.constructor.errorsHooked = true;
+      exparser.addGlobalErrorListener((err, info) => {
+        const current = RenderLayer.current;
+        if (!current) return true;
+        current.rt.reportError(`render: ${(info && info.message) || 'component error'}`, err);
+        return false;
+      });
+    }
+    RenderLayer.current = this;
     this.makeInstrumentBehavior();
     this.observer = new MutationObserver(() => this.decorate());
     this.observer.observe(container, { childList: true, subtree: true, attributes: true, attributeFilter: ['class'] });

@@ -360,3 +360,19 @@ fn the_tag_picker_lists_corp_tags_and_marks_mine() {
     w.tap("tagPicker", Value::Null);
     assert!(w.page["tagPicker"].is_null());
 }
+
+#[test]
+fn the_tag_picker_link_says_what_a_tap_does_in_both_languages() {
+    let mut w = World::zh("single_chat_tools");
+    w.launch();
+    assert_eq!(w.page["tagPickerLabel"], "+ 打标签");
+    w.tap("tagPicker", Value::Null);
+    assert_eq!(w.page["tagPickerLabel"], "收起标签");
+    w.tap("tagPicker", Value::Null);
+    assert_eq!(w.page["tagPickerLabel"], "+ 打标签");
+
+    let mut w = card();
+    assert_eq!(w.page["tagPickerLabel"], "+ Add tags");
+    w.tap("tagPicker", Value::Null);
+    assert_eq!(w.page["tagPickerLabel"], "Hide tags");
+}

@@ -36,6 +36,10 @@ pub struct View {
     pub pending_saves: usize,
     /// The corp tag list while the picker is open (tap `addTag`/`removeTag`).
     pub tag_picker: Option<Vec<TagOptionGroup>>,
+    /// The picker's toggle link, in the member's language: it says what a
+    /// tap does (open or close). The page shows this, not its own guess
+    /// from `tagPicker` (a `null` Array property arrives as `[]`, truthy).
+    pub tag_picker_label: String,
     /// The composer was opened from a card: offer the way back.
     pub can_back_to_card: bool,
     pub group: Option<GroupChatView>,
@@ -140,6 +144,7 @@ pub fn view_with(model: &Model, build: Build) -> View {
         form_message: card.form_message,
         pending_saves: card.pending_saves,
         tag_picker: card.tag_picker,
+        tag_picker_label: card.tag_picker_label,
         can_back_to_card: route == Route::Compose && model.card.customer.is_some(),
         group: chat.group,
         composer: chat.composer,

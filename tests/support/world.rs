@@ -128,6 +128,18 @@ impl World {
         }
     }
 
+    /// A world whose app is configured for Chinese (`new` is English).
+    #[allow(dead_code)]
+    pub fn zh(entry: &str) -> World {
+        let mut w = World::new(entry);
+        w.model = Model::new(Config {
+            backend_url: "https://api.example.com".into(),
+            locale: Some("zh".into()),
+        })
+        .unwrap();
+        w
+    }
+
     pub fn launch(&mut self) {
         let mut info = json!({"platform": self.platform, "SDKVersion": "3.4.0", "version": "8.0.50", "language": "en"});
         if self.host_wecom {

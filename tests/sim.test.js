@@ -178,6 +178,14 @@ describe('WeCom simulator (make dev) in Chromium', () => {
     expect(session[0].text).toMatch(/200 .*"userid":"zhangsan"/);
     await shot('card');
 
+    // the tag picker link says what a tap does (the page once read 收起标签 while closed)
+    const toggle = phone.locator('#tag-picker-toggle');
+    expect((await toggle.innerText()).trim()).toBe('+ 打标签');
+    await toggle.click();
+    await waitFor('the tag picker open', async () => (await toggle.innerText()).trim() === '收起标签');
+    await toggle.click();
+    await waitFor('the tag picker closed', async () => (await toggle.innerText()).trim() === '+ 打标签');
+
     // edit: the form replaces my follow-up
     await phone.locator('#edit').click();
     text = await expectPhone(['备注名', '3/20', '描述', '取消', '保存'], ['编辑']);

@@ -16,11 +16,7 @@ fn open(entry: &str) -> World {
 
 #[test]
 fn customer_entries_open_the_card() {
-    for entry in [
-        "single_chat_tools",
-        "contact_profile",
-        "chain_single_chat_tools",
-    ] {
+    for entry in ["single_chat_tools", "contact_profile"] {
         let w = open(entry);
         assert_eq!(w.route(), "card", "{entry}");
         assert_eq!(w.page["card"]["customer"]["name"], "陈晓明", "{entry}");
@@ -36,7 +32,7 @@ fn customer_entries_open_the_card() {
 
 #[test]
 fn group_entries_open_the_group_view() {
-    for entry in ["group_chat_tools", "chain_group_chat_tools"] {
+    for entry in ["group_chat_tools"] {
         let w = open(entry);
         assert_eq!(w.route(), "group", "{entry}");
         assert_eq!(w.page["group"]["name"], "企业版客户交流群");
@@ -48,6 +44,27 @@ fn group_entries_open_the_group_view() {
             .qy_calls
             .iter()
             .any(|(api, _)| api == "getCurExternalContact"));
+    }
+}
+
+/// The 上下游 toolbars are served by getCurCorpGroupContact / getCurCorpGroupChat
+/// (wecom:97020), never by the customer calls; their contact and chat are
+/// not customers, so the composer opens, with a line saying why.
+#[test]
+fn chain_entries_use_the_corp_group_calls_and_open_the_composer() {
+    for (entry, call) in [
+        ("chain_single_chat_tools", "getCurCorpGroupContact"),
+        ("chain_group_chat_tools", "getCurCorpGroupChat"),
+    ] {
+        let w = open(entry);
+        let calls: Vec<&str> = w.qy_calls.iter().map(|(a, _)| a.as_str()).collect();
+        assert!(calls.contains(&call), "{entry}: {calls:?}");
+        assert!(!calls.contains(&"getCurExternalContact"), "{entry}: {calls:?}");
+        assert!(!calls.contains(&"getCurExternalChat"), "{entry}: {calls:?}");
+        assert_eq!(w.route(), "compose", "{entry}");
+        assert!(w.page["composer"].is_object(), "{entry}");
+        assert!(w.page["banner"].as_str().unwrap().contains("not a customer"), "{entry}");
+        w.assert_page_matches_view();
     }
 }
 
@@ -144,14 +161,16 @@ fn attachment_on_an_old_client_cannot_send() {
     w.launch();
     assert_eq!(w.route(), "compose");
     assert_eq!(w.page["composer"]["canSend"], false);
+    // One message, the upgrade, where the composer says it is blocked.
     assert!(
-        w.page["composer"]["note"]
+        w.page["composer"]["blocked"]["message"]
             .as_str()
             .unwrap_or("")
             .contains("3.1.6"),
         "{}",
         w.page["composer"]
     );
+    assert!(w.page["composer"]["note"].is_null(), "{}", w.page["composer"]);
 }
 
 #[test]

@@ -314,6 +314,12 @@ impl World {
             "getCurExternalChat" => {
                 json!({"errMsg": "getCurExternalChat:ok", "chatId": self.chat_id})
             }
+            "getCurCorpGroupContact" => {
+                json!({"errMsg": "getCurCorpGroupContact:ok", "corpId": "wwPartnerCorp0001", "userId": "wangli"})
+            }
+            "getCurCorpGroupChat" => {
+                json!({"errMsg": "getCurCorpGroupChat:ok", "chatId": "wrChainGroup0001"})
+            }
             "selectExternalContact" => {
                 json!({"errMsg": "selectExternalContact:ok", "userIds": [self.external_userid]})
             }

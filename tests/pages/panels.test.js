@@ -76,5 +76,18 @@ describe('notice, home, banner, group', () => {
     expect(text(comp.querySelector('.external-members'))).toContain('陈晓明');
     expect(text(comp.querySelector('.external-members'))).toContain('Joined via group QR code');
     expect(comp.querySelectorAll('.member')).toHaveLength(2);
+    expect(comp.querySelector('.admins-not-members')).toBeUndefined();
+  });
+
+  test('group: admins who are not members are shown, with the core’s label', () => {
+    const group = copy(views.group.group);
+    group.admins = ['zhangsan', 'wangwu'];
+    group.adminsNotMembers = ['wangwu'];
+    group.adminsNotMembersLabel = '管理员（不在群内）';
+    const { comp } = render('group-view', { group });
+    const row = comp.querySelector('.admins-not-members');
+    expect(text(row)).toContain('管理员（不在群内）');
+    expect(text(row)).toContain('wangwu');
+    expect(comp.querySelectorAll('.group-admin')).toHaveLength(1);
   });
 });

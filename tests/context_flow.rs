@@ -59,11 +59,20 @@ fn chain_entries_use_the_corp_group_calls_and_open_the_composer() {
         let w = open(entry);
         let calls: Vec<&str> = w.qy_calls.iter().map(|(a, _)| a.as_str()).collect();
         assert!(calls.contains(&call), "{entry}: {calls:?}");
-        assert!(!calls.contains(&"getCurExternalContact"), "{entry}: {calls:?}");
+        assert!(
+            !calls.contains(&"getCurExternalContact"),
+            "{entry}: {calls:?}"
+        );
         assert!(!calls.contains(&"getCurExternalChat"), "{entry}: {calls:?}");
         assert_eq!(w.route(), "compose", "{entry}");
         assert!(w.page["composer"].is_object(), "{entry}");
-        assert!(w.page["banner"].as_str().unwrap().contains("not a customer"), "{entry}");
+        assert!(
+            w.page["banner"]
+                .as_str()
+                .unwrap()
+                .contains("not a customer"),
+            "{entry}"
+        );
         w.assert_page_matches_view();
     }
 }
@@ -170,7 +179,11 @@ fn attachment_on_an_old_client_cannot_send() {
         "{}",
         w.page["composer"]
     );
-    assert!(w.page["composer"]["note"].is_null(), "{}", w.page["composer"]);
+    assert!(
+        w.page["composer"]["note"].is_null(),
+        "{}",
+        w.page["composer"]
+    );
 }
 
 #[test]
@@ -311,10 +324,45 @@ fn login_rejected_by_backend_is_explained() {
     w.launch();
     assert_eq!(w.route(), "notice");
     assert_eq!(w.page["notice"]["code"], "login_rejected_40029");
-    assert!(w.page["notice"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("invalid code"));
+    // In words, never the backend's errmsg; and who must act next.
+    let message = w.page["notice"]["message"].as_str().unwrap();
+    assert!(message.contains("Invalid login code"), "{message}");
+    assert!(!message.contains("invalid code"), "{message}");
+    let guidance = w.page["notice"]["guidance"].as_str().unwrap();
+    assert!(
+        guidance.contains("open it again") && guidance.contains("admin"),
+        "{guidance}"
+    );
+}
+
+#[test]
+fn login_refused_with_an_unknown_errcode_shows_the_code_not_the_errmsg_in_chinese() {
+    let mut w = World::zh("single_chat_tools");
+    w.backend = Box::new(|_, url, _, _| {
+        if url.ends_with("/api/session") {
+            (
+                400,
+                r#"{"errcode":41999,"errmsg":"some backend failure"}"#.into(),
+            )
+        } else {
+            (500, String::new())
+        }
+    });
+    w.launch();
+    assert_eq!(w.page["notice"]["code"], "login_rejected_41999");
+    let message = w.page["notice"]["message"].as_str().unwrap();
+    assert!(message.contains("41999"), "{message}");
+    assert!(!message.contains("some backend failure"), "{message}");
+    assert!(w.logs.iter().any(|l| l.contains("some backend failure")));
+}
+
+#[test]
+fn an_unhandled_known_entry_is_named_in_words_not_by_its_id() {
+    let mut w = World::zh("single_kf_tools");
+    w.launch();
+    let banner = w.page["banner"].as_str().unwrap();
+    assert!(banner.contains("微信客服工具栏"), "{banner}");
+    assert!(!banner.contains("single_kf_tools"), "{banner}");
 }
 
 #[test]

@@ -271,7 +271,7 @@ describe('WeCom simulator (make dev) in Chromium', () => {
     const sessions = (await effects('backend')).filter((e) => e.path === '/api/session');
     expect(sessions[sessions.length - 1].text).toMatch(/200 .*"userid":"zhangsan"/);
 
-    // a rejected save (84061 from externalcontact/remark): refused, the old value restored
+    // a rejected save (84061 from externalcontact/remark): refused, the card keeps the saved value
     await page.selectOption('#sim-reject-remark', '84061');
     expect(await settled()).toBe(true);
     const remarks = await reachedWeCom('externalcontact/remark');
@@ -280,7 +280,8 @@ describe('WeCom simulator (make dev) in Chromium', () => {
     await remark.fill('');
     await remark.pressSequentially('不该保存', { delay: 20 });
     await phone.locator('#save').click();
-    await expectPhone(['84061', '已恢复原值']);
+    // said once, in words, with the next step; the refused text stays in the form
+    await expectPhone(['84061', '未能保存备注名', '仍在表单中', '跟进的同事'], ['已恢复原值']);
     expect(await reachedWeCom('externalcontact/remark')).toBe(remarks + 1);
     expect((await double('GET', `follow_user?external_userid=${WECHAT_ID}&userid=zhangsan`)).remark).toBe(REMARK);
     await page.selectOption('#sim-reject-remark', '');

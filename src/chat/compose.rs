@@ -1656,7 +1656,11 @@ mod tests {
             let blocked = v.blocked.as_ref().unwrap();
             assert_eq!(blocked.code, "cannot_send_here");
             assert!(blocked.message.contains("3.1.6"), "{}", blocked.message);
-            assert!(!blocked.message.contains("工具栏") && !blocked.message.contains("toolbar"), "{}", blocked.message);
+            assert!(
+                !blocked.message.contains("工具栏") && !blocked.message.contains("toolbar"),
+                "{}",
+                blocked.message
+            );
             assert_eq!(v.note, None, "a second line would contradict the first");
         }
     }

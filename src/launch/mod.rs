@@ -430,14 +430,14 @@ impl State {
                 // A newer or unhandled entry degrades to home, and says so.
                 self.step = Step::Ready;
                 self.route = Route::Home;
+                // In words ("微信客服工具栏"), not the raw entry id; only an
+                // entry this build does not know keeps its raw text.
+                let from = other.label();
                 ctx.banner(Some(Localized::new(
+                    format!("从{}打开，此版本未适配该入口，已显示首页", from.zh),
                     format!(
-                        "从「{}」打开，此版本未适配该入口，已显示首页",
-                        other.as_str()
-                    ),
-                    format!(
-                        "Opened from \"{}\", which this version does not handle; showing home",
-                        other.as_str()
+                        "Opened from {}, which this version does not handle; showing home",
+                        from.en
                     ),
                 )));
             }
@@ -649,31 +649,70 @@ impl State {
                         self.after_session(ctx);
                     }
                     Err(e) => {
-                        let (code, detail) = match e {
-                            SessionError::Rejected { errcode, errmsg } => {
-                                (format!("login_rejected_{errcode}"), errmsg)
-                            }
-                            SessionError::BadJson => {
-                                ("login_bad_answer".to_owned(), "not JSON".to_owned())
-                            }
-                            SessionError::MissingField(f) => {
-                                ("login_bad_answer".to_owned(), format!("missing {f}"))
-                            }
-                            SessionError::BadId(m) => ("login_bad_answer".to_owned(), m),
+                        // The backend's own words (often English errmsg) go to
+                        // the log; the member reads the errcode table's.
+                        let later = || {
+                            Localized::new(
+                                "请稍后重试；如持续失败请联系管理员",
+                                "Try again later; if it keeps failing, contact your admin",
+                            )
                         };
+                        let (code, message, guidance, detail) = match e {
+                            SessionError::Rejected { errcode, errmsg } => {
+                                let message = if crate::wecom::errcodes::code(errcode)
+                                    == "wecom_error"
+                                {
+                                    Localized::new(
+                                        format!("服务器拒绝了登录（错误码 {errcode}）"),
+                                        format!("The server refused the login (error {errcode})"),
+                                    )
+                                } else {
+                                    let m = crate::wecom::errcodes::message(errcode, "");
+                                    Localized::new(
+                                        format!("服务器拒绝了登录：{}", m.zh),
+                                        format!("The server refused the login: {}", m.en),
+                                    )
+                                };
+                                (
+                                    format!("login_rejected_{errcode}"),
+                                    message,
+                                    crate::wecom::errcodes::next_step(errcode)
+                                        .unwrap_or_else(later),
+                                    errmsg,
+                                )
+                            }
+                            other => {
+                                let detail = match other {
+                                    SessionError::BadJson => "not JSON".to_owned(),
+                                    SessionError::MissingField(f) => format!("missing {f}"),
+                                    SessionError::BadId(m) => m,
+                                    SessionError::Rejected { .. } => String::new(),
+                                };
+                                (
+                                    "login_bad_answer".to_owned(),
+                                    Localized::new(
+                                        "服务器的登录应答无法识别",
+                                        "The server's answer to the login could not be read",
+                                    ),
+                                    later(),
+                                    detail,
+                                )
+                            }
+                        };
+                        ctx.log(
+                            "warn",
+                            &format!(
+                                "login refused ({code}): {}",
+                                crate::support::text_preview(&detail)
+                            ),
+                        );
                         self.block(
                             ctx,
                             Notice {
                                 code,
                                 title: Localized::new("登录失败", "Login failed"),
-                                message: Localized::new(
-                                    format!("服务器拒绝了登录：{detail}"),
-                                    format!("The server refused the login: {detail}"),
-                                ),
-                                guidance: Some(Localized::new(
-                                    "请稍后重试；如持续失败请联系管理员",
-                                    "Try again later; if it keeps failing, contact your admin",
-                                )),
+                                message,
+                                guidance: Some(guidance),
                                 can_retry: true,
                             },
                         );

@@ -259,7 +259,20 @@ fn a_refused_session_exchange_blocks_with_the_errcode() {
             r#"{"errcode":40029,"errmsg":"invalid code"}"#,
         )
     });
-    assert!(fx.is_empty(), "{fx:?}");
+    // Only the log, which keeps the backend's errmsg; the page does not.
+    assert_eq!(kinds(&fx), ["log warn"], "{fx:?}");
+    let notice = s.notice.as_ref().unwrap();
+    assert!(
+        !notice.message.zh.contains("invalid code"),
+        "{}",
+        notice.message.zh
+    );
+    assert!(
+        notice.message.zh.contains("登录凭证无效"),
+        "{}",
+        notice.message.zh
+    );
+    assert!(notice.guidance.as_ref().unwrap().zh.contains("关联小程序"));
     assert_eq!(s.notice.as_ref().unwrap().code, "login_rejected_40029");
     assert_eq!(s.session, None);
 }
@@ -594,7 +607,8 @@ fn a_chain_contact_without_a_user_id_blocks() {
 
 #[test]
 fn a_chain_contact_user_id_with_a_space_blocks() {
-    let s = chain_contact_answer(json!({"errMsg": "getCurCorpGroupContact:ok", "userId": "wang li"}));
+    let s =
+        chain_contact_answer(json!({"errMsg": "getCurCorpGroupContact:ok", "userId": "wang li"}));
     assert_eq!(s.route, Route::Notice);
     assert_eq!(s.notice.as_ref().unwrap().code, "id_bad_char");
 }

@@ -841,7 +841,11 @@ mod tests {
             Err(Unavailable::WrongEntry { .. })
         ));
         assert_eq!(
-            check(Api::GetCurCorpGroupContact, &env, Some(&Entry::SingleChatTools)),
+            check(
+                Api::GetCurCorpGroupContact,
+                &env,
+                Some(&Entry::SingleChatTools)
+            ),
             Err(Unavailable::WrongEntry {
                 entry: "single_chat_tools".into(),
                 allowed: vec!["chain_single_chat_tools"],
@@ -1397,12 +1401,17 @@ mod tests {
         .unwrap_err();
         let m = err.message();
         assert!(
-            m.en
-                .contains("only when opened from the customer's profile or the one-to-one chat toolbar;"),
+            m.en.contains(
+                "only when opened from the customer's profile or the one-to-one chat toolbar;"
+            ),
             "{}",
             m.en
         );
-        assert!(m.zh.contains("只能从客户详情页或单聊工具栏打开"), "{}", m.zh);
+        assert!(
+            m.zh.contains("只能从客户详情页或单聊工具栏打开"),
+            "{}",
+            m.zh
+        );
         let m = Unavailable::WrongEntry {
             entry: "x".into(),
             allowed: vec![],

@@ -1178,7 +1178,10 @@ pub(crate) mod tests {
         }
         // No known code falls back to the neutral label.
         for (code, ..) in expected {
-            assert!(!AddWay::from_code(*code).label().zh.starts_with("未知 ("), "{code}");
+            assert!(
+                !AddWay::from_code(*code).label().zh.starts_with("未知 ("),
+                "{code}"
+            );
         }
     }
 

@@ -518,9 +518,12 @@ impl GroupChat {
                 })
                 .map(|u| u.as_str().to_owned())
                 .collect(),
-            admins_not_members_label: Localized::new("管理员（不在群内）", "Admins (not in the group)")
-                .get(locale)
-                .to_owned(),
+            admins_not_members_label: Localized::new(
+                "管理员（不在群内）",
+                "Admins (not in the group)",
+            )
+            .get(locale)
+            .to_owned(),
             warnings: self
                 .warnings
                 .iter()
@@ -808,7 +811,10 @@ mod tests {
         // Abel is the member abel (userids compare case-insensitively).
         assert_eq!(v.admins_not_members, ["outsider"]);
         assert_eq!(v.admins_not_members_label, "管理员（不在群内）");
-        assert_eq!(g.view(Locale::En).admins_not_members_label, "Admins (not in the group)");
+        assert_eq!(
+            g.view(Locale::En).admins_not_members_label,
+            "Admins (not in the group)"
+        );
     }
 
     #[test]

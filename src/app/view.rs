@@ -27,6 +27,7 @@ pub struct View {
     pub notice: Option<NoticeView>,
     pub banner: Option<String>,
     /// For support tickets: "wecom 4.1.36 android, base library 3.4.0".
+    /// Shown on the engine/support page (fallback/pages/engine), not home.
     pub env: String,
     pub entry: Option<String>,
     pub card: Option<CardView>,
@@ -47,6 +48,8 @@ pub struct View {
     pub compose_note: Option<String>,
     pub quick_replies: Vec<QuickReplyView>,
     pub can_pick_customer: bool,
+    /// Home's one-line intro, in the member's language only.
+    pub home_intro: String,
 }
 
 /// Which heavy parts to build: the others the caller holds as they were.
@@ -151,5 +154,11 @@ pub fn view_with(model: &Model, build: Build) -> View {
         compose_note: chat.compose_note,
         quick_replies: chat.quick_replies,
         can_pick_customer: route == Route::Home,
+        home_intro: crate::support::locale::Localized::new(
+            "查看客户资料、修改备注与标签，并向聊天发送消息。",
+            "Look up a customer, edit your notes and tags, and send messages to the chat.",
+        )
+        .get(locale)
+        .to_owned(),
     }
 }

@@ -139,6 +139,41 @@ fn an_outbox_entry_survives_a_kill_and_is_sent_on_relaunch() {
     assert_eq!(w.page["pendingSaves"], 0);
 }
 
+/// 48002 on a remark save, in Chinese: the field by its name (备注名), the
+/// errcode in words (no English errmsg), once, and who must act (the admin,
+/// where in the console); the page does not claim the old value is back
+/// while the form holds the member's text.
+#[test]
+fn a_48002_rejection_in_chinese_says_it_once_in_words_with_the_admins_next_step() {
+    let mut w = World::zh("single_chat_tools");
+    w.launch();
+    let mut inner = support::world::ok_backend();
+    w.backend = Box::new(move |m, url, b, h| {
+        if url.ends_with("/remark") {
+            return (200, r#"{"errcode":48002,"errmsg":"api forbidden"}"#.into());
+        }
+        inner(m, url, b, h)
+    });
+    w.tap("edit", Value::Null);
+    w.input("remark", "被拒绝的备注");
+    w.tap("save", Value::Null);
+    let msg = w.page["formMessage"].as_str().unwrap().to_owned();
+    assert!(msg.starts_with("未能保存备注名："), "{msg}");
+    assert!(
+        msg.contains("管理员") && msg.contains("可调用接口的应用"),
+        "{msg}"
+    );
+    for raw in ["remark", "api forbidden", "已恢复原值"] {
+        assert!(!msg.contains(raw), "{raw} in {msg}");
+    }
+    assert!(
+        w.page["banner"].is_null(),
+        "said twice: {}",
+        w.page["banner"]
+    );
+    assert_eq!(w.page["form"]["values"]["remark"], "被拒绝的备注");
+}
+
 #[test]
 fn a_server_rejection_rolls_back_and_says_why() {
     let mut w = card();
@@ -359,4 +394,20 @@ fn the_tag_picker_lists_corp_tags_and_marks_mine() {
     assert!(tags.iter().all(|t| t["selected"] == true), "{tags:?}");
     w.tap("tagPicker", Value::Null);
     assert!(w.page["tagPicker"].is_null());
+}
+
+#[test]
+fn the_tag_picker_link_says_what_a_tap_does_in_both_languages() {
+    let mut w = World::zh("single_chat_tools");
+    w.launch();
+    assert_eq!(w.page["tagPickerLabel"], "+ 打标签");
+    w.tap("tagPicker", Value::Null);
+    assert_eq!(w.page["tagPickerLabel"], "收起标签");
+    w.tap("tagPicker", Value::Null);
+    assert_eq!(w.page["tagPickerLabel"], "+ 打标签");
+
+    let mut w = card();
+    assert_eq!(w.page["tagPickerLabel"], "+ Add tags");
+    w.tap("tagPicker", Value::Null);
+    assert_eq!(w.page["tagPickerLabel"], "Hide tags");
 }

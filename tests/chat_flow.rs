@@ -196,11 +196,13 @@ fn the_attachment_bar_on_mac_says_it_cannot_send() {
     w.platform = "mac";
     w.launch();
     assert_eq!(w.page["composer"]["canSend"], false);
-    assert!(w.page["composer"]["note"]
+    // One line, where the composer says it is blocked; no second note.
+    assert!(w.page["composer"]["blocked"]["message"]
         .as_str()
         .unwrap()
         .to_lowercase()
         .contains("mac"));
+    assert!(w.page["composer"]["note"].is_null());
     w.input("composer.text", "x");
     w.tap("send", Value::Null);
     assert!(sends(&w).is_empty());
@@ -237,7 +239,8 @@ fn home_cannot_send_into_a_chat() {
     w.launch();
     w.tap("compose", Value::Null);
     assert_eq!(w.page["composer"]["canSend"], false);
-    assert!(w.page["composer"]["note"].is_string());
+    assert!(w.page["composer"]["blocked"]["message"].is_string());
+    assert!(w.page["composer"]["note"].is_null());
 }
 
 #[test]

@@ -16,11 +16,7 @@ fn open(entry: &str) -> World {
 
 #[test]
 fn customer_entries_open_the_card() {
-    for entry in [
-        "single_chat_tools",
-        "contact_profile",
-        "chain_single_chat_tools",
-    ] {
+    for entry in ["single_chat_tools", "contact_profile"] {
         let w = open(entry);
         assert_eq!(w.route(), "card", "{entry}");
         assert_eq!(w.page["card"]["customer"]["name"], "陈晓明", "{entry}");
@@ -36,7 +32,7 @@ fn customer_entries_open_the_card() {
 
 #[test]
 fn group_entries_open_the_group_view() {
-    for entry in ["group_chat_tools", "chain_group_chat_tools"] {
+    for entry in ["group_chat_tools"] {
         let w = open(entry);
         assert_eq!(w.route(), "group", "{entry}");
         assert_eq!(w.page["group"]["name"], "企业版客户交流群");
@@ -48,6 +44,36 @@ fn group_entries_open_the_group_view() {
             .qy_calls
             .iter()
             .any(|(api, _)| api == "getCurExternalContact"));
+    }
+}
+
+/// The 上下游 toolbars are served by getCurCorpGroupContact / getCurCorpGroupChat
+/// (wecom:97020), never by the customer calls; their contact and chat are
+/// not customers, so the composer opens, with a line saying why.
+#[test]
+fn chain_entries_use_the_corp_group_calls_and_open_the_composer() {
+    for (entry, call) in [
+        ("chain_single_chat_tools", "getCurCorpGroupContact"),
+        ("chain_group_chat_tools", "getCurCorpGroupChat"),
+    ] {
+        let w = open(entry);
+        let calls: Vec<&str> = w.qy_calls.iter().map(|(a, _)| a.as_str()).collect();
+        assert!(calls.contains(&call), "{entry}: {calls:?}");
+        assert!(
+            !calls.contains(&"getCurExternalContact"),
+            "{entry}: {calls:?}"
+        );
+        assert!(!calls.contains(&"getCurExternalChat"), "{entry}: {calls:?}");
+        assert_eq!(w.route(), "compose", "{entry}");
+        assert!(w.page["composer"].is_object(), "{entry}");
+        assert!(
+            w.page["banner"]
+                .as_str()
+                .unwrap()
+                .contains("not a customer"),
+            "{entry}"
+        );
+        w.assert_page_matches_view();
     }
 }
 
@@ -144,11 +170,17 @@ fn attachment_on_an_old_client_cannot_send() {
     w.launch();
     assert_eq!(w.route(), "compose");
     assert_eq!(w.page["composer"]["canSend"], false);
+    // One message, the upgrade, where the composer says it is blocked.
     assert!(
-        w.page["composer"]["note"]
+        w.page["composer"]["blocked"]["message"]
             .as_str()
             .unwrap_or("")
             .contains("3.1.6"),
+        "{}",
+        w.page["composer"]
+    );
+    assert!(
+        w.page["composer"]["note"].is_null(),
         "{}",
         w.page["composer"]
     );
@@ -292,10 +324,45 @@ fn login_rejected_by_backend_is_explained() {
     w.launch();
     assert_eq!(w.route(), "notice");
     assert_eq!(w.page["notice"]["code"], "login_rejected_40029");
-    assert!(w.page["notice"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("invalid code"));
+    // In words, never the backend's errmsg; and who must act next.
+    let message = w.page["notice"]["message"].as_str().unwrap();
+    assert!(message.contains("Invalid login code"), "{message}");
+    assert!(!message.contains("invalid code"), "{message}");
+    let guidance = w.page["notice"]["guidance"].as_str().unwrap();
+    assert!(
+        guidance.contains("open it again") && guidance.contains("admin"),
+        "{guidance}"
+    );
+}
+
+#[test]
+fn login_refused_with_an_unknown_errcode_shows_the_code_not_the_errmsg_in_chinese() {
+    let mut w = World::zh("single_chat_tools");
+    w.backend = Box::new(|_, url, _, _| {
+        if url.ends_with("/api/session") {
+            (
+                400,
+                r#"{"errcode":41999,"errmsg":"some backend failure"}"#.into(),
+            )
+        } else {
+            (500, String::new())
+        }
+    });
+    w.launch();
+    assert_eq!(w.page["notice"]["code"], "login_rejected_41999");
+    let message = w.page["notice"]["message"].as_str().unwrap();
+    assert!(message.contains("41999"), "{message}");
+    assert!(!message.contains("some backend failure"), "{message}");
+    assert!(w.logs.iter().any(|l| l.contains("some backend failure")));
+}
+
+#[test]
+fn an_unhandled_known_entry_is_named_in_words_not_by_its_id() {
+    let mut w = World::zh("single_kf_tools");
+    w.launch();
+    let banner = w.page["banner"].as_str().unwrap();
+    assert!(banner.contains("微信客服工具栏"), "{banner}");
+    assert!(!banner.contains("single_kf_tools"), "{banner}");
 }
 
 #[test]

@@ -472,6 +472,8 @@ describe('the app on every flavour, opened on the engine page', () => {
     expect(text).toContain(c.shows);
     expect(text).toContain(c.detail);
     if (c.loader) expect(text).toContain(`加载方式 / Loaded by${c.loader}`);
+    // the core's support line lives here (home no longer shows it)
+    expect(text).toMatch(/支持信息 \/ Support linewecom /);
     await rt.tap('.engine-copy');
     expect(rt.device.clipboard).toContain(c.shows);
     expect(rt.text()).toContain('已复制 / Copied');

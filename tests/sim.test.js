@@ -178,6 +178,14 @@ describe('WeCom simulator (make dev) in Chromium', () => {
     expect(session[0].text).toMatch(/200 .*"userid":"zhangsan"/);
     await shot('card');
 
+    // the tag picker link says what a tap does (the page once read 收起标签 while closed)
+    const toggle = phone.locator('#tag-picker-toggle');
+    expect((await toggle.innerText()).trim()).toBe('+ 打标签');
+    await toggle.click();
+    await waitFor('the tag picker open', async () => (await toggle.innerText()).trim() === '收起标签');
+    await toggle.click();
+    await waitFor('the tag picker closed', async () => (await toggle.innerText()).trim() === '+ 打标签');
+
     // edit: the form replaces my follow-up
     await phone.locator('#edit').click();
     text = await expectPhone(['备注名', '3/20', '描述', '取消', '保存'], ['编辑']);
@@ -263,7 +271,7 @@ describe('WeCom simulator (make dev) in Chromium', () => {
     const sessions = (await effects('backend')).filter((e) => e.path === '/api/session');
     expect(sessions[sessions.length - 1].text).toMatch(/200 .*"userid":"zhangsan"/);
 
-    // a rejected save (84061 from externalcontact/remark): refused, the old value restored
+    // a rejected save (84061 from externalcontact/remark): refused, the card keeps the saved value
     await page.selectOption('#sim-reject-remark', '84061');
     expect(await settled()).toBe(true);
     const remarks = await reachedWeCom('externalcontact/remark');
@@ -272,7 +280,8 @@ describe('WeCom simulator (make dev) in Chromium', () => {
     await remark.fill('');
     await remark.pressSequentially('不该保存', { delay: 20 });
     await phone.locator('#save').click();
-    await expectPhone(['84061', '已恢复原值']);
+    // said once, in words, with the next step; the refused text stays in the form
+    await expectPhone(['84061', '未能保存备注名', '仍在表单中', '跟进的同事'], ['已恢复原值']);
     expect(await reachedWeCom('externalcontact/remark')).toBe(remarks + 1);
     expect((await double('GET', `follow_user?external_userid=${WECHAT_ID}&userid=zhangsan`)).remark).toBe(REMARK);
     await page.selectOption('#sim-reject-remark', '');

@@ -18,7 +18,7 @@ const { createBackend, data } = require('./fixtures/backend.js');
 
 const CONFIG = { backendUrl: 'https://api.example.com', locale: 'zh' };
 const ALL_QY = [
-  'login', 'checkSession', 'getSystemInfo', 'getContext', 'getCurExternalContact', 'getCurExternalChat',
+  'login', 'checkSession', 'getSystemInfo', 'getContext', 'getCurExternalContact', 'getCurExternalChat', 'getCurCorpGroupContact', 'getCurCorpGroupChat',
   'selectExternalContact', 'openUserProfile', 'openEnterpriseChat', 'sendChatMessage', 'shareToExternalContact',
 ];
 const START = 1700000000000;
@@ -101,6 +101,8 @@ function createWorld(options = {}) {
       case 'getContext': return { errMsg: 'getContext:ok', entry: scenario.entry };
       case 'getCurExternalContact': return { errMsg: 'getCurExternalContact:ok', userId: scenario.externalUserId };
       case 'getCurExternalChat': return { errMsg: 'getCurExternalChat:ok', chatId: scenario.chatId };
+      case 'getCurCorpGroupContact': return { errMsg: 'getCurCorpGroupContact:ok', corpId: 'wwPartnerCorp00001', userId: 'wangli' };
+      case 'getCurCorpGroupChat': return { errMsg: 'getCurCorpGroupChat:ok', chatId: 'wrChainGroup0001' };
       case 'selectExternalContact': return { errMsg: 'selectExternalContact:ok', userIds: [scenario.externalUserId] };
       default: return { errMsg: `${api}:ok` };
     }

@@ -53,6 +53,13 @@ declare namespace WxQy {
   interface CurExternalContactResult extends Result {
     userId: string;
   }
+  interface CurCorpGroupContactResult extends Result {
+    corpId: string;
+    userId: string;
+  }
+  interface CurCorpGroupChatResult extends Result {
+    chatId: string;
+  }
   interface CurExternalChatResult extends Result {
     chatId: string;
   }
@@ -124,6 +131,10 @@ declare namespace WxQy {
     getContext(options?: Callbacks<ContextResult>): void;
     getCurExternalContact(options?: Callbacks<CurExternalContactResult>): void;
     getCurExternalChat(options?: Callbacks<CurExternalChatResult>): void;
+    /** 上下游 chat toolbar (chain_single_chat_tools), 4.0.8: a member of a partner corp, not a customer. */
+    getCurCorpGroupContact(options?: Callbacks<CurCorpGroupContactResult>): void;
+    /** 上下游 group chat toolbar (chain_group_chat_tools): the 互联群's id. */
+    getCurCorpGroupChat(options?: Callbacks<CurCorpGroupChatResult>): void;
     selectExternalContact(options?: SelectExternalContactOptions): void;
     openUserProfile(options: OpenUserProfileOptions): void;
     openEnterpriseChat(options: OpenEnterpriseChatOptions): void;

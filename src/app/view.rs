@@ -28,6 +28,7 @@ pub struct View {
     pub notice: Option<NoticeView>,
     pub banner: Option<String>,
     /// For support tickets: "wecom 4.1.36 android, base library 3.4.0".
+    /// Shown on the engine/support page (fallback/pages/engine), not home.
     pub env: String,
     pub entry: Option<String>,
     pub card: Option<CardView>,
@@ -37,6 +38,10 @@ pub struct View {
     pub pending_saves: usize,
     /// The corp tag list while the picker is open (tap `addTag`/`removeTag`).
     pub tag_picker: Option<Vec<TagOptionGroup>>,
+    /// The picker's toggle link, in the member's language: it says what a
+    /// tap does (open or close). The page shows this, not its own guess
+    /// from `tagPicker` (a `null` Array property arrives as `[]`, truthy).
+    pub tag_picker_label: String,
     /// The composer was opened from a card: offer the way back.
     pub can_back_to_card: bool,
     pub group: Option<GroupChatView>,
@@ -48,6 +53,8 @@ pub struct View {
     pub can_hand_over: bool,
     /// The hand-over page, while it is shown.
     pub handover: Option<HandoverView>,
+    /// Home's one-line intro, in the member's language only.
+    pub home_intro: String,
 }
 
 /// Which heavy parts to build: the others the caller holds as they were.
@@ -155,6 +162,7 @@ pub fn view_with(model: &Model, build: Build) -> View {
         form_message: card.form_message,
         pending_saves: card.pending_saves,
         tag_picker: card.tag_picker,
+        tag_picker_label: card.tag_picker_label,
         can_back_to_card: route == Route::Compose && model.card.customer.is_some(),
         group: chat.group,
         composer: chat.composer,
@@ -163,5 +171,11 @@ pub fn view_with(model: &Model, build: Build) -> View {
         can_pick_customer: route == Route::Home,
         can_hand_over: route == Route::Home,
         handover: (route == Route::Handover && build.handover).then(|| model.handover.view(locale)),
+        home_intro: crate::support::locale::Localized::new(
+            "查看客户资料、修改备注与标签，并向聊天发送消息。",
+            "Look up a customer, edit your notes and tags, and send messages to the chat.",
+        )
+        .get(locale)
+        .to_owned(),
     }
 }

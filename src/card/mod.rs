@@ -949,11 +949,25 @@ impl State {
         .to_owned();
         let fields = changed_field_names(&entry.body);
         let reason = crate::wecom::errcodes::message(errcode, &errmsg);
+        let next = crate::wecom::errcodes::next_step(errcode)
+            .map(|n| (format!("。{}", n.zh), format!(". {}", n.en)))
+            .unwrap_or_default();
+        // What happened to the member's input, truly: a refused remark
+        // edit goes back into the form (the card shows the saved values);
+        // refused tags are simply not on the card.
+        let (kept_zh, kept_en) = if entry.kind == OutboxKind::Remark && entry.values.is_some() {
+            (
+                "你填写的内容仍在表单中，可修改后重新保存",
+                "your text is still in the form; edit it and save again",
+            )
+        } else {
+            ("客户资料保持原样", "the customer's details are unchanged")
+        };
         let why = Localized::new(
-            format!("服务器拒绝保存{fields}：{}，已恢复原值", reason.zh),
+            format!("未能保存{}：{}；{kept_zh}{}", fields.zh, reason.zh, next.0),
             format!(
-                "The server refused to save {fields}: {}; the old value is back",
-                reason.en
+                "Could not save the {}: {}; {kept_en}{}",
+                fields.en, reason.en, next.1
             ),
         );
         let ext = entry.external_userid.clone();
@@ -989,8 +1003,13 @@ impl State {
                 self.persist_outbox(ctx);
             }
         }
-        self.form_message = Some(why.clone());
-        ctx.banner(Some(why));
+        // Once: at the form when the member's text went back into it,
+        // else in the banner.
+        if current && self.form.is_some() {
+            self.form_message = Some(why);
+        } else {
+            ctx.banner(Some(why));
+        }
     }
 
     /// A confirmed mark_tag: kept in the model (so a restore shows it too)
@@ -1143,19 +1162,29 @@ impl State {
     }
 }
 
-fn changed_field_names(body: &Value) -> String {
-    let names: Vec<&str> = [
-        ("remark", "remark"),
-        ("description", "description"),
-        ("remark_company", "company"),
-        ("remark_mobiles", "mobiles"),
-        ("add_tag", "tags"),
+/// The fields a save changed, in the member's words (备注名, not
+/// `remark`): the form's own labels.
+fn changed_field_names(body: &Value) -> Localized {
+    let names: Vec<(&str, &str)> = [
+        ("remark", "备注名", "remark name"),
+        ("description", "描述", "description"),
+        ("remark_company", "备注企业名称", "remark company"),
+        ("remark_mobiles", "备注手机号", "phone numbers"),
+        ("add_tag", "标签", "tags"),
+        ("remove_tag", "标签", "tags"),
     ]
     .iter()
-    .filter(|(k, _)| body.get(*k).is_some())
-    .map(|(_, n)| *n)
-    .collect();
-    names.join(", ")
+    .filter(|(k, ..)| body.get(*k).is_some())
+    .map(|(_, zh, en)| (*zh, *en))
+    .fold(Vec::new(), |mut v, n| {
+        if !v.contains(&n) {
+            v.push(n);
+        }
+        v
+    });
+    let zh: Vec<&str> = names.iter().map(|n| n.0).collect();
+    let en: Vec<&str> = names.iter().map(|n| n.1).collect();
+    Localized::new(zh.join("、"), en.join(", "))
 }
 #[cfg(test)]
 mod tests;

@@ -423,12 +423,23 @@ fn a_refused_save_parks_the_entry_and_writes_its_values_back_into_a_draft() {
     // The form is back with the member's text; the card rolls back.
     assert_eq!(s.form.as_ref().unwrap().remark, "王总");
     assert_eq!(s.my_follow(host().me()).unwrap().0.remark, "陈先生");
-    let line = banner_en(&asks).unwrap();
+    // Said once, at the form (not also in the banner), in words: the
+    // field's name, and that the text is still in the form.
+    assert_eq!(banner_en(&asks), None, "{asks:?}");
+    let line = s.form_message.as_ref().unwrap();
     assert!(
-        line.contains("refused") && line.contains("remark"),
-        "{line}"
+        line.en.starts_with("Could not save the remark name:")
+            && line.en.contains("still in the form"),
+        "{}",
+        line.en
     );
-    assert!(s.form_message.is_some());
+    assert!(
+        line.zh.starts_with("未能保存备注名：")
+            && !line.zh.contains("remark")
+            && !line.zh.contains("已恢复原值"),
+        "{}",
+        line.zh
+    );
 
     // Once the draft is acknowledged, the parked entry goes.
     let (_, p) = take(

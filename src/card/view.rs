@@ -543,6 +543,17 @@ pub struct CardPart {
     /// Saves waiting in the outbox for this customer.
     pub pending_saves: usize,
     pub tag_picker: Option<Vec<TagOptionGroup>>,
+    /// The picker's toggle link: "收起标签" while open, "+ 打标签" while closed.
+    pub tag_picker_label: String,
+}
+
+/// The tag picker's toggle link, by whether the picker is open.
+pub fn tag_picker_label(open: bool) -> Localized {
+    if open {
+        Localized::new("收起标签", "Hide tags")
+    } else {
+        Localized::new("+ 打标签", "+ Add tags")
+    }
 }
 
 impl crate::card::State {
@@ -599,6 +610,7 @@ impl crate::card::State {
             } else {
                 None
             },
+            tag_picker_label: tag_picker_label(self.tag_picker).get(locale).to_owned(),
         }
     }
 

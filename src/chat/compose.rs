@@ -600,6 +600,16 @@ impl Composer {
         } else {
             None
         };
+        let mut blocked = blocked.map(|e| ErrorView::new(&e, locale));
+        let mut note = caps.note.as_ref().map(|n| n.get(locale).to_owned());
+        if caps.allowed.is_empty() {
+            // One line, the real reason (an old client, a Mac, the wrong
+            // entry), never that and a generic "open it from a toolbar"
+            // beside it, which would contradict it.
+            if let (Some(b), Some(n)) = (blocked.as_mut(), note.take()) {
+                b.message = n;
+            }
+        }
         ComposerView {
             msg_type: self.msg_type.as_str(),
             msg_types,
@@ -607,8 +617,8 @@ impl Composer {
             enter_chat_offered: caps.enter_chat,
             enter_chat: caps.enter_chat && self.enter_chat,
             can_send: self.to_send_args(caps).is_ok(),
-            note: caps.note.as_ref().map(|n| n.get(locale).to_owned()),
-            blocked: blocked.map(|e| ErrorView::new(&e, locale)),
+            note,
+            blocked,
             last_result: self
                 .last_result
                 .as_ref()
@@ -1615,7 +1625,9 @@ mod tests {
         let v = c.view(&caps, Locale::En);
         assert!(!v.can_send);
         assert_eq!(v.blocked.as_ref().unwrap().code, "cannot_send_here");
-        assert!(v.note.as_ref().unwrap().contains("Mac"));
+        // One line saying why (the Mac), not a second, generic one.
+        assert!(v.blocked.as_ref().unwrap().message.contains("Mac"));
+        assert_eq!(v.note, None);
         let j = serde_json::to_value(&v).unwrap();
         for key in [
             "msgType",
@@ -1633,6 +1645,24 @@ mod tests {
         assert_eq!(j["lastResult"], Value::Null);
         assert_eq!(j["fields"][0]["overLimit"], json!(false));
         assert_eq!(j["fields"][0]["error"], Value::Null);
+    }
+
+    #[test]
+    fn an_old_client_on_the_attachment_bar_gets_one_message_the_upgrade() {
+        let c = composer(MsgType::Text, &[(ComposerField::Text, "hi")]);
+        let caps = send_caps("android", Some((3, 1, 5)), "chat_attachment");
+        for locale in [Locale::Zh, Locale::En] {
+            let v = c.view(&caps, locale);
+            let blocked = v.blocked.as_ref().unwrap();
+            assert_eq!(blocked.code, "cannot_send_here");
+            assert!(blocked.message.contains("3.1.6"), "{}", blocked.message);
+            assert!(
+                !blocked.message.contains("工具栏") && !blocked.message.contains("toolbar"),
+                "{}",
+                blocked.message
+            );
+            assert_eq!(v.note, None, "a second line would contradict the first");
+        }
     }
 
     #[test]

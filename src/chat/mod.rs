@@ -335,7 +335,13 @@ impl State {
             Err(errors) => {
                 self.composer.touch_all();
                 if let Some(e) = errors.first() {
-                    self.compose_note = Some(e.message());
+                    // Nothing can be sent here: say the real reason once.
+                    self.compose_note = Some(match (&caps.note, e) {
+                        (Some(why), crate::chat::compose::ComposeError::CannotSendHere) => {
+                            why.clone()
+                        }
+                        _ => e.message(),
+                    });
                 }
             }
         }

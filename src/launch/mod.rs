@@ -22,7 +22,7 @@ use crate::support::locale::Localized;
 use crate::wecom::capabilities::{Api, Unavailable};
 use crate::wecom::entry::Entry;
 use crate::wecom::environment::{Environment, SystemInfo};
-use crate::wecom::ids::{ExternalUserId, GroupChatId};
+use crate::wecom::ids::{ExternalUserId, GroupChatId, UserId};
 use crate::wecom::outcome::Outcome;
 
 pub mod view;
@@ -65,6 +65,10 @@ pub enum Pending {
     GetContext,
     GetCurExternalContact,
     GetCurExternalChat,
+    /// The 上下游 contact of a `chain_single_chat_tools` page.
+    GetCurCorpGroupContact,
+    /// The 上下游 group chat of a `chain_group_chat_tools` page.
+    GetCurCorpGroupChat,
     SelectContact,
     OpenProfile,
     OpenChat,
@@ -86,6 +90,8 @@ impl Pending {
             Pending::GetContext => Api::GetContext,
             Pending::GetCurExternalContact => Api::GetCurExternalContact,
             Pending::GetCurExternalChat => Api::GetCurExternalChat,
+            Pending::GetCurCorpGroupContact => Api::GetCurCorpGroupContact,
+            Pending::GetCurCorpGroupChat => Api::GetCurCorpGroupChat,
             Pending::SelectContact => Api::SelectExternalContact,
             Pending::OpenProfile => Api::OpenUserProfile,
             Pending::OpenChat => Api::OpenEnterpriseChat,
@@ -144,6 +150,13 @@ pub struct State {
     pub retry_attempt: u32,
     pub retry_timer: Option<EffectId>,
     pub pending: BTreeMap<EffectId, Pending>,
+}
+
+/// An id WeCom documents no shape for (the 上下游互联群 chat id): 1–128
+/// characters, no whitespace or control characters.
+fn is_opaque_id(s: &str) -> bool {
+    let n = s.chars().count();
+    (1..=128).contains(&n) && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 pub(crate) fn err_msg(result: &Value) -> Option<&str> {
@@ -353,7 +366,7 @@ impl State {
     fn route_entry(&mut self, ctx: &mut Ctx, raw: &str) {
         self.entry = Some(raw.to_owned());
         match Entry::parse(raw) {
-            Entry::ContactProfile | Entry::SingleChatTools | Entry::ChainSingleChatTools => {
+            Entry::ContactProfile | Entry::SingleChatTools => {
                 if let Some(id) = ctx.host.customer.clone() {
                     ctx.ask(Ask::OpenCard(id));
                 } else if self.can_call(ctx, Api::GetCurExternalContact) {
@@ -366,7 +379,32 @@ impl State {
                     );
                 }
             }
-            Entry::GroupChatTools | Entry::ChainGroupChatTools => {
+            // The 上下游 toolbars are served by their own calls
+            // (wecom:97020): the contact is a member of another corp in
+            // the chain, and the chat a 互联群, neither a customer.
+            Entry::ChainSingleChatTools => {
+                if self.can_call(ctx, Api::GetCurCorpGroupContact) {
+                    self.step = Step::Identifying;
+                    self.qy(
+                        ctx,
+                        Api::GetCurCorpGroupContact,
+                        json!({}),
+                        Pending::GetCurCorpGroupContact,
+                    );
+                }
+            }
+            Entry::ChainGroupChatTools => {
+                if self.can_call(ctx, Api::GetCurCorpGroupChat) {
+                    self.step = Step::Identifying;
+                    self.qy(
+                        ctx,
+                        Api::GetCurCorpGroupChat,
+                        json!({}),
+                        Pending::GetCurCorpGroupChat,
+                    );
+                }
+            }
+            Entry::GroupChatTools => {
                 if let Some(id) = ctx.host.chat.clone() {
                     ctx.ask(Ask::OpenGroup(id));
                 } else if self.can_call(ctx, Api::GetCurExternalChat) {
@@ -395,14 +433,14 @@ impl State {
                 // A newer or unhandled entry degrades to home, and says so.
                 self.step = Step::Ready;
                 self.route = Route::Home;
+                // In words ("微信客服工具栏"), not the raw entry id; only an
+                // entry this build does not know keeps its raw text.
+                let from = other.label();
                 ctx.banner(Some(Localized::new(
+                    format!("从{}打开，此版本未适配该入口，已显示首页", from.zh),
                     format!(
-                        "从「{}」打开，此版本未适配该入口，已显示首页",
-                        other.as_str()
-                    ),
-                    format!(
-                        "Opened from \"{}\", which this version does not handle; showing home",
-                        other.as_str()
+                        "Opened from {}, which this version does not handle; showing home",
+                        from.en
                     ),
                 )));
             }
@@ -519,6 +557,71 @@ impl State {
                     ),
                 }
             }
+            Pending::GetCurCorpGroupContact => {
+                if !outcome.is_ok() {
+                    self.block_outcome(ctx, &outcome);
+                    return;
+                }
+                let raw = result.get("userId").and_then(Value::as_str).unwrap_or("");
+                match UserId::parse(raw) {
+                    Ok(_) => self.open_chain_composer(
+                        ctx,
+                        Localized::new(
+                            "对方是上下游企业的联系人，不是本企业的客户，因此没有客户资料；可以在这里向当前聊天发送消息",
+                            "This is a contact of a partner company in your supply chain, not a customer, so there is no customer profile; you can send messages into this chat here",
+                        ),
+                    ),
+                    Err(e) => self.block(
+                        ctx,
+                        Notice {
+                            code: e.code().to_owned(),
+                            title: Localized::new("无法识别联系人", "Cannot identify the contact"),
+                            message: Localized::new(
+                                "企业微信返回的上下游联系人 ID 无效",
+                                "WeCom returned an invalid supply-chain contact id",
+                            ),
+                            guidance: Some(Localized::new(
+                                "请关闭后从上下游聊天工具栏重新打开",
+                                "Close the page and open it again from the supply-chain chat toolbar",
+                            )),
+                            can_retry: true,
+                        },
+                    ),
+                }
+            }
+            Pending::GetCurCorpGroupChat => {
+                if !outcome.is_ok() {
+                    self.block_outcome(ctx, &outcome);
+                    return;
+                }
+                let raw = result.get("chatId").and_then(Value::as_str).unwrap_or("");
+                if is_opaque_id(raw) {
+                    self.open_chain_composer(
+                        ctx,
+                        Localized::new(
+                            "这是上下游互联群，不是客户群，因此没有群资料；可以在这里向群里发送消息",
+                            "This is a supply-chain group chat, not a customer group, so there is no group profile; you can send messages into it here",
+                        ),
+                    );
+                } else {
+                    self.block(
+                        ctx,
+                        Notice {
+                            code: "id_invalid".into(),
+                            title: Localized::new("无法识别群聊", "Cannot identify the group chat"),
+                            message: Localized::new(
+                                "企业微信返回的上下游互联群 ID 无效",
+                                "WeCom returned an invalid supply-chain group chat id",
+                            ),
+                            guidance: Some(Localized::new(
+                                "请关闭后从上下游群聊工具栏重新打开",
+                                "Close the page and open it again from the supply-chain group chat toolbar",
+                            )),
+                            can_retry: true,
+                        },
+                    );
+                }
+            }
             Pending::SelectContact => self.on_selected(ctx, &outcome, result),
             Pending::OpenProfile | Pending::OpenChat => {
                 if !outcome.is_ok() && outcome != Outcome::Cancelled {
@@ -549,31 +652,70 @@ impl State {
                         self.after_session(ctx);
                     }
                     Err(e) => {
-                        let (code, detail) = match e {
-                            SessionError::Rejected { errcode, errmsg } => {
-                                (format!("login_rejected_{errcode}"), errmsg)
-                            }
-                            SessionError::BadJson => {
-                                ("login_bad_answer".to_owned(), "not JSON".to_owned())
-                            }
-                            SessionError::MissingField(f) => {
-                                ("login_bad_answer".to_owned(), format!("missing {f}"))
-                            }
-                            SessionError::BadId(m) => ("login_bad_answer".to_owned(), m),
+                        // The backend's own words (often English errmsg) go to
+                        // the log; the member reads the errcode table's.
+                        let later = || {
+                            Localized::new(
+                                "请稍后重试；如持续失败请联系管理员",
+                                "Try again later; if it keeps failing, contact your admin",
+                            )
                         };
+                        let (code, message, guidance, detail) = match e {
+                            SessionError::Rejected { errcode, errmsg } => {
+                                let message = if crate::wecom::errcodes::code(errcode)
+                                    == "wecom_error"
+                                {
+                                    Localized::new(
+                                        format!("服务器拒绝了登录（错误码 {errcode}）"),
+                                        format!("The server refused the login (error {errcode})"),
+                                    )
+                                } else {
+                                    let m = crate::wecom::errcodes::message(errcode, "");
+                                    Localized::new(
+                                        format!("服务器拒绝了登录：{}", m.zh),
+                                        format!("The server refused the login: {}", m.en),
+                                    )
+                                };
+                                (
+                                    format!("login_rejected_{errcode}"),
+                                    message,
+                                    crate::wecom::errcodes::next_step(errcode)
+                                        .unwrap_or_else(later),
+                                    errmsg,
+                                )
+                            }
+                            other => {
+                                let detail = match other {
+                                    SessionError::BadJson => "not JSON".to_owned(),
+                                    SessionError::MissingField(f) => format!("missing {f}"),
+                                    SessionError::BadId(m) => m,
+                                    SessionError::Rejected { .. } => String::new(),
+                                };
+                                (
+                                    "login_bad_answer".to_owned(),
+                                    Localized::new(
+                                        "服务器的登录应答无法识别",
+                                        "The server's answer to the login could not be read",
+                                    ),
+                                    later(),
+                                    detail,
+                                )
+                            }
+                        };
+                        ctx.log(
+                            "warn",
+                            &format!(
+                                "login refused ({code}): {}",
+                                crate::support::text_preview(&detail)
+                            ),
+                        );
                         self.block(
                             ctx,
                             Notice {
                                 code,
                                 title: Localized::new("登录失败", "Login failed"),
-                                message: Localized::new(
-                                    format!("服务器拒绝了登录：{detail}"),
-                                    format!("The server refused the login: {detail}"),
-                                ),
-                                guidance: Some(Localized::new(
-                                    "请稍后重试；如持续失败请联系管理员",
-                                    "Try again later; if it keeps failing, contact your admin",
-                                )),
+                                message,
+                                guidance: Some(guidance),
                                 can_retry: true,
                             },
                         );
@@ -688,6 +830,16 @@ impl State {
                 }
             }
         }
+    }
+
+    /// A 上下游 chat: no customer card or customer group to show, but the
+    /// composer can send into the chat (sendChatMessage works from the
+    /// chain toolbars). `why` says so.
+    fn open_chain_composer(&mut self, ctx: &mut Ctx, why: Localized) {
+        self.step = Step::Ready;
+        self.route = Route::Compose;
+        ctx.ask(Ask::OpenComposer);
+        ctx.banner(Some(why));
     }
 
     fn on_selected(&mut self, ctx: &mut Ctx, outcome: &Outcome, result: &Value) {

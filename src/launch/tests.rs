@@ -259,7 +259,20 @@ fn a_refused_session_exchange_blocks_with_the_errcode() {
             r#"{"errcode":40029,"errmsg":"invalid code"}"#,
         )
     });
-    assert!(fx.is_empty(), "{fx:?}");
+    // Only the log, which keeps the backend's errmsg; the page does not.
+    assert_eq!(kinds(&fx), ["log warn"], "{fx:?}");
+    let notice = s.notice.as_ref().unwrap();
+    assert!(
+        !notice.message.zh.contains("invalid code"),
+        "{}",
+        notice.message.zh
+    );
+    assert!(
+        notice.message.zh.contains("登录凭证无效"),
+        "{}",
+        notice.message.zh
+    );
+    assert!(notice.guidance.as_ref().unwrap().zh.contains("关联小程序"));
     assert_eq!(s.notice.as_ref().unwrap().code, "login_rejected_40029");
     assert_eq!(s.session, None);
 }
@@ -517,4 +530,119 @@ fn tap_parse_ignores_arguments_and_leaves_other_slices_names_alone() {
     ] {
         assert_eq!(Tap::parse(other, &Value::Null), None, "{other}");
     }
+}
+
+// --- the 上下游 (chain) toolbars: their own calls, then the composer ---------
+
+fn chain(entry: &str) -> (State, Vec<Effect>) {
+    let mut s = in_wecom();
+    s.session = Some(session());
+    let (fx, _) = answer(
+        &mut s,
+        &host(),
+        Pending::GetContext,
+        json!({"errMsg": "qy.getContext:ok", "entry": entry}),
+    );
+    (s, fx)
+}
+
+#[test]
+fn the_chain_single_chat_toolbar_asks_get_cur_corp_group_contact_not_the_customer_call() {
+    let (s, fx) = chain("chain_single_chat_tools");
+    assert_eq!(kinds(&fx), ["qy getCurCorpGroupContact"]);
+    assert_eq!(s.step, Step::Identifying);
+}
+
+#[test]
+fn the_chain_group_chat_toolbar_asks_get_cur_corp_group_chat_not_the_customer_group_call() {
+    let (s, fx) = chain("chain_group_chat_tools");
+    assert_eq!(kinds(&fx), ["qy getCurCorpGroupChat"]);
+    assert_eq!(s.step, Step::Identifying);
+}
+
+#[test]
+fn a_chain_contact_opens_the_composer_and_says_there_is_no_customer_profile() {
+    let (mut s, _) = chain("chain_single_chat_tools");
+    let (_, asks) = answer(
+        &mut s,
+        &host(),
+        Pending::GetCurCorpGroupContact,
+        json!({"errMsg": "getCurCorpGroupContact:ok", "corpId": "wwPartnerCorp0001", "userId": "wangli"}),
+    );
+    assert!(asks.contains(&Ask::OpenComposer), "{asks:?}");
+    assert!(!asks.iter().any(|a| matches!(a, Ask::OpenCard(_))));
+    assert_eq!(s.route, Route::Compose);
+    assert_eq!(s.step, Step::Ready);
+    let line = banner_en(&asks).unwrap();
+    assert!(line.contains("not a customer"), "{line}");
+    assert!(!line.contains("wangli"), "no bare userid as a name: {line}");
+}
+
+#[test]
+fn a_chain_group_chat_opens_the_composer_even_with_a_numeric_chat_id() {
+    let (mut s, _) = chain("chain_group_chat_tools");
+    let (_, asks) = answer(
+        &mut s,
+        &host(),
+        Pending::GetCurCorpGroupChat,
+        json!({"errMsg": "getCurCorpGroupChat:ok", "chatId": "1234567890123"}),
+    );
+    assert!(asks.contains(&Ask::OpenComposer), "{asks:?}");
+    assert_eq!(s.route, Route::Compose);
+    assert!(banner_en(&asks).unwrap().contains("not a customer group"));
+}
+
+fn chain_contact_answer(result: Value) -> State {
+    let (mut s, _) = chain("chain_single_chat_tools");
+    answer(&mut s, &host(), Pending::GetCurCorpGroupContact, result);
+    s
+}
+
+#[test]
+fn a_chain_contact_without_a_user_id_blocks() {
+    let s = chain_contact_answer(json!({"errMsg": "getCurCorpGroupContact:ok"}));
+    assert_eq!(s.route, Route::Notice);
+    assert_eq!(s.notice.as_ref().unwrap().code, "id_empty");
+}
+
+#[test]
+fn a_chain_contact_user_id_with_a_space_blocks() {
+    let s =
+        chain_contact_answer(json!({"errMsg": "getCurCorpGroupContact:ok", "userId": "wang li"}));
+    assert_eq!(s.route, Route::Notice);
+    assert_eq!(s.notice.as_ref().unwrap().code, "id_bad_char");
+}
+
+#[test]
+fn a_failed_chain_contact_call_blocks_with_its_outcome() {
+    let s = chain_contact_answer(
+        json!({"errMsg": "getCurCorpGroupContact:without context of corpgroup contact"}),
+    );
+    assert_eq!(s.route, Route::Notice);
+    assert_eq!(s.notice.as_ref().unwrap().code, "wrong_entry");
+}
+
+fn chain_chat_answer(result: Value) -> State {
+    let (mut s, _) = chain("chain_group_chat_tools");
+    answer(&mut s, &host(), Pending::GetCurCorpGroupChat, result);
+    s
+}
+
+#[test]
+fn a_chain_group_chat_without_a_chat_id_blocks() {
+    let s = chain_chat_answer(json!({"errMsg": "getCurCorpGroupChat:ok", "chatId": ""}));
+    assert_eq!(s.route, Route::Notice);
+    assert_eq!(s.notice.as_ref().unwrap().code, "id_invalid");
+}
+
+#[test]
+fn a_chain_group_chat_id_with_a_control_character_blocks() {
+    let s = chain_chat_answer(json!({"errMsg": "getCurCorpGroupChat:ok", "chatId": "wr\u{0}x"}));
+    assert_eq!(s.route, Route::Notice);
+}
+
+#[test]
+fn a_failed_chain_group_chat_call_blocks_with_its_outcome() {
+    let s = chain_chat_answer(json!({"errMsg": "getCurCorpGroupChat:no permission"}));
+    assert_eq!(s.notice.as_ref().unwrap().code, "no_permission");
 }

@@ -42,6 +42,10 @@ pub enum Api {
     GetContext,
     GetCurExternalContact,
     GetCurExternalChat,
+    /// The 上下游 (supply-chain) contact of the chat toolbar.
+    GetCurCorpGroupContact,
+    /// The 上下游 (supply-chain) group chat of the chat toolbar.
+    GetCurCorpGroupChat,
     SelectExternalContact,
     OpenUserProfile,
     OpenEnterpriseChat,
@@ -50,13 +54,15 @@ pub enum Api {
 }
 
 impl Api {
-    pub const ALL: [Api; 11] = [
+    pub const ALL: [Api; 13] = [
         Api::Login,
         Api::CheckSession,
         Api::GetSystemInfo,
         Api::GetContext,
         Api::GetCurExternalContact,
         Api::GetCurExternalChat,
+        Api::GetCurCorpGroupContact,
+        Api::GetCurCorpGroupChat,
         Api::SelectExternalContact,
         Api::OpenUserProfile,
         Api::OpenEnterpriseChat,
@@ -73,6 +79,8 @@ impl Api {
             Api::GetContext => "getContext",
             Api::GetCurExternalContact => "getCurExternalContact",
             Api::GetCurExternalChat => "getCurExternalChat",
+            Api::GetCurCorpGroupContact => "getCurCorpGroupContact",
+            Api::GetCurCorpGroupChat => "getCurCorpGroupChat",
             Api::SelectExternalContact => "selectExternalContact",
             Api::OpenUserProfile => "openUserProfile",
             Api::OpenEnterpriseChat => "openEnterpriseChat",
@@ -158,26 +166,43 @@ const GET_CONTEXT: Capability = Capability {
     devtools: false,
     ..anywhere(Api::GetContext)
 };
-/// wecom:96995 (wx.qy.getCurExternalContact), wecom:97020 (the chain entry).
+/// wecom:96995 (wx.qy.getCurExternalContact). Not from the `chain_*`
+/// entries: those are served by getCurCorpGroupContact (wecom:97020).
 const GET_CUR_EXTERNAL_CONTACT: Capability = Capability {
     since: Some(Version::new(2, 5, 8)),
     entries: Some(&[
         rule(Entry::ContactProfile, Version::new(2, 5, 8)),
         rule(Entry::SingleChatTools, Version::new(2, 8, 10)),
-        rule(Entry::ChainSingleChatTools, Version::new(4, 0, 8)),
     ]),
     devtools: false,
     ..anywhere(Api::GetCurExternalContact)
 };
-/// wecom:96996 (wx.qy.getCurExternalChat; 3.0.16 in the mini program),
-/// wecom:97020 (the chain entry).
+/// wecom:96996 (wx.qy.getCurExternalChat; 3.0.16 in the mini program). Not
+/// from `chain_group_chat_tools`: that is getCurCorpGroupChat (wecom:97020).
 const GET_CUR_EXTERNAL_CHAT: Capability = Capability {
     since: Some(Version::new(3, 0, 16)),
-    entries: Some(&[
-        rule(Entry::GroupChatTools, Version::new(3, 0, 16)),
-        rule(Entry::ChainGroupChatTools, Version::new(4, 0, 8)),
-    ]),
+    entries: Some(&[rule(Entry::GroupChatTools, Version::new(3, 0, 16))]),
     ..anywhere(Api::GetCurExternalChat)
+};
+/// wecom:97020 (上下游聊天工具栏接口, wx.qy.getCurCorpGroupContact) and
+/// wecom:98426: 4.0.8, from `chain_single_chat_tools`; not in WeChat nor
+/// devtools. Answers `{corpId, userId}`: a member of another corp in the
+/// chain, not an `external_userid`.
+const GET_CUR_CORP_GROUP_CONTACT: Capability = Capability {
+    since: Some(Version::new(4, 0, 8)),
+    entries: Some(&[rule(Entry::ChainSingleChatTools, Version::new(4, 0, 8))]),
+    devtools: false,
+    ..anywhere(Api::GetCurCorpGroupContact)
+};
+/// wecom:97020 (wx.qy.getCurCorpGroupChat) and wecom:98427: from
+/// `chain_group_chat_tools`, answers `{chatId}` of the 上下游互联群. The
+/// entry dates from 4.0.8; the JS-SDK page gives the call 4.0.12, which the
+/// mini-program page does not: gated by the entry (feature detection
+/// decides the rest).
+const GET_CUR_CORP_GROUP_CHAT: Capability = Capability {
+    since: Some(Version::new(4, 0, 8)),
+    entries: Some(&[rule(Entry::ChainGroupChatTools, Version::new(4, 0, 8))]),
+    ..anywhere(Api::GetCurCorpGroupChat)
 };
 /// wecom:93867 (wx.qy.selectExternalContact).
 const SELECT_EXTERNAL_CONTACT: Capability = anywhere(Api::SelectExternalContact);
@@ -218,6 +243,8 @@ pub const CAPABILITIES: &[Capability] = &[
     GET_CONTEXT,
     GET_CUR_EXTERNAL_CONTACT,
     GET_CUR_EXTERNAL_CHAT,
+    GET_CUR_CORP_GROUP_CONTACT,
+    GET_CUR_CORP_GROUP_CHAT,
     SELECT_EXTERNAL_CONTACT,
     OPEN_USER_PROFILE,
     OPEN_ENTERPRISE_CHAT,
@@ -234,6 +261,8 @@ pub fn capability(api: Api) -> &'static Capability {
         Api::GetContext => &GET_CONTEXT,
         Api::GetCurExternalContact => &GET_CUR_EXTERNAL_CONTACT,
         Api::GetCurExternalChat => &GET_CUR_EXTERNAL_CHAT,
+        Api::GetCurCorpGroupContact => &GET_CUR_CORP_GROUP_CONTACT,
+        Api::GetCurCorpGroupChat => &GET_CUR_CORP_GROUP_CHAT,
         Api::SelectExternalContact => &SELECT_EXTERNAL_CONTACT,
         Api::OpenUserProfile => &OPEN_USER_PROFILE,
         Api::OpenEnterpriseChat => &OPEN_ENTERPRISE_CHAT,
@@ -611,6 +640,8 @@ mod tests {
             "getContext",
             "getCurExternalContact",
             "getCurExternalChat",
+            "getCurCorpGroupContact",
+            "getCurCorpGroupChat",
             "selectExternalContact",
             "openUserProfile",
             "openEnterpriseChat",
@@ -778,19 +809,67 @@ mod tests {
     }
 
     #[test]
-    fn cur_external_contact_from_chain_single_chat_needs_4_0_8() {
+    fn corp_group_contact_from_chain_single_chat_needs_4_0_8() {
         let e = Some(&Entry::ChainSingleChatTools);
         assert_eq!(
-            check(Api::GetCurExternalContact, &phone("4.0.7"), e),
+            check(Api::GetCurCorpGroupContact, &phone("4.0.7"), e),
             too_old("4.0.8", "4.0.7")
         );
         assert_eq!(
-            check(Api::GetCurExternalContact, &phone("4.0.8"), e),
+            check(Api::GetCurCorpGroupContact, &phone("4.0.8"), e),
             Ok(())
         );
         assert_eq!(
-            check(Api::GetCurExternalContact, &phone("4.0.9"), e),
+            check(Api::GetCurCorpGroupContact, &phone("4.0.9"), e),
             Ok(())
+        );
+    }
+
+    #[test]
+    fn the_chain_entries_are_served_by_the_corp_group_calls_only() {
+        let env = phone("4.1.36");
+        let single = Some(&Entry::ChainSingleChatTools);
+        let group = Some(&Entry::ChainGroupChatTools);
+        assert_eq!(check(Api::GetCurCorpGroupContact, &env, single), Ok(()));
+        assert_eq!(check(Api::GetCurCorpGroupChat, &env, group), Ok(()));
+        assert!(matches!(
+            check(Api::GetCurExternalContact, &env, single),
+            Err(Unavailable::WrongEntry { .. })
+        ));
+        assert!(matches!(
+            check(Api::GetCurExternalChat, &env, group),
+            Err(Unavailable::WrongEntry { .. })
+        ));
+        assert_eq!(
+            check(
+                Api::GetCurCorpGroupContact,
+                &env,
+                Some(&Entry::SingleChatTools)
+            ),
+            Err(Unavailable::WrongEntry {
+                entry: "single_chat_tools".into(),
+                allowed: vec!["chain_single_chat_tools"],
+            })
+        );
+        assert_eq!(
+            check(Api::GetCurCorpGroupChat, &env, Some(&Entry::GroupChatTools)),
+            Err(Unavailable::WrongEntry {
+                entry: "group_chat_tools".into(),
+                allowed: vec!["chain_group_chat_tools"],
+            })
+        );
+    }
+
+    #[test]
+    fn corp_group_contact_is_not_in_devtools() {
+        let env = wecom(v("4.1.36"), Platform::Devtools);
+        assert_eq!(
+            check(
+                Api::GetCurCorpGroupContact,
+                &env,
+                Some(&Entry::ChainSingleChatTools)
+            ),
+            Err(Unavailable::Devtools)
         );
     }
 
@@ -818,14 +897,14 @@ mod tests {
     }
 
     #[test]
-    fn cur_external_chat_from_chain_group_needs_4_0_8() {
+    fn corp_group_chat_from_chain_group_needs_4_0_8() {
         let e = Some(&Entry::ChainGroupChatTools);
         assert_eq!(
-            check(Api::GetCurExternalChat, &phone("4.0.7"), e),
+            check(Api::GetCurCorpGroupChat, &phone("4.0.7"), e),
             too_old("4.0.8", "4.0.7")
         );
-        assert_eq!(check(Api::GetCurExternalChat, &phone("4.0.8"), e), Ok(()));
-        assert_eq!(check(Api::GetCurExternalChat, &phone("4.1.0"), e), Ok(()));
+        assert_eq!(check(Api::GetCurCorpGroupChat, &phone("4.0.8"), e), Ok(()));
+        assert_eq!(check(Api::GetCurCorpGroupChat, &phone("4.1.0"), e), Ok(()));
     }
 
     #[test]
@@ -907,7 +986,7 @@ mod tests {
         );
         assert_eq!(
             check(
-                Api::GetCurExternalChat,
+                Api::GetCurCorpGroupChat,
                 &env,
                 Some(&Entry::ChainGroupChatTools)
             ),
@@ -932,12 +1011,9 @@ mod tests {
     #[test]
     fn cur_external_contact_wrong_entries() {
         let env = phone("4.1.36");
-        let allowed = vec![
-            "contact_profile",
-            "single_chat_tools",
-            "chain_single_chat_tools",
-        ];
+        let allowed = vec!["contact_profile", "single_chat_tools"];
         for entry in [
+            Entry::ChainSingleChatTools,
             Entry::GroupChatTools,
             Entry::Normal,
             Entry::ChatAttachment,
@@ -965,12 +1041,13 @@ mod tests {
             Entry::SingleChatTools,
             Entry::Normal,
             Entry::ChatAttachment,
+            Entry::ChainGroupChatTools,
         ] {
             assert_eq!(
                 check(Api::GetCurExternalChat, &env, Some(&entry)),
                 Err(Unavailable::WrongEntry {
                     entry: entry.as_str().to_owned(),
-                    allowed: vec!["group_chat_tools", "chain_group_chat_tools"]
+                    allowed: vec!["group_chat_tools"]
                 }),
                 "{entry}"
             );
@@ -1309,12 +1386,12 @@ mod tests {
         let m = err.message();
         assert_eq!(
             m.en,
-            "this works only when opened from the group chat toolbar or the supply-chain group chat \
-             toolbar; it was opened from a normal launch (e.g. the workbench)"
+            "this works only when opened from the group chat toolbar; it was opened from a normal \
+             launch (e.g. the workbench)"
         );
         assert_eq!(
             m.zh,
-            "此功能只能从群聊工具栏或上下游群聊工具栏打开，当前是从普通入口（如工作台）打开"
+            "此功能只能从群聊工具栏打开，当前是从普通入口（如工作台）打开"
         );
         let err = check(
             Api::GetCurExternalContact,
@@ -1325,13 +1402,13 @@ mod tests {
         let m = err.message();
         assert!(
             m.en.contains(
-                "the customer's profile, the one-to-one chat toolbar or the supply-chain"
+                "only when opened from the customer's profile or the one-to-one chat toolbar;"
             ),
             "{}",
             m.en
         );
         assert!(
-            m.zh.contains("客户详情页、单聊工具栏或上下游单聊工具栏"),
+            m.zh.contains("只能从客户详情页或单聊工具栏打开"),
             "{}",
             m.zh
         );

@@ -1129,6 +1129,62 @@ pub(crate) mod tests {
         );
     }
 
+    /// Every code's words, against the table of wecom:92114 (来源定义), so a
+    /// label moved onto the wrong code fails here.
+    #[test]
+    fn every_add_way_code_has_the_documented_words() {
+        let expected: &[(i64, &str, &str)] = &[
+            (0, "未知来源", "unknown"),
+            (1, "扫描二维码", "scanned a QR code"),
+            (2, "搜索手机号", "mobile number search"),
+            (3, "名片分享", "shared business card"),
+            (4, "群聊", "group chat"),
+            (5, "手机通讯录", "phone contacts"),
+            (6, "微信联系人", "WeChat contacts"),
+            (7, "来自微信的添加好友申请", "a friend request from WeChat"),
+            (
+                8,
+                "安装第三方应用时自动添加的客服人员",
+                "customer service added with a third-party app",
+            ),
+            (9, "搜索邮箱", "email search"),
+            (10, "视频号添加", "WeChat Channels"),
+            (11, "日程参与人", "schedule attendee"),
+            (12, "会议参与人", "meeting attendee"),
+            (
+                13,
+                "添加微信好友对应的企业微信",
+                "WeCom account of a WeChat friend",
+            ),
+            (14, "智能硬件专属客服", "smart hardware service"),
+            (15, "上门服务客服", "on-site service"),
+            (16, "获客链接", "customer acquisition link"),
+            (17, "定制开发", "custom development"),
+            (18, "需求回复", "a demand reply"),
+            (21, "第三方售前客服", "third-party pre-sales service"),
+            (22, "可能的商务伙伴", "a possible business partner"),
+            (
+                24,
+                "微信账号收到的好友申请",
+                "a friend request to a WeChat account",
+            ),
+            (201, "内部成员共享", "shared by a colleague"),
+            (202, "管理员/负责人分配", "assigned by an admin or manager"),
+        ];
+        assert_eq!(expected.len(), ADD_WAYS.len());
+        for (code, zh, en) in expected {
+            let label = AddWay::from_code(*code).label();
+            assert_eq!((label.zh.as_str(), label.en.as_str()), (*zh, *en), "{code}");
+        }
+        // No known code falls back to the neutral label.
+        for (code, ..) in expected {
+            assert!(
+                !AddWay::from_code(*code).label().zh.starts_with("未知 ("),
+                "{code}"
+            );
+        }
+    }
+
     #[test]
     fn unknown_tag_type_is_kept() {
         let p = page(

@@ -507,6 +507,23 @@ impl GroupChat {
                 .collect(),
             external_members: external.into_iter().map(member_view).collect(),
             admins: self.admins.iter().map(|u| u.as_str().to_owned()).collect(),
+            admins_not_members: self
+                .admins
+                .iter()
+                .filter(|a| {
+                    !self
+                        .members
+                        .iter()
+                        .any(|m| matches!(&m.id, MemberId::Internal(u) if u == *a))
+                })
+                .map(|u| u.as_str().to_owned())
+                .collect(),
+            admins_not_members_label: Localized::new(
+                "管理员（不在群内）",
+                "Admins (not in the group)",
+            )
+            .get(locale)
+            .to_owned(),
             warnings: self
                 .warnings
                 .iter()
@@ -577,6 +594,11 @@ pub struct GroupChatView {
     pub internal_members: Vec<MemberView>,
     pub external_members: Vec<MemberView>,
     pub admins: Vec<String>,
+    /// Admins who are not in `member_list` (WeCom lists them all the
+    /// same): the member rows cannot show them, so they are listed apart.
+    pub admins_not_members: Vec<String>,
+    /// The row label for `admins_not_members`.
+    pub admins_not_members_label: String,
     pub warnings: Vec<WarningView>,
 }
 
@@ -780,6 +802,22 @@ mod tests {
     }
 
     #[test]
+    fn admins_who_are_not_members_are_listed_apart_in_both_languages() {
+        let mut raw = sample();
+        raw["group_chat"]["admin_list"] = json!([{"userid": "Abel"}, {"userid": "outsider"}]);
+        let g = parse_group_chat(&raw.to_string()).unwrap();
+        let v = g.view(Locale::Zh);
+        assert_eq!(v.admins, ["Abel", "outsider"]);
+        // Abel is the member abel (userids compare case-insensitively).
+        assert_eq!(v.admins_not_members, ["outsider"]);
+        assert_eq!(v.admins_not_members_label, "管理员（不在群内）");
+        assert_eq!(
+            g.view(Locale::En).admins_not_members_label,
+            "Admins (not in the group)"
+        );
+    }
+
+    #[test]
     fn bad_owner_admin_invitor_chat_id_warned() {
         let v = json!({"group_chat": {"chat_id": "abc", "owner": "张三", "member_list": [
             {"userid": "a", "type": 1, "invitor": {"userid": "b c"}},
@@ -842,6 +880,8 @@ mod tests {
         assert_eq!(v.external_members[1].kind, "wecom");
         assert_eq!(v.notice.as_deref(), Some("文明沟通，拒绝脏话"));
         assert_eq!(v.admins, ["sam", "abel"]);
+        // sam is an admin but not in member_list; abel is both.
+        assert_eq!(v.admins_not_members, ["sam"]);
     }
 
     #[test]

@@ -252,7 +252,9 @@ fn normalize(status: &str) -> String {
 
 /// The reason after any `fail` words; `None` when it is not one we know.
 fn classify(reason: &str) -> Option<Outcome> {
-    let outcome = if reason.contains("without context") {
+    // "only support chain group chat tools entry": the 上下游 calls from
+    // another entry (wecom:97020).
+    let outcome = if reason.contains("without context") || reason.contains("only support") {
         Outcome::WrongEntry
     } else if reason.contains("not in allow list") {
         Outcome::NotInAllowList
@@ -370,6 +372,23 @@ mod tests {
             "getCurExternalContact:fail_fail_without context of external contact",
         );
         assert_eq!(o, Outcome::WrongEntry);
+    }
+
+    #[test]
+    fn the_corp_group_calls_wrong_entry_forms() {
+        // wecom:98426 / 98427, and the mini-program page wecom:97020.
+        let o = p(
+            "getCurCorpGroupContact",
+            "getCurCorpGroupContact:without context of corpgroup contact",
+        );
+        assert_eq!(o, Outcome::WrongEntry);
+        let o = p(
+            "getCurCorpGroupContact",
+            "getCurCorpGroupContact:fail only support chain group chat tools entry",
+        );
+        assert_eq!(o, Outcome::WrongEntry);
+        let o = p("getCurCorpGroupChat", "getCurCorpGroupChat:no permission");
+        assert_eq!(o, Outcome::NoPermission);
     }
 
     #[test]

@@ -99,6 +99,21 @@ describe.each(FLAVOURS)('on the %s client', (flavour) => {
     expect(rt.dom().querySelector('#input-remarkCompany')).toBeNull();
   });
 
+  test('the tag picker link reads + 打标签 while closed and 收起标签 while open, on the real page', async () => {
+    const { rt } = await launch({});
+    const label = () => rt.dom().querySelector('#tag-picker-toggle').textContent.trim();
+    expect(view(rt).tagPicker).toBeNull();
+    expect(label()).toBe('+ 打标签');
+    expect(rt.dom().querySelectorAll('.tag-option')).toHaveLength(0);
+    await rt.tap('#tag-picker-toggle');
+    expect(label()).toBe('收起标签');
+    expect(rt.dom().querySelectorAll('.tag-option').length).toBeGreaterThan(0);
+    await rt.tap('#tag-picker-toggle');
+    expect(label()).toBe('+ 打标签');
+    expect(rt.dom().querySelectorAll('.tag-option')).toHaveLength(0);
+    expect(rt.errors).toEqual([]);
+  });
+
   test('tags are added from the corp tag picker and saved with mark_tag', async () => {
     const { rt, backend } = await launch({});
     await rt.tap('#tag-picker-toggle');

@@ -46,6 +46,22 @@ describe.each(FLAVOURS)('on the %s client', (flavour) => {
       await expectClean(rt);
     });
 
+    test.each([
+      ['chain_single_chat_tools', 'getCurCorpGroupContact', '上下游企业的联系人'],
+      ['chain_group_chat_tools', 'getCurCorpGroupChat', '上下游互联群'],
+    ])('%s asks %s (never the customer calls) and opens the composer, saying why', async (entry, call, words) => {
+      const { rt } = await launch({ entry });
+      const v = view(rt);
+      expect(v.route).toBe('compose');
+      const calls = rt.log.qy.map((c) => c.api);
+      expect(calls).toContain(call);
+      expect(calls).not.toContain('getCurExternalContact');
+      expect(calls).not.toContain('getCurExternalChat');
+      const text = await expectClean(rt);
+      expect(text).toContain(words);
+      expect(text).not.toContain('请从客户详情页或与客户的聊天工具栏打开');
+    });
+
     test('normal opens home', async () => {
       const { rt } = await launch({ entry: 'normal' });
       expect(view(rt).route).toBe('home');

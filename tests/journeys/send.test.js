@@ -68,7 +68,9 @@ describe.each(FLAVOURS)('on the %s client', (flavour) => {
     expect(open.args).toEqual({ userIds: '', externalUserIds: harness.data.WECHAT_ID, groupName: '', chatId: '' });
     await rt.tap('#compose');
     expect(view(rt).composer.canSend).toBe(false);
-    expect(rt.text()).toContain(view(rt).composer.note);
+    // One line says why nothing can be sent (the composer's blocked line; no second note).
+    expect(view(rt).composer.note).toBeNull();
+    expect(rt.text()).toContain(view(rt).composer.blocked.message);
     await typeAndSend(rt, 'hi');
     expect(sends(rt)).toHaveLength(0);
     expect(rt.errors).toEqual([]);
@@ -100,6 +102,17 @@ describe('every send failure is shown, and the message stays', () => {
     const { rt } = await harness.launch({ entry: 'chat_attachment', platform: 'mac' });
     const v = view(rt);
     expect(v.composer.canSend).toBe(false);
-    expect(rt.text()).toContain(v.composer.note);
+    expect(v.composer.note).toBeNull();
+    expect(rt.text()).toContain(v.composer.blocked.message);
+  });
+  test('a client below 3.1.6 on the attachment bar gets one message: upgrade (not also "open from the toolbar")', async () => {
+    const { rt } = await harness.launch({ entry: 'chat_attachment', clientVersion: '3.1.5' });
+    const v = view(rt);
+    expect(v.composer.canSend).toBe(false);
+    expect(v.composer.note).toBeNull();
+    expect(v.composer.blocked.message).toContain('3.1.6');
+    const text = rt.text();
+    expect(text).toContain(v.composer.blocked.message);
+    expect(text).not.toContain('请从聊天工具栏或附件栏');
   });
 });

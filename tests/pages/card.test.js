@@ -14,6 +14,8 @@ function cardProps(view, withForm) {
     form: withForm ? view.form : null,
     formMessage: withForm ? view.formMessage : null,
     pendingSaves: view.pendingSaves,
+    tagPicker: view.tagPicker,
+    tagPickerLabel: view.tagPickerLabel,
   };
 }
 
@@ -73,6 +75,20 @@ describe('customer card', () => {
       { type: 'action', detail: { action: 'removeTag', arg: 'etLevelA0001' } },
     ]);
     expect(undefinedPaths(events)).toEqual([]);
+  });
+
+  test('the tag picker link is the core’s label, and a closed picker ([] as the client passes null) shows no options', () => {
+    const closed = Object.assign(cardProps(views.card, false), { tagPicker: [], tagPickerLabel: '+ 打标签' });
+    let { comp } = render('customer-card', closed);
+    expect(text(comp.querySelector('#tag-picker-toggle'))).toBe('+ 打标签');
+    expect(comp.querySelector('.tag-picker')).toBeUndefined();
+    const open = Object.assign(cardProps(views.card, false), {
+      tagPicker: [{ group: '客户等级', tags: [{ id: 'etLevelB0001', name: 'B 级', selected: false }] }],
+      tagPickerLabel: '收起标签',
+    });
+    ({ comp } = render('customer-card', open));
+    expect(text(comp.querySelector('#tag-picker-toggle'))).toBe('收起标签');
+    expect(comp.querySelectorAll('.tag-option')).toHaveLength(1);
   });
 
   test('colleagues’ tags cannot be removed', () => {

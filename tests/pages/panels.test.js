@@ -16,7 +16,7 @@ describe('snapshots with the core views', () => {
 
   test('home', () => {
     const v = views.home;
-    const { comp } = render('home-view', { canPickCustomer: v.canPickCustomer, env: v.env });
+    const { comp } = render('home-view', { canPickCustomer: v.canPickCustomer, intro: v.homeIntro });
     expect(comp.toJSON()).toMatchSnapshot();
   });
 
@@ -48,14 +48,18 @@ describe('notice, home, banner, group', () => {
     expect(retry.events).toEqual([{ type: 'action', detail: { action: 'retry', arg: null } }]);
   });
 
-  test('home: 选择客户 taps pickCustomer; env line shown', async () => {
-    const { comp, events } = render('home-view', { canPickCustomer: true, env: views.home.env });
-    expect(text(comp.querySelector('.env'))).toBe('wecom 4.1.36 android, base library 3.4.0');
+  test('home: 选择客户 taps pickCustomer; one intro line in the view’s language; no support line', async () => {
+    const { comp, events } = render('home-view', { canPickCustomer: true, intro: views.home.homeIntro });
+    // views.home is the English core view: one line, no Chinese one beside it
+    expect(text(comp.querySelector('.home-intro'))).toBe('Look up a customer, edit your notes and tags, and send messages to the chat.');
+    expect(comp.querySelectorAll('.home-intro')).toHaveLength(1);
+    // the raw support line lives on the engine/support page
+    expect(comp.querySelector('.env')).toBeUndefined();
+    expect(comp.dom.textContent).not.toContain('base library');
     await tap(comp.querySelector('#pick-customer'));
     expect(events).toEqual([{ type: 'action', detail: { action: 'pickCustomer', arg: null } }]);
-    const off = render('home-view', { canPickCustomer: false, env: null });
+    const off = render('home-view', { canPickCustomer: false, intro: '' });
     expect(off.comp.querySelector('#pick-customer')).toBeUndefined();
-    expect(off.comp.querySelector('.env')).toBeUndefined();
   });
 
   test('banner: dismiss taps dismissBanner; nothing rendered for null', async () => {
@@ -76,5 +80,18 @@ describe('notice, home, banner, group', () => {
     expect(text(comp.querySelector('.external-members'))).toContain('陈晓明');
     expect(text(comp.querySelector('.external-members'))).toContain('Joined via group QR code');
     expect(comp.querySelectorAll('.member')).toHaveLength(2);
+    expect(comp.querySelector('.admins-not-members')).toBeUndefined();
+  });
+
+  test('group: admins who are not members are shown, with the core’s label', () => {
+    const group = copy(views.group.group);
+    group.admins = ['zhangsan', 'wangwu'];
+    group.adminsNotMembers = ['wangwu'];
+    group.adminsNotMembersLabel = '管理员（不在群内）';
+    const { comp } = render('group-view', { group });
+    const row = comp.querySelector('.admins-not-members');
+    expect(text(row)).toContain('管理员（不在群内）');
+    expect(text(row)).toContain('wangwu');
+    expect(comp.querySelectorAll('.group-admin')).toHaveLength(1);
   });
 });

@@ -64,9 +64,9 @@ describe('entries', () => {
   test.each([
     ['contact_profile', 'getCurExternalContact:ok', 'getCurExternalChat:fail without context of external contact'],
     ['single_chat_tools', 'getCurExternalContact:ok', 'getCurExternalChat:fail without context of external contact'],
-    ['chain_single_chat_tools', 'getCurExternalContact:ok', 'getCurExternalChat:fail without context of external contact'],
+    ['chain_single_chat_tools', 'getCurExternalContact:fail without context of external contact', 'getCurExternalChat:fail without context of external contact'],
     ['group_chat_tools', 'getCurExternalContact:fail without context of external contact', 'getCurExternalChat:ok'],
-    ['chain_group_chat_tools', 'getCurExternalContact:fail without context of external contact', 'getCurExternalChat:ok'],
+    ['chain_group_chat_tools', 'getCurExternalContact:fail without context of external contact', 'getCurExternalChat:fail without context of external contact'],
     ['chat_attachment', 'getCurExternalContact:fail without context of external contact', 'getCurExternalChat:fail without context of external contact'],
     ['normal', 'getCurExternalContact:fail without context of external contact', 'getCurExternalChat:fail without context of external contact'],
   ])('%s', async (entry, contact, chat) => {
@@ -78,6 +78,29 @@ describe('entries', () => {
     const g = await call(rt, 'qy.getCurExternalChat');
     expect(g.errMsg).toBe(chat);
     if (g.ok) expect(g.ok.chatId).toBe('wrC1');
+  });
+
+  test.each([
+    ['chain_single_chat_tools', 'getCurCorpGroupContact:ok', 'getCurCorpGroupChat:fail without context of corpgroup contact'],
+    ['chain_group_chat_tools', 'getCurCorpGroupContact:fail without context of corpgroup contact', 'getCurCorpGroupChat:ok'],
+    ['single_chat_tools', 'getCurCorpGroupContact:fail without context of corpgroup contact', 'getCurCorpGroupChat:fail without context of corpgroup contact'],
+    ['group_chat_tools', 'getCurCorpGroupContact:fail without context of corpgroup contact', 'getCurCorpGroupChat:fail without context of corpgroup contact'],
+  ])('the 上下游 calls from %s', async (entry, contact, chat) => {
+    const rt = await loggedIn({ entry, corpGroupCorpId: 'wwP1', corpGroupUserId: 'u1', corpGroupChatId: 'c1' });
+    const c = await call(rt, 'qy.getCurCorpGroupContact');
+    expect(c.errMsg).toBe(contact);
+    if (c.ok) expect([c.ok.corpId, c.ok.userId]).toEqual(['wwP1', 'u1']);
+    const g = await call(rt, 'qy.getCurCorpGroupChat');
+    expect(g.errMsg).toBe(chat);
+    if (g.ok) expect(g.ok.chatId).toBe('c1');
+  });
+
+  test('the 上下游 calls are missing below 4.0.8, and the contact one in devtools', async () => {
+    const old = await loggedIn({ entry: 'chain_single_chat_tools', clientVersion: '4.0.7' });
+    expect(typeof old.wx.qy.getCurCorpGroupContact).toBe('undefined');
+    expect(typeof old.wx.qy.getCurCorpGroupChat).toBe('undefined');
+    const dev = await loggedIn({ entry: 'chain_single_chat_tools', platform: 'devtools' });
+    expect((await call(dev, 'qy.getCurCorpGroupContact')).errMsg).toBe('getCurCorpGroupContact:fail not support');
   });
 
   test('shareTicket is returned when the scenario has one', async () => {

@@ -128,6 +128,18 @@ impl World {
         }
     }
 
+    /// A world whose app is configured for Chinese (`new` is English).
+    #[allow(dead_code)]
+    pub fn zh(entry: &str) -> World {
+        let mut w = World::new(entry);
+        w.model = Model::new(Config {
+            backend_url: "https://api.example.com".into(),
+            locale: Some("zh".into()),
+        })
+        .unwrap();
+        w
+    }
+
     pub fn launch(&mut self) {
         let mut info = json!({"platform": self.platform, "SDKVersion": "3.4.0", "version": "8.0.50", "language": "en"});
         if self.host_wecom {
@@ -301,6 +313,12 @@ impl World {
             }
             "getCurExternalChat" => {
                 json!({"errMsg": "getCurExternalChat:ok", "chatId": self.chat_id})
+            }
+            "getCurCorpGroupContact" => {
+                json!({"errMsg": "getCurCorpGroupContact:ok", "corpId": "wwPartnerCorp0001", "userId": "wangli"})
+            }
+            "getCurCorpGroupChat" => {
+                json!({"errMsg": "getCurCorpGroupChat:ok", "chatId": "wrChainGroup0001"})
             }
             "selectExternalContact" => {
                 json!({"errMsg": "selectExternalContact:ok", "userIds": [self.external_userid]})

@@ -36,6 +36,9 @@ const DEFAULT_SCENARIO = {
   shareTicket: undefined,
   externalUserId: 'wmAbCdEfGhIjKlMnOpQrStUvWxYz012345',
   chatId: 'wrAbCdEfGhIjKlMnOpQrStUvWxYz0123',
+  corpGroupCorpId: 'wwPartnerCorp00001', // getCurCorpGroupContact (chain_single_chat_tools)
+  corpGroupUserId: 'wangli',
+  corpGroupChatId: 'wrChainGroup0001', // getCurCorpGroupChat (chain_group_chat_tools)
   permission: true,
   allowList: true,
   sessionValid: true,

@@ -1,5 +1,6 @@
-// The home route: pick a customer, a short intro and the environment line.
-// Presentational only.
+// The home route: pick a customer and a short intro (in the member's
+// language, from the core). The support line (view.env) is on the
+// engine/support page, not here. Presentational only.
 const forwardEvents = require('../forward-events.js');
 
 Component({
@@ -7,6 +8,6 @@ Component({
   options: { addGlobalClass: true },
   properties: {
     canPickCustomer: { type: Boolean, value: false },
-    env: { type: String, value: /** @type {string | null} */ (null) },
+    intro: { type: String, value: '' },
   },
 });

@@ -12,6 +12,8 @@ const QY_MIN_VERSION = {
   getContext: '3.0.24',
   getCurExternalContact: '2.5.8',
   getCurExternalChat: '3.0.16',
+  getCurCorpGroupContact: '4.0.8', // 上下游 (wecom:97020, 98426)
+  getCurCorpGroupChat: '4.0.8', // 上下游 互联群 (wecom:97020; the JS-SDK page 98427 says 4.0.12)
   selectExternalContact: '2.4.20',
   openUserProfile: null,
   openEnterpriseChat: null,
@@ -22,9 +24,14 @@ const QY_MIN_VERSION = {
 const NO_LOGIN_NEEDED = new Set(['login', 'checkSession']);
 const NO_ALLOW_LIST_CHECK = new Set(['login', 'checkSession', 'getSystemInfo']);
 const CONTACT_APIS = new Set(['getCurExternalContact', 'getCurExternalChat', 'selectExternalContact', 'sendChatMessage', 'openEnterpriseChat', 'shareToExternalContact']);
-const DEVTOOLS_UNSUPPORTED = new Set(['getContext', 'getCurExternalContact', 'getCurExternalChat', 'shareToExternalContact']);
-const CONTACT_ENTRIES = ['contact_profile', 'single_chat_tools', 'chain_single_chat_tools'];
-const CHAT_ENTRIES = ['group_chat_tools', 'chain_group_chat_tools'];
+const DEVTOOLS_UNSUPPORTED = new Set(['getContext', 'getCurExternalContact', 'getCurExternalChat', 'getCurCorpGroupContact', 'shareToExternalContact']);
+// The customer calls answer only the customer toolbars: a 上下游 (chain_*) page is served by
+// getCurCorpGroupContact / getCurCorpGroupChat, and the customer calls fail there as on a client.
+const CONTACT_ENTRIES = ['contact_profile', 'single_chat_tools'];
+const CHAT_ENTRIES = ['group_chat_tools'];
+const CORP_GROUP_CONTACT_ENTRIES = ['chain_single_chat_tools'];
+const CORP_GROUP_CHAT_ENTRIES = ['chain_group_chat_tools'];
+const WRONG_CORP_GROUP_ENTRY = 'without context of corpgroup contact';
 const SEND_ENTRIES = ['single_chat_tools', 'group_chat_tools', 'chain_single_chat_tools', 'chain_group_chat_tools'];
 const MSG_TYPES = ['text', 'image', 'video', 'file', 'news', 'miniprogram'];
 const WRONG_ENTRY = 'without context of external contact';
@@ -61,6 +68,14 @@ function makeQy(rt) {
     getCurExternalChat: (o, chk) => {
       chk(!CHAT_ENTRIES.includes(s.entry), WRONG_ENTRY);
       return { chatId: s.chatId };
+    },
+    getCurCorpGroupContact: (o, chk) => {
+      chk(!CORP_GROUP_CONTACT_ENTRIES.includes(s.entry), WRONG_CORP_GROUP_ENTRY);
+      return { corpId: s.corpGroupCorpId, userId: s.corpGroupUserId };
+    },
+    getCurCorpGroupChat: (o, chk) => {
+      chk(!CORP_GROUP_CHAT_ENTRIES.includes(s.entry), WRONG_CORP_GROUP_ENTRY);
+      return { chatId: s.corpGroupChatId };
     },
     selectExternalContact: (o, chk) => {
       chk(o.filterType !== undefined && o.filterType !== 0 && o.filterType !== 1, 'invalid filterType');

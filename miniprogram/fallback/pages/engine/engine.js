@@ -50,6 +50,16 @@ const ENGINE_TEXT = {
   none: '无 / none: the core did not load',
 };
 
+/** The core's support line ("wecom 4.1.36 android, base library 3.4.0"), once it runs. */
+function supportLine(host) {
+  try {
+    const view = host && host.core && typeof host.core.view === 'function' ? host.core.view() : null;
+    return (view && view.env) || '-';
+  } catch (err) {
+    return '-';
+  }
+}
+
 /** Everything the page shows; never undefined (setData refuses it). */
 function describe() {
   const app = typeof getApp === 'function' ? getApp() : null;
@@ -73,6 +83,7 @@ function describe() {
     { label: '基础库 / Base library', value: String(info.SDKVersion || '-') },
     { label: '客户端 / Client', value: `${info.environment || 'wechat'} ${info.version || '-'}` },
     { label: '系统 / System', value: `${info.platform || '-'} ${info.system || ''}`.trim() },
+    { label: '支持信息 / Support line', value: supportLine(host) },
   ];
   return {
     engine: engine || 'loading',

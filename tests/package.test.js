@@ -52,7 +52,7 @@ Component({
   w('pages/main/main.json', `${JSON.stringify({ usingComponents: { 'customer-card': '/wecom-contact-core/components/customer-card/customer-card' } })}\n`);
   w('pages/main/main.wxml', `<view id="route">{{route}}</view>
 <customer-card id="customer-card" wx:if="{{route === 'card' && card}}" card="{{card}}" form="{{form}}" form-message="{{formMessage}}"
-  pending-saves="{{pendingSaves}}" tag-picker="{{tagPicker}}" bind:action="onAction" bind:change="onChange" />
+  pending-saves="{{pendingSaves}}" tag-picker="{{tagPicker}}" tag-picker-label="{{tagPickerLabel}}" bind:action="onAction" bind:change="onChange" />
 `);
 }
 
@@ -147,6 +147,7 @@ test('installed into a blank mini program, a rep edits a remark on the wasm engi
   expect(rt.log.wasm.map((w) => w.path)).toContain("/wecom-contact-core/core/core.wasm.br");
   expect(rt.page.data.card.customer.name).toBe("陈晓明");
   expect(rt.text()).toContain("陈晓明");
+  expect(rt.text()).toContain('+ 打标签'); // the component reads its words from the core's view
   await rt.tap('#edit');
   await rt.input('#input-remark', '包里来的备注');
   await rt.tap('#save');

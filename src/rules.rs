@@ -385,7 +385,8 @@ pub use crate::handover::MAX_PER_REQUEST as HANDOVER_MAX_PER_REQUEST;
 /// The hand-over limits, written once in [`crate::wecom::transfer`] (with their sources)
 /// and re-exported for the server.
 pub use crate::wecom::transfer::{
-    HANDOVER_MAX_PER_WINDOW, HANDOVER_MESSAGE_MAX, HANDOVER_PER_CALL, HANDOVER_WINDOW_SECS,
+    ItemState as HandoverItemState, HANDOVER_MAX_PER_WINDOW, HANDOVER_MESSAGE_MAX,
+    HANDOVER_PER_CALL, HANDOVER_WINDOW_SECS,
 };
 
 /// The message an on-job hand-over sends the customer: at most 200 characters, counted as

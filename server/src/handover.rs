@@ -320,15 +320,12 @@ fn call_refusal(errcode: i64) -> (&'static str, &'static str) {
     }
 }
 
+/// The word recorded for a `transfer_result` status: the core's one table
+/// (`wecom::transfer`), `not_started` for a code it does not know.
 fn item_state(status: i64) -> &'static str {
-    match status {
-        1 => "done",
-        2 => "waiting",
-        3 => "refused_by_customer",
-        4 => "taker_at_limit",
-        5 => "no_record",
-        _ => "not_started",
-    }
+    rules::HandoverItemState::from_status(status)
+        .unwrap_or(rules::HandoverItemState::NotStarted)
+        .word()
 }
 
 /// `POST /api/handover/transfers` with an `Idempotency-Key`.

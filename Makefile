@@ -11,7 +11,7 @@ MVP_TARGET_DIR ?= target/mvp
 TYPES_TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)/types
 JEST := node_modules/.bin/jest
 
-.PHONY: help sim-bins screenshots tools rust-tools node-tools browser-tools build types test test-rust test-wasm test-js typecheck dev bench clean test-server bench-server preview upload package
+.PHONY: help sim-bins screenshots tools rust-tools node-tools browser-tools build types test test-rust test-wasm test-js typecheck dev bench clean test-server bench-server preview upload package size
 
 # `make` with no target prints this list: each target with a `##` comment.
 help: ## list the targets (the default)
@@ -97,6 +97,18 @@ sim-bins: ## debug builds of wcc-server and wecom-double
 
 dev: tools build sim-bins ## build, then serve double + server + simulator on :5178
 	node scripts/dev.js
+
+# Where the core's bytes go (twiggy, summed by crate and by our modules):
+# the shipped MVP build's flags, but keeping the name section (target/size).
+SIZE_TARGET_DIR := target/size
+size: rust-tools ## the core's size by crate and module (twiggy)
+	@command -v twiggy >/dev/null || cargo install twiggy --version 0.8.0 --locked
+	CARGO_TARGET_DIR=$(SIZE_TARGET_DIR) RUSTC_BOOTSTRAP=1 RUSTFLAGS="$(MVP_RUSTFLAGS)" \
+	  CARGO_PROFILE_RELEASE_STRIP=false \
+	  cargo build --lib --release --target wasm32-unknown-unknown -Zbuild-std=std,panic_abort
+	wasm-bindgen --target bundler --keep-debug --out-dir $(SIZE_TARGET_DIR)/bindgen \
+	  $(SIZE_TARGET_DIR)/wasm32-unknown-unknown/release/wecom_contact_core.wasm
+	node scripts/size-report.js $(SIZE_TARGET_DIR)/bindgen/wecom_contact_core_bg.wasm
 
 bench: tools build sim-bins ## sizes and timings (BENCHMARKS.md), then bench-server
 	node bench/run.js

@@ -49,13 +49,13 @@ fn json_text(value: &JsValue, what: &'static str) -> Result<String, CoreError> {
     }
 }
 
+/// Writes a value as JSON text and hands it to JS's own `JSON.parse`: one
+/// crossing of the boundary, whatever the size (`None` is `null`, which
+/// setData accepts; maps are plain objects).
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    // json_compatible: None becomes null (setData rejects undefined) and maps
-    // become plain objects.
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    value
-        .serialize(&serializer)
-        .map_err(|e| js_error(&CoreError::Serialize(e.to_string())))
+    let text =
+        serde_json::to_string(value).map_err(|e| js_error(&CoreError::Serialize(e.to_string())))?;
+    js_sys::JSON::parse(&text).map_err(|_| js_error(&CoreError::Serialize("JSON.parse refused the core's output".into())))
 }
 
 /// The core, as JS sees it: `new Core(config)`, `dispatch(event)`,
@@ -63,6 +63,8 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 pub struct Core {
     model: Model,
+    /// The effects of the last dispatch, for [`Core::floor`].
+    last: Vec<crate::protocol::effect::Effect>,
 }
 
 #[wasm_bindgen]
@@ -81,14 +83,26 @@ impl Core {
         let config: Config = serde_json::from_str(&text)
             .map_err(|e| js_error(&CoreError::BadConfig(e.to_string())))?;
         let model = Model::new(config).map_err(|e| js_error(&e))?;
-        Ok(Core { model })
+        Ok(Core { model, last: Vec::new() })
     }
 
     /// Applies one event; returns the array of effects for the shell.
     pub fn dispatch(&mut self, event: JsValue) -> Result<JsValue, JsValue> {
         let text = json_text(&event, "event").map_err(|e| js_error(&e))?;
         let effects = app::dispatch_text(&mut self.model, &text).map_err(|e| js_error(&e))?;
-        to_js(&effects)
+        let out = to_js(&effects);
+        self.last = effects;
+        out
+    }
+
+    /// The floor under a dispatch, for benchmarks: reads `event` exactly as
+    /// [`Core::dispatch`] does, but applies nothing, and writes out the last
+    /// dispatch's effects again. What a dispatch costs above this is the
+    /// core's own work.
+    pub fn floor(&self, event: JsValue) -> Result<JsValue, JsValue> {
+        let text = json_text(&event, "event").map_err(|e| js_error(&e))?;
+        app::parse_event(&text).map_err(|e| js_error(&e))?;
+        to_js(&self.last)
     }
 
     /// The whole current view model (the first render, and tests).
@@ -114,7 +128,7 @@ impl Core {
             .as_string()
             .ok_or_else(|| js_error(&CoreError::BadSnapshot("snapshot must be a string".into())))?;
         let model = app::restore(&text).map_err(|e| js_error(&e))?;
-        Ok(Core { model })
+        Ok(Core { model, last: Vec::new() })
     }
 
     /// Crosses the boundary and does nothing: the floor for benchmarks.

@@ -307,7 +307,7 @@ impl ComposeError {
                 let t = msg_type.label();
                 Localized::new(
                     format!("从当前入口不能发送「{}」消息。", t.zh),
-                    format!("A {} message cannot be sent from here.", t.en.to_lowercase()),
+                    format!("A {} message cannot be sent from here.", t.en.to_ascii_lowercase()),
                 )
             }
             ComposeError::CannotSendHere => Localized::new(

@@ -150,6 +150,21 @@ pub struct State {
     pub retry_attempt: u32,
     pub retry_timer: Option<EffectId>,
     pub pending: BTreeMap<EffectId, Pending>,
+    /// `launch.system_info` as read, so that `env()` (every host the app
+    /// builds, twice a keystroke) does not parse it again. Not state.
+    #[serde(skip)]
+    system: SystemMemo,
+}
+
+/// A [`SystemInfo`] read once. Equal to any other: it is derived from the
+/// state beside it, so it never makes two states differ.
+#[derive(Debug, Clone, Default)]
+struct SystemMemo(std::cell::OnceCell<SystemInfo>);
+
+impl PartialEq for SystemMemo {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// An id WeCom documents no shape for (the 上下游互联群 chat id): 1–128
@@ -175,11 +190,12 @@ impl State {
     /// The environment, derived from what the shell reported.
     pub fn env(&self) -> Environment {
         let info = self.launch.as_ref();
-        let system: SystemInfo = info
-            .and_then(|l| serde_json::from_value(l.system_info.clone()).ok())
-            .unwrap_or_default();
+        let system = self.system.0.get_or_init(|| {
+            info.and_then(|l| serde_json::from_value(l.system_info.clone()).ok())
+                .unwrap_or_default()
+        });
         Environment::detect(
-            &system,
+            system,
             info.is_some_and(|l| l.has_qy),
             info.and_then(|l| l.wecom_version.as_deref()),
         )
@@ -272,6 +288,7 @@ impl State {
     /// The app started: `launch` is what the shell reported.
     pub fn on_launch(&mut self, launch: LaunchInfo) {
         self.launch = Some(launch);
+        self.system = SystemMemo::default();
     }
 
     /// Reads the stored session; `Err` means the entry is damaged.

@@ -140,8 +140,23 @@ fn collapse_or_extend(path: String, whole: &Value, sub: Patch, out: &mut Patch) 
 }
 
 /// The length of a value as JSON text, which is what setData's cost grows with.
+/// Counted as it is written, without building the text.
 pub fn json_len(v: &Value) -> usize {
-    serde_json::to_string(v).map(|s| s.len()).unwrap_or(0)
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut n = Count(0);
+    match serde_json::to_writer(&mut n, v) {
+        Ok(()) => n.0,
+        Err(_) => 0,
+    }
 }
 
 /// The byte size of a patch as setData would carry it.

@@ -244,9 +244,10 @@ fn starts_with_status_word(msg: &str) -> bool {
     })
 }
 
-/// Lowercase; `_` and `:` become spaces; runs of whitespace become one space.
+/// ASCII-lowercased (the keywords matched are ASCII; no Unicode case tables);
+/// `_` and `:` become spaces; runs of whitespace become one space.
 fn normalize(status: &str) -> String {
-    let lowered = status.to_lowercase().replace(['_', ':'], " ");
+    let lowered = status.to_ascii_lowercase().replace(['_', ':'], " ");
     lowered.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::app::labels::{page_labels, PageLabels};
 use crate::app::model::{Model, PartKeys};
 use crate::card::form::FormView;
 use crate::card::view::{CardView, TagOptionGroup};
@@ -10,6 +11,7 @@ use crate::chat::compose::ComposerView;
 use crate::chat::templates::QuickReplyView;
 use crate::chat::templates::TemplateContext;
 use crate::handover::view::HandoverView;
+use crate::launch::labels::{pick, HOME_INTRO};
 use crate::launch::view::{status_text, title};
 use crate::protocol::page::Route;
 use crate::wecom::groupchat::GroupChatView;
@@ -55,6 +57,9 @@ pub struct View {
     pub handover: Option<HandoverView>,
     /// Home's one-line intro, in the member's language only.
     pub home_intro: String,
+    /// The fixed labels of home, the banner, the notice and the page's own
+    /// buttons, in the member's language (`app::labels`).
+    pub labels: PageLabels,
 }
 
 /// Which heavy parts to build: the others the caller holds as they were.
@@ -171,11 +176,7 @@ pub fn view_with(model: &Model, build: Build) -> View {
         can_pick_customer: route == Route::Home,
         can_hand_over: route == Route::Home,
         handover: (route == Route::Handover && build.handover).then(|| model.handover.view(locale)),
-        home_intro: crate::support::locale::Localized::new(
-            "查看客户资料、修改备注与标签，并向聊天发送消息。",
-            "Look up a customer, edit your notes and tags, and send messages to the chat.",
-        )
-        .get(locale)
-        .to_owned(),
+        home_intro: pick(HOME_INTRO, locale),
+        labels: page_labels(locale),
     }
 }

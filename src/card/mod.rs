@@ -24,6 +24,7 @@ use crate::wecom::tags::{self, CorpTagList, TagEdit};
 
 pub mod drafts;
 pub mod form;
+pub mod form_labels;
 pub mod outbox;
 pub mod view;
 

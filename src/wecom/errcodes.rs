@@ -142,8 +142,10 @@ pub fn short_errmsg(errmsg: &str) -> &str {
     errmsg.split(", hint").next().unwrap_or(errmsg).trim()
 }
 
-/// Clear text for an errcode. For a code without a known meaning the start
-/// of `errmsg` is shown (without WeCom's `hint:`/`from ip` tail).
+/// Clear text for an errcode. For a code without a known meaning the
+/// Chinese text names the code in words and never quotes `errmsg` (WeCom's
+/// errmsg is English); the English text quotes its start (without WeCom's
+/// `hint:`/`from ip` tail).
 pub fn message(errcode: i64, errmsg: &str) -> Localized {
     match TABLE.iter().find(|(c, ..)| *c == errcode) {
         Some((_, _, zh, en, _)) => Localized::new(
@@ -152,10 +154,12 @@ pub fn message(errcode: i64, errmsg: &str) -> Localized {
         ),
         None => {
             let short = short_errmsg(errmsg);
-            Localized::new(
-                format!("企业微信返回错误 {errcode}：{short}"),
-                format!("WeCom returned error {errcode}: {short}"),
-            )
+            let en = if short.is_empty() {
+                format!("WeCom returned error {errcode}")
+            } else {
+                format!("WeCom returned error {errcode}: {short}")
+            };
+            Localized::new(format!("企业微信返回错误（代码 {errcode}）"), en)
         }
     }
 }
@@ -265,5 +269,30 @@ mod tests {
             "invalid parameter, hint: [1], from ip: 1.2.3.4, more info at https://x",
         );
         assert_eq!(m.en, "WeCom returned error 40058: invalid parameter");
+    }
+
+    #[test]
+    fn an_unknown_code_is_named_in_words_in_chinese_and_quoted_in_english() {
+        let m = message(40058, "invalid parameter, hint: [1], from ip: 1.2.3.4");
+        assert_eq!(m.zh, "企业微信返回错误（代码 40058）");
+        assert!(!m.zh.chars().any(|c| c.is_ascii_alphabetic()), "{}", m.zh);
+        assert_eq!(m.en, "WeCom returned error 40058: invalid parameter");
+        assert_eq!(message(40058, "").en, "WeCom returned error 40058");
+    }
+
+    #[test]
+    fn no_known_errmsg_reaches_chinese_text() {
+        for (code, errmsg) in [
+            (40029, "invalid code"),
+            (48002, "api forbidden"),
+            (60011, "no privilege to access/modify contact/party/agent"),
+            (84061, "not external contact"),
+            (40096, "invalid external userid"),
+            (60020, "not allow to access from your ip"),
+            (-1, "system busy"),
+        ] {
+            let zh = message(code, errmsg).zh;
+            assert!(!zh.contains(errmsg), "{code}: {zh}");
+        }
     }
 }

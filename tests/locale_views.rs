@@ -434,6 +434,17 @@ fn scenarios() -> Vec<Scenario> {
             },
         },
         Scenario {
+            name: "hand-over: a member id that cannot be one",
+            errmsgs: &["member userid", "not allowed"],
+            entry: "normal",
+            drive: |w| {
+                w.launch();
+                w.tap("openHandover", Value::Null);
+                w.input("handover.giver", "ex zhou");
+                w.tap("handoverLoad", Value::Null);
+            },
+        },
+        Scenario {
             name: "hand-over: refused by the server in its own words",
             errmsgs: &["the cursor is not one of ours"],
             entry: "normal",
@@ -549,6 +560,7 @@ fn the_scenarios_reach_every_route_and_the_states_they_name() {
         "{partly}"
     );
     assert!(find("hand-over: refused by WeCom")["handover"]["problem"].is_string());
+    assert!(find("hand-over: a member id that cannot be one")["handover"]["problem"].is_string());
     assert!(
         find("hand-over: refused by the server in its own words")["handover"]["problem"]
             .is_string()

@@ -562,7 +562,7 @@ impl State {
             Ok(u) => u,
             Err(e) => {
                 self.problem = Some(Localized::new(
-                    format!("请填写要交接的成员账号：{e}"),
+                    format!("请填写要交接的成员账号：{}", e.message().zh),
                     format!("Enter the userid of the member handing over: {e}"),
                 ));
                 return;
@@ -586,7 +586,9 @@ impl State {
                 let mut seen = BTreeSet::new();
                 for id in id_list(&self.ids_text) {
                     if let Err(e) = ExternalUserId::parse(&id) {
-                        bad.get_or_insert(format!("{}: {e}", crate::support::text_preview(&id)));
+                        let id = crate::support::text_preview(&id);
+                        let m = e.message();
+                        bad.get_or_insert((format!("{id}：{}", m.zh), format!("{id}: {}", m.en)));
                     } else if seen.insert(id.clone()) {
                         self.customers.push(Candidate {
                             id,
@@ -596,8 +598,8 @@ impl State {
                 }
                 if let Some(b) = bad {
                     self.problem = Some(Localized::new(
-                        format!("客户 ID 有误：{b}"),
-                        format!("A customer id is wrong: {b}"),
+                        format!("客户 ID 有误：{}", b.0),
+                        format!("A customer id is wrong: {}", b.1),
                     ));
                 }
                 self.loaded = true;
@@ -662,7 +664,7 @@ impl State {
             Ok(t) => t,
             Err(e) => {
                 self.problem = Some(Localized::new(
-                    format!("请填写接替成员账号：{e}"),
+                    format!("请填写接替成员账号：{}", e.message().zh),
                     format!("Enter the userid of the member taking over: {e}"),
                 ));
                 return;

@@ -696,3 +696,42 @@ fn a_partly_submitted_hand_over_says_so_in_words() {
     answer(&mut s, 200, transfer_answer(0));
     assert_eq!(s.view(Locale::Zh).transfer.unwrap().note, None);
 }
+
+#[test]
+fn a_bad_member_or_customer_id_is_said_in_chinese_words() {
+    let mut s = State::default();
+    step(&mut s, &host(), |s, ctx| {
+        s.on_input(ctx, "giver", "ex zhou".into())
+    });
+    step(&mut s, &host(), |s, ctx| s.on_tap(ctx, Tap::Load));
+    let zh = s.view(Locale::Zh).problem.unwrap();
+    assert!(
+        zh.starts_with("请填写要交接的成员账号：成员账号的第 3 个字符"),
+        "{zh}"
+    );
+    assert!(
+        !zh.contains("member userid") && !zh.contains("allowed"),
+        "{zh}"
+    );
+    assert!(s.view(Locale::En).problem.unwrap().contains("not allowed"));
+
+    let mut s = State::default();
+    step(&mut s, &host(), |s, ctx| {
+        s.on_tap(ctx, Tap::Kind(Kind::Onjob))
+    });
+    step(&mut s, &host(), |s, ctx| {
+        s.on_input(ctx, "giver", GIVER.into())
+    });
+    step(&mut s, &host(), |s, ctx| {
+        s.on_input(ctx, "ids", "zz123".into())
+    });
+    step(&mut s, &host(), |s, ctx| s.on_tap(ctx, Tap::Load));
+    let zh = s.view(Locale::Zh).problem.unwrap();
+    assert!(zh.starts_with("客户 ID 有误：zz123：客户 ID"), "{zh}");
+    assert!(!zh.contains("must"), "{zh}");
+    assert!(s
+        .view(Locale::En)
+        .problem
+        .unwrap()
+        .starts_with("A customer id is wrong: zz123: "));
+}

@@ -229,6 +229,19 @@ fn scenarios() -> Vec<Scenario> {
             },
         },
         Scenario {
+            name: "notice: the backend calls from an untrusted IP (60020)",
+            errmsgs: &["not allow to access from your ip"],
+            entry: "single_chat_tools",
+            drive: |w| {
+                w.backend = refusing(
+                    "/api/external-contacts/",
+                    200,
+                    json!({"errcode": 60020, "errmsg": "not allow to access from your ip, hint: [1733], from ip: 1.2.3.4"}),
+                );
+                w.launch();
+            },
+        },
+        Scenario {
             name: "notice: the customer refused with a code not in the table",
             errmsgs: &["something unheard of"],
             entry: "single_chat_tools",
@@ -533,8 +546,19 @@ fn the_scenarios_reach_every_route_and_the_states_they_name() {
     assert!(
         find("notice: a wx.qy failure WeCom does not explain")["notice"]["message"].is_string()
     );
-    assert!(find("notice: the customer refused by WeCom (48002)")["notice"].is_object());
+    assert!(
+        find("notice: the customer refused by WeCom (48002)")["notice"]["guidance"]
+            .as_str()
+            .unwrap_or("")
+            .contains("admin")
+    );
     assert!(find("notice: no customer-contact permission")["notice"]["guidance"].is_string());
+    assert!(
+        find("notice: the backend calls from an untrusted IP (60020)")["notice"]["guidance"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Trusted IP")
+    );
     let editing = find("card: editing, the remark too long, a bad phone number");
     assert!(
         editing["form"]["errors"].as_array().unwrap().len() >= 2,

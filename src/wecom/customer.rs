@@ -441,6 +441,14 @@ pub enum CustomerError {
 }
 
 impl CustomerError {
+    /// Who must act, and where, for a WeCom refusal the errcode table knows.
+    pub fn next_step(&self) -> Option<Localized> {
+        match self {
+            CustomerError::Wecom { errcode, .. } => errcodes::next_step(*errcode),
+            _ => None,
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             CustomerError::BadJson { .. } => "bad_json",
@@ -1375,17 +1383,23 @@ pub(crate) mod tests {
     #[test]
     fn unknown_wecom_error_shows_errmsg_without_hint() {
         let e = CustomerError::Wecom {
-            errcode: 40001,
-            errmsg: "invalid credential, hint: [123], from ip: 1.2.3.4".into(),
+            errcode: 40058,
+            errmsg: "invalid parameter, hint: [123], from ip: 1.2.3.4".into(),
         };
         let m = e.message();
         assert!(
-            m.en.contains("40001") && m.en.contains("invalid credential"),
+            m.en.contains("40058") && m.en.contains("invalid parameter"),
             "{}",
             m.en
         );
         assert!(!m.en.contains("from ip"), "{}", m.en);
-        assert_eq!(m.zh, "企业微信返回错误（代码 40001）");
+        assert_eq!(m.zh, "企业微信返回错误（代码 40058）");
+        assert_eq!(e.next_step(), None);
+        let forbidden = CustomerError::Wecom {
+            errcode: 48002,
+            errmsg: "api forbidden".into(),
+        };
+        assert!(forbidden.next_step().unwrap().zh.contains("管理员"));
     }
 
     #[test]

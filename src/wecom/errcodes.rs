@@ -86,6 +86,28 @@ const TABLE: &[Row] = &[
             "Your admin must fix this: add the member to this app's visible range in the WeCom admin console (App Management → this app → Visible range)",
         )),
     ),
+    // wecom:90313, wecom:91039 (gettoken): the backend's secret is wrong.
+    (
+        40001,
+        "wecom_invalid_secret",
+        "后台的 Secret 无效：企业微信不接受后台配置的应用 Secret",
+        "Invalid secret: WeCom does not accept the app Secret the backend is configured with",
+        Some((
+            "需要管理员处理：在企业微信管理后台「应用管理 → 本应用」查看 Secret，并更新后台的配置",
+            "Your admin must fix this: look up the app's Secret in the WeCom admin console (App Management → this app) and update the backend's configuration",
+        )),
+    ),
+    // wecom:90313: the backend calls from an IP not among the app's trusted IPs.
+    (
+        60020,
+        "wecom_untrusted_ip",
+        "后台服务器的 IP 不在应用的企业可信 IP 中，企业微信拒绝了调用",
+        "WeCom refused the call: the backend server's IP is not one of the app's trusted IPs",
+        Some((
+            "需要管理员处理：在企业微信管理后台「应用管理 → 本应用 → 企业可信IP」中加入后台服务器的出口 IP",
+            "Your admin must fix this: add the backend server's outgoing IP under Trusted IPs in the WeCom admin console (App Management → this app → Trusted IP)",
+        )),
+    ),
     // wecom:90313, wecom:91039 (gettoken).
     (
         40014,
@@ -247,6 +269,39 @@ mod tests {
             g.zh
         );
         assert!(g.en.contains("colleague"), "{}", g.en);
+    }
+
+    #[test]
+    fn a_wrong_secret_and_an_untrusted_ip_say_the_admin_acts_and_where() {
+        let g = next_step(40001).unwrap();
+        assert!(
+            g.zh.contains("管理员") && g.zh.contains("Secret"),
+            "{}",
+            g.zh
+        );
+        assert!(
+            g.en.contains("admin") && g.en.contains("Secret"),
+            "{}",
+            g.en
+        );
+        let g = next_step(60020).unwrap();
+        assert!(
+            g.zh.contains("管理员") && g.zh.contains("企业可信IP"),
+            "{}",
+            g.zh
+        );
+        assert!(
+            g.en.contains("admin") && g.en.contains("Trusted IP"),
+            "{}",
+            g.en
+        );
+        let m = message(
+            60020,
+            "not allow to access from your ip, hint: [1], from ip: 1.2.3.4",
+        );
+        assert!(!m.zh.contains("not allow"), "{}", m.zh);
+        assert_eq!(code(60020), "wecom_untrusted_ip");
+        assert_eq!(code(40001), "wecom_invalid_secret");
     }
 
     #[test]

@@ -31,6 +31,14 @@ pub enum GroupChatError {
 }
 
 impl GroupChatError {
+    /// Who must act, and where, for a WeCom refusal the errcode table knows.
+    pub fn next_step(&self) -> Option<Localized> {
+        match self {
+            GroupChatError::Api { errcode, .. } => crate::wecom::errcodes::next_step(*errcode),
+            _ => None,
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             GroupChatError::InvalidJson { .. } => "group_chat_invalid_json",
@@ -706,6 +714,8 @@ mod tests {
         let e = group_chat_from_value(&json!({"errcode": 60011, "errmsg": "no privilege"}))
             .unwrap_err();
         assert!(e.message().en.contains("visible range"));
+        assert!(e.next_step().unwrap().zh.contains("可见范围"));
+        assert_eq!(GroupChatError::NotObject.next_step(), None);
     }
 
     #[test]

@@ -61,6 +61,43 @@ mod tests {
     }
 
     #[test]
+    fn every_title_and_loading_line_has_both_languages() {
+        use crate::launch::view::{status_text, title};
+        use crate::launch::Step;
+        use crate::protocol::page::Route;
+        use crate::support::locale::is_cjk;
+        let routes = [
+            Route::Loading,
+            Route::Notice,
+            Route::Card,
+            Route::Group,
+            Route::Compose,
+            Route::Home,
+            Route::Handover,
+        ];
+        let steps = [
+            Step::Idle,
+            Step::CheckingSession,
+            Step::LoggingIn,
+            Step::Exchanging,
+            Step::ReadingClient,
+            Step::ReadingContext,
+            Step::Identifying,
+            Step::Fetching,
+            Step::Ready,
+            Step::Blocked,
+        ];
+        let all = routes
+            .into_iter()
+            .map(title)
+            .chain(steps.into_iter().map(status_text));
+        for m in all {
+            assert!(m.zh.chars().any(is_cjk), "{m:?}");
+            assert!(!m.en.is_empty() && !m.en.chars().any(is_cjk), "{m:?}");
+        }
+    }
+
+    #[test]
     fn the_notice_labels_follow_the_locale() {
         assert_eq!(notice(Locale::Zh).retry, "重试");
         assert_eq!(notice(Locale::En).retry, "Try again");

@@ -305,6 +305,22 @@ mod tests {
     }
 
     #[test]
+    fn every_row_is_in_both_languages_and_english_has_no_chinese() {
+        use crate::support::locale::is_cjk;
+        for (c, _, zh, en, step) in TABLE {
+            let mut pairs = vec![(*zh, *en)];
+            pairs.extend(*step);
+            for (zh, en) in pairs {
+                assert!(zh.chars().any(is_cjk), "{c}: {zh:?}");
+                assert!(
+                    !en.trim().is_empty() && !en.chars().any(is_cjk),
+                    "{c}: {en:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn retryable_codes_have_no_next_step_beyond_retrying() {
         for c in [40014, 42001, 45009, 45033, 1] {
             assert_eq!(next_step(c), None, "{c}");

@@ -681,6 +681,38 @@ mod tests {
     }
 
     #[test]
+    fn every_outcome_is_said_in_both_languages_and_english_has_no_chinese() {
+        use crate::support::locale::is_cjk;
+        let all = [
+            Outcome::Ok,
+            Outcome::NoPermission,
+            Outcome::WrongEntry,
+            Outcome::NotInAllowList,
+            Outcome::Cancelled,
+            Outcome::UnsupportedChat,
+            Outcome::UnsupportedMsgType,
+            Outcome::InvalidImageUrl,
+            Outcome::SessionExpired,
+            Outcome::NotSupported,
+            Outcome::Unknown {
+                err_msg: String::new(),
+            },
+            Outcome::Unknown {
+                err_msg: "x:fail boom".into(),
+            },
+        ];
+        for o in all {
+            for m in [o.message(), o.guidance()] {
+                assert!(m.zh.chars().any(is_cjk), "{o:?}: {m:?}");
+                assert!(
+                    !m.en.is_empty() && !m.en.chars().any(is_cjk),
+                    "{o:?}: {m:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn retryable_outcomes() {
         assert!(Outcome::Cancelled.is_retryable());
         assert!(Outcome::SessionExpired.is_retryable());

@@ -135,7 +135,7 @@ fn handover_backend(status: u16, answer: Value) -> support::world::Backend {
 
 fn transfer(errmsg: &str) -> Value {
     let c = |i: usize| format!("wmHandover{i:022}");
-    let items: Vec<Value> = (0..3)
+    let items: Vec<Value> = (0..4)
         .map(|i| {
             let (state, reason) = match i {
                 0 => (
@@ -143,6 +143,10 @@ fn transfer(errmsg: &str) -> Value {
                     json!("transfer_fail: customer_refused"),
                 ),
                 1 => ("not_submitted", Value::Null),
+                3 => (
+                    "not_started",
+                    json!("not a customer of the member handing over (errcode 84061)"),
+                ),
                 _ => ("done", Value::Null),
             };
             json!({"type": "customer", "id": c(i), "call": 1, "state": state, "reason": reason})
@@ -150,7 +154,7 @@ fn transfer(errmsg: &str) -> Value {
         .collect();
     json!({"errcode": 0, "errmsg": errmsg, "transfer_id": "tr_demo", "kind": "resigned",
            "handover_userid": "ex_zhou", "takeover_userid": "lisi",
-           "counts": {"done": 1, "refused_by_customer": 1, "not_submitted": 1}, "items": items})
+           "counts": {"done": 1, "refused_by_customer": 1, "not_submitted": 1, "not_started": 1}, "items": items})
 }
 
 /// A scenario: its name, the errmsgs it puts into the model, and how to
@@ -411,7 +415,10 @@ fn scenarios() -> Vec<Scenario> {
         },
         Scenario {
             name: "hand-over: partly submitted, one refused",
-            errmsgs: &["partly submitted: WeCom could not be reached"],
+            errmsgs: &[
+                "partly submitted: WeCom could not be reached",
+                "not a customer of the member",
+            ],
             entry: "normal",
             drive: |w| {
                 w.launch();
@@ -581,6 +588,12 @@ fn the_scenarios_reach_every_route_and_the_states_they_name() {
     let partly = find("hand-over: partly submitted, one refused");
     assert!(
         partly["handover"]["transfer"]["note"].is_string(),
+        "{partly}"
+    );
+    assert!(
+        partly["handover"]["transfer"]["items"]
+            .to_string()
+            .contains("not a customer of the member handing over"),
         "{partly}"
     );
     assert!(find("hand-over: refused by WeCom")["handover"]["problem"].is_string());

@@ -196,7 +196,7 @@ fn no_permission_shows_guidance() {
     assert_eq!(w.page["notice"]["code"], "no_permission");
     assert_eq!(
         w.page["notice"]["guidance"],
-        "ask your admin to add you to the 客户联系 usage scope"
+        "ask your admin to add you to the Customer Contact usage scope"
     );
 }
 

@@ -24,6 +24,8 @@ const ENTRIES = [
 const CLIENT_VERSIONS = ['4.1.36', '4.0.8', '3.1.23', '3.1.10', '3.1.8', '3.1.6', '3.1.2', '3.0.36', '3.0.24', '3.0.16', '2.8.10', '2.5.8'];
 const SDK_VERSIONS = ['3.4.0', '2.30.0', '2.14.0', '2.13.0', '2.12.3', '2.11.2', '2.10.2'];
 const PLATFORMS = ['android', 'ios', 'windows', 'mac', 'devtools'];
+/** The client's language (wx.getSystemInfo().language): the core shows Chinese, or English for `en…`. */
+const LANGUAGES = [['zh_CN', '中文 zh_CN'], ['en', 'English en']];
 const REJECTIONS = [
   ['', 'no'],
   ['84061', '84061 not external contact'],
@@ -46,7 +48,7 @@ const REMARK_API = 'externalcontact/remark';
 const TAG_API = 'externalcontact/mark_tag';
 
 /** Everything the panel sets. Launch settings relaunch the phone; the rest apply live. */
-const LAUNCH_KEYS = ['host', 'clientVersion', 'platform', 'sdkVersion', 'entry', 'customer', 'chat', 'member'];
+const LAUNCH_KEYS = ['host', 'clientVersion', 'platform', 'sdkVersion', 'language', 'entry', 'customer', 'chat', 'member'];
 /** Settings that live at the double (applied through its control API). */
 const DOUBLE_KEYS = ['latencyMs', 'gatewayFault', 'rejectRemark', 'rejectTags'];
 const DEFAULTS = {
@@ -54,6 +56,7 @@ const DEFAULTS = {
   clientVersion: '4.1.36',
   platform: 'android',
   sdkVersion: '3.4.0',
+  language: 'zh_CN',
   entry: 'single_chat_tools',
   customer: data.WECHAT_ID,
   chat: data.CHAT_ID,
@@ -69,7 +72,7 @@ const DEFAULTS = {
   rejectTags: '',
   loginError: false,
 };
-const URL_KEYS = { host: 'host', client: 'clientVersion', platform: 'platform', sdk: 'sdkVersion', entry: 'entry', customer: 'customer', chat: 'chat', member: 'member', network: 'network', latency: 'latencyMs', fault: 'gatewayFault', permission: 'permission', allowlist: 'allowList' };
+const URL_KEYS = { host: 'host', client: 'clientVersion', platform: 'platform', sdk: 'sdkVersion', lang: 'language', entry: 'entry', customer: 'customer', chat: 'chat', member: 'member', network: 'network', latency: 'latencyMs', fault: 'gatewayFault', permission: 'permission', allowlist: 'allowList' };
 
 const $ = (sel) => document.querySelector(sel);
 const el = (tag, attrs, ...children) => {
@@ -143,6 +146,7 @@ class Simulator {
       clientVersion: s.clientVersion,
       platform: s.platform,
       sdkVersion: s.sdkVersion,
+      language: s.language,
       entry: s.entry,
       externalUserId: s.customer,
       chatId: s.chat,
@@ -280,7 +284,7 @@ class Simulator {
     const log = $('#sim-log');
     log.append(el('li', { class: 'fx fx-launch', 'data-kind': 'launch' },
       el('span', { class: 'fx-t', text: new Date().toLocaleTimeString() }),
-      el('span', { class: 'fx-main', text: `launch #${this.launches}: ${this.state.entry} · WeCom ${this.state.clientVersion} · ${this.state.platform} · base library ${this.state.sdkVersion}${this.state.host === 'wechat' ? ' · in WeChat' : ''}` })));
+      el('span', { class: 'fx-main', text: `launch #${this.launches}: ${this.state.entry} · WeCom ${this.state.clientVersion} · ${this.state.platform} · base library ${this.state.sdkVersion} · ${this.state.language}${this.state.host === 'wechat' ? ' · in WeChat' : ''}` })));
     this.refresh();
   }
 
@@ -311,6 +315,7 @@ class Simulator {
     };
     const s = this.state;
     fill($('#sim-platform'), PLATFORMS, s.platform);
+    fill($('#sim-language'), LANGUAGES, s.language);
     fill($('#sim-customer'), CUSTOMERS, s.customer);
     fill($('#sim-chat'), CHATS, s.chat);
     fill($('#sim-member'), MEMBERS, s.member);
@@ -361,6 +366,7 @@ class Simulator {
     on('#sim-client', 'change', (e) => set('clientVersion', e.target.value.trim() || DEFAULTS.clientVersion));
     on('#sim-platform', 'change', (e) => set('platform', e.target.value));
     on('#sim-sdk', 'change', (e) => set('sdkVersion', e.target.value.trim() || DEFAULTS.sdkVersion));
+    on('#sim-language', 'change', (e) => set('language', e.target.value));
     on('#sim-entry', 'change', (e) => {
       const custom = e.target.value === '__custom';
       $('#sim-entry-custom').hidden = !custom;

@@ -112,6 +112,7 @@ const DEFAULT_SCENARIO = {
   clientVersion: '4.1.36',
   wechatVersion: '8.0.50',
   sdkVersion: '3.4.0',
+  language: 'zh_CN',
   environmentFlaky: false,
   entry: 'single_chat_tools',
   permission: true,

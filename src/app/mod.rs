@@ -10,6 +10,7 @@
 
 pub mod action;
 pub mod event;
+pub mod labels;
 pub mod model;
 #[cfg(feature = "ts")]
 pub mod typescript;

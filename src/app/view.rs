@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::app::labels::{page_labels, PageLabels};
 use crate::app::model::{Model, PartKeys, Touched};
 use crate::card::form::FormView;
 use crate::card::view::{CardPart, CardView, TagOptionGroup};
@@ -11,6 +12,7 @@ use crate::chat::templates::QuickReplyView;
 use crate::chat::templates::TemplateContext;
 use crate::chat::ChatPart;
 use crate::handover::view::HandoverView;
+use crate::launch::labels::{pick, HOME_INTRO};
 use crate::launch::view::{status_text, title};
 use crate::protocol::page::Route;
 use crate::wecom::groupchat::GroupChatView;
@@ -56,6 +58,9 @@ pub struct View {
     pub handover: Option<HandoverView>,
     /// Home's one-line intro, in the member's language only.
     pub home_intro: String,
+    /// The fixed labels of home, the banner, the notice and the page's own
+    /// buttons, in the member's language (`app::labels`).
+    pub labels: PageLabels,
 }
 
 /// Which parts to build: the others the caller holds as they were.
@@ -134,6 +139,7 @@ pub const CHROME_KEYS: &[&str] = &[
     "canPickCustomer",
     "canHandOver",
     "homeIntro",
+    "labels",
 ];
 /// The top-level keys of the `form` group.
 pub const FORM_KEYS: &[&str] = &[
@@ -256,6 +262,8 @@ pub fn view_with(model: &Model, build: Build) -> View {
         can_hand_over: false,
         handover: (route == Route::Handover && build.handover).then(|| model.handover.view(locale)),
         home_intro: String::new(),
+        // Small, and the same for a locale: built every time, kept with `chrome`.
+        labels: page_labels(locale),
     };
     if build.chrome {
         let card_shown = model.card.customer.is_some() && host.me().is_some();
@@ -275,12 +283,7 @@ pub fn view_with(model: &Model, build: Build) -> View {
         view.entry = model.launch.entry.clone();
         view.can_pick_customer = route == Route::Home;
         view.can_hand_over = route == Route::Home;
-        view.home_intro = crate::support::locale::Localized::new(
-            "查看客户资料、修改备注与标签，并向聊天发送消息。",
-            "Look up a customer, edit your notes and tags, and send messages to the chat.",
-        )
-        .get(locale)
-        .to_owned();
+        view.home_intro = pick(HOME_INTRO, locale);
     }
     if build.form {
         view.form = card.form;

@@ -9,6 +9,7 @@
 //! untouched value came from WeCom, and a legacy value that would not pass
 //! today's checks must not block saving another field.
 
+use crate::card::form_labels::{self, FormLabels};
 use crate::support::locale::{Locale, Localized};
 use crate::support::text::{char_count, normalize_field};
 use crate::wecom::customer::{CustomerKind, FollowUser};
@@ -63,13 +64,15 @@ impl Field {
         }
     }
 
+    /// The field's name, as the form shows it ([`form_labels`]).
     pub fn label(self) -> Localized {
-        match self {
-            Field::Remark => Localized::new("备注", "Remark"),
-            Field::Description => Localized::new("描述", "Description"),
-            Field::RemarkCompany => Localized::new("备注企业名称", "Remark company"),
-            Field::Mobiles => Localized::new("备注手机号", "Phone numbers"),
-        }
+        let (zh, en) = match self {
+            Field::Remark => form_labels::REMARK,
+            Field::Description => form_labels::DESCRIPTION,
+            Field::RemarkCompany => form_labels::REMARK_COMPANY,
+            Field::Mobiles => form_labels::MOBILES,
+        };
+        Localized::new(zh, en)
     }
 }
 
@@ -197,6 +200,8 @@ pub struct FormView {
     pub can_save: bool,
     pub remark_company_allowed: bool,
     pub can_add_mobile: bool,
+    /// The form's fixed labels in the member's language.
+    pub labels: FormLabels,
 }
 
 /// The edit form: the values loaded from WeCom and the values being edited.
@@ -551,6 +556,7 @@ impl EditForm {
             changed,
             remark_company_allowed: self.remark_company_allowed(),
             can_add_mobile: self.values.mobiles.len() < MAX_MOBILES,
+            labels: form_labels::labels(locale),
         }
     }
 }
@@ -573,6 +579,17 @@ mod tests {
             oper_userid: None,
             state: None,
         }
+    }
+
+    #[test]
+    fn fields_are_named_as_the_form_labels_them() {
+        let labels = form_labels::labels(Locale::Zh);
+        assert_eq!(Field::Remark.label().zh, labels.remark);
+        assert_eq!(Field::RemarkCompany.label().zh, labels.remark_company);
+        assert_eq!(
+            Field::Mobiles.label().en,
+            form_labels::labels(Locale::En).mobiles
+        );
     }
 
     fn wechat_form() -> EditForm {

@@ -24,6 +24,7 @@ use crate::wecom::tags::{self, CorpTagList, TagEdit};
 
 pub mod drafts;
 pub mod form;
+pub mod form_labels;
 pub mod outbox;
 pub mod view;
 
@@ -499,7 +500,7 @@ impl State {
                         code: e.code().to_owned(),
                         title: Localized::new("无法加载客户", "Cannot load the customer"),
                         message: e.message(),
-                        guidance: None,
+                        guidance: e.next_step(),
                         can_retry: true,
                     }));
                 }

@@ -775,3 +775,31 @@ fn the_card_says_a_refusal_with_its_reason_and_nothing_once_done() {
     );
     assert_eq!(parse_handover_note("{\"wcc_handover\": 5}"), None);
 }
+
+#[test]
+fn a_save_refused_with_an_unknown_code_names_it_in_words_in_chinese() {
+    let (mut s, _) = saved();
+    let (_, p) = take(&mut s, |p| matches!(p, Pending::Save { .. }));
+    step(&mut s, &host(), |s, ctx| {
+        s.on_http_result(
+            ctx,
+            p,
+            200,
+            r#"{"errcode":40058,"errmsg":"invalid parameter, hint: [1], from ip: 1.2.3.4"}"#,
+        )
+    });
+    let line = s.form_message.as_ref().unwrap();
+    assert!(
+        line.zh
+            .starts_with("未能保存备注名：企业微信返回错误（代码 40058）"),
+        "{}",
+        line.zh
+    );
+    assert!(!line.zh.contains("invalid parameter"), "{}", line.zh);
+    assert!(
+        line.en
+            .contains("WeCom returned error 40058: invalid parameter"),
+        "{}",
+        line.en
+    );
+}

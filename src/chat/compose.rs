@@ -796,8 +796,9 @@ impl SendResult {
                 "当前企业微信版本或会话不支持发送此消息，请升级企业微信后重试。消息已保留。",
                 "This WeCom version or chat does not support sending this message; update WeCom and try again. Your message is kept.",
             ),
+            // WeCom's errMsg is English: quoted in English only.
             SendResult::Failed { err_msg } => Localized::new(
-                format!("发送失败（{err_msg}）。消息已保留，可以重试。"),
+                "发送失败：企业微信返回了无法识别的错误。消息已保留，可以重试。",
                 format!("Sending failed ({err_msg}). Your message is kept; you can try again."),
             ),
         }
@@ -1522,6 +1523,12 @@ mod tests {
         );
         assert_eq!(r.code(), "failed");
         assert!(r.message().en.contains("system error"));
+        // WeCom's English errMsg is quoted in English only.
+        assert!(
+            !r.message().zh.contains("system error"),
+            "{}",
+            r.message().zh
+        );
         assert_eq!(SendResult::from_err_msg("").code(), "failed");
         assert_eq!(
             SendResult::from_err_msg("sendChatMessage:okay?").code(),

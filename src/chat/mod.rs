@@ -409,7 +409,7 @@ impl State {
                 code: e.code().to_owned(),
                 title: Localized::new("无法加载群聊", "Cannot load the group chat"),
                 message: e.message(),
-                guidance: None,
+                guidance: e.next_step(),
                 can_retry: true,
             })),
         }

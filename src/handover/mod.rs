@@ -19,9 +19,11 @@ use crate::protocol::page::Route;
 use crate::protocol::session::query_escape;
 use crate::support::locale::Localized;
 use crate::support::text::{char_count, truncate_chars};
+use crate::wecom::errcodes;
 use crate::wecom::ids::{ExternalUserId, GroupChatId, UserId};
 use crate::wecom::transfer::{self, HANDOVER_MESSAGE_MAX};
 
+pub mod labels;
 pub mod view;
 
 #[cfg(test)]
@@ -201,12 +203,24 @@ pub struct Transfer {
     pub takeover_userid: String,
     pub items: Vec<Item>,
     pub counts: BTreeMap<String, usize>,
-    /// The server's errmsg when the request was only partly submitted.
+    /// The server's errmsg when the request was only partly submitted
+    /// (its words are English: the view says it in words, [`Transfer::note_words`]).
     #[serde(default)]
     pub note: Option<String>,
 }
 
 impl Transfer {
+    /// The server's note in words: it sends one only when some calls never
+    /// reached WeCom (`errmsg` other than `ok`).
+    pub fn note_words(&self) -> Option<Localized> {
+        self.note.as_ref().map(|_| {
+            Localized::new(
+                "只提交了一部分：有些请求没能送达企业微信，请为「未提交」的客户重新发起交接",
+                "Partly submitted: some calls did not reach WeCom; hand the customers marked not submitted over again",
+            )
+        })
+    }
+
     pub fn waiting(&self) -> usize {
         self.counts.get("waiting").copied().unwrap_or(0)
     }
@@ -548,7 +562,7 @@ impl State {
             Ok(u) => u,
             Err(e) => {
                 self.problem = Some(Localized::new(
-                    format!("请填写要交接的成员账号：{e}"),
+                    format!("请填写要交接的成员账号：{}", e.message().zh),
                     format!("Enter the userid of the member handing over: {e}"),
                 ));
                 return;
@@ -572,7 +586,9 @@ impl State {
                 let mut seen = BTreeSet::new();
                 for id in id_list(&self.ids_text) {
                     if let Err(e) = ExternalUserId::parse(&id) {
-                        bad.get_or_insert(format!("{}: {e}", crate::support::text_preview(&id)));
+                        let id = crate::support::text_preview(&id);
+                        let m = e.message();
+                        bad.get_or_insert((format!("{id}：{}", m.zh), format!("{id}: {}", m.en)));
                     } else if seen.insert(id.clone()) {
                         self.customers.push(Candidate {
                             id,
@@ -582,8 +598,8 @@ impl State {
                 }
                 if let Some(b) = bad {
                     self.problem = Some(Localized::new(
-                        format!("客户 ID 有误：{b}"),
-                        format!("A customer id is wrong: {b}"),
+                        format!("客户 ID 有误：{}", b.0),
+                        format!("A customer id is wrong: {}", b.1),
                     ));
                 }
                 self.loaded = true;
@@ -648,7 +664,7 @@ impl State {
             Ok(t) => t,
             Err(e) => {
                 self.problem = Some(Localized::new(
-                    format!("请填写接替成员账号：{e}"),
+                    format!("请填写接替成员账号：{}", e.message().zh),
                     format!("Enter the userid of the member taking over: {e}"),
                 ));
                 return;
@@ -906,14 +922,51 @@ impl State {
         if let Some(m) = violation_message(v) {
             return m;
         }
+        let errmsg = v["errmsg"].as_str().unwrap_or("");
+        // WeCom's own code: the server names it `wecom_errcode` when it
+        // refused a call; a code ≥ 1000 (or -1) in `errcode` is WeCom's
+        // passed through (the server's own are HTTP statuses).
+        let wecom = v["wecom_errcode"]
+            .as_i64()
+            .or_else(|| v["errcode"].as_i64().filter(|c| *c >= 1000 || *c == -1))
+            .filter(|c| *c != 0);
+        let wecom_words = wecom.map(|code| {
+            let m = errcodes::message(code, errmsg);
+            match errcodes::next_step(code) {
+                Some(n) => {
+                    Localized::new(format!("{}。{}", m.zh, n.zh), format!("{}. {}", m.en, n.en))
+                }
+                None => m,
+            }
+        });
         if let Some(w) = refusal_words(error) {
-            return w;
+            return match (error, wecom_words) {
+                // The server's errmsg says it in English with WeCom's
+                // errmsg ("WeCom refused the hand-over (WeCom errcode N: …)").
+                ("wecom_refused", Some(m)) => Localized::new(
+                    format!("{}：{}", w.zh, m.zh),
+                    if errmsg.trim().is_empty() {
+                        format!("{}: {}", w.en, m.en)
+                    } else {
+                        truncate_chars(errmsg.trim(), 200).to_owned()
+                    },
+                ),
+                _ => w,
+            };
         }
+        if let Some(m) = wecom_words {
+            return m;
+        }
+        // The server's errmsg is English: quoted in English only.
         let code = v["errcode"].as_i64().unwrap_or(i64::from(status));
-        let msg = crate::support::text_preview(v["errmsg"].as_str().unwrap_or(""));
+        let msg = crate::support::text_preview(errmsg);
         Localized::new(
-            format!("请求被拒绝（{code}）：{msg}"),
-            format!("Refused ({code}): {msg}"),
+            format!("服务器拒绝了请求（代码 {code}），请稍后重试；如仍失败请联系管理员"),
+            if msg.is_empty() {
+                format!("The server refused ({code}); try again later, or ask your admin if it keeps failing")
+            } else {
+                format!("The server refused ({code}): {msg}")
+            },
         )
     }
 }

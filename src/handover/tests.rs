@@ -611,3 +611,127 @@ fn taps_parse_and_refuse_bad_arguments() {
     ));
     assert_eq!(Tap::parse("save", &Value::Null), None);
 }
+
+#[test]
+fn a_refusal_with_an_unknown_code_is_said_in_words_in_chinese() {
+    let mut s = State::default();
+    step(&mut s, &host(), |s, ctx| {
+        s.on_input(ctx, "giver", GIVER.into())
+    });
+    step(&mut s, &host(), |s, ctx| s.on_tap(ctx, Tap::Load));
+    answer(
+        &mut s,
+        400,
+        json!({"errcode": 400, "error": "bad_cursor", "errmsg": "the cursor is not one of ours"}),
+    );
+    let zh = s.view(Locale::Zh).problem.unwrap();
+    assert!(zh.starts_with("服务器拒绝了请求（代码 400）"), "{zh}");
+    assert!(!zh.contains("cursor"), "{zh}");
+    let en = s.view(Locale::En).problem.unwrap();
+    assert_eq!(
+        en,
+        "The server refused (400): the cursor is not one of ours"
+    );
+}
+
+#[test]
+fn a_wecom_code_passed_through_gets_the_tables_words_and_next_step() {
+    let mut s = State::default();
+    step(&mut s, &host(), |s, ctx| {
+        s.on_input(ctx, "giver", GIVER.into())
+    });
+    step(&mut s, &host(), |s, ctx| s.on_tap(ctx, Tap::Load));
+    answer(
+        &mut s,
+        200,
+        json!({"errcode": 48002, "errmsg": "api forbidden, hint: [1733300000_1_abc], from ip: 1.2.3.4"}),
+    );
+    let zh = s.view(Locale::Zh).problem.unwrap();
+    assert!(
+        zh.contains("接口无权调用") && zh.contains("可调用接口的应用"),
+        "{zh}"
+    );
+    assert!(
+        !zh.contains("api forbidden") && !zh.contains("hint"),
+        "{zh}"
+    );
+    let en = s.view(Locale::En).problem.unwrap();
+    assert!(en.contains("API forbidden") && en.contains("admin"), "{en}");
+}
+
+#[test]
+fn a_refused_hand_over_names_wecoms_code_in_words() {
+    let mut s = loaded(3);
+    submitted(&mut s);
+    answer(
+        &mut s,
+        400,
+        json!({"errcode": 400, "error": "wecom_refused", "wecom_errcode": 40058,
+               "errmsg": "WeCom refused the hand-over (WeCom errcode 40058: invalid parameter)"}),
+    );
+    let zh = s.view(Locale::Zh).problem.unwrap();
+    assert_eq!(zh, "企业微信拒绝了交接：企业微信返回错误（代码 40058）");
+    let en = s.view(Locale::En).problem.unwrap();
+    assert_eq!(
+        en,
+        "WeCom refused the hand-over (WeCom errcode 40058: invalid parameter)"
+    );
+}
+
+#[test]
+fn a_partly_submitted_hand_over_says_so_in_words() {
+    let mut s = loaded(3);
+    submitted(&mut s);
+    let mut v = transfer_answer(0);
+    v["errmsg"] = json!("partly submitted: WeCom could not be reached for some calls; hand the not_submitted items over again with a new request");
+    answer(&mut s, 200, v);
+    let zh = s.view(Locale::Zh).transfer.unwrap().note.unwrap();
+    assert!(zh.starts_with("只提交了一部分"), "{zh}");
+    assert!(!zh.chars().any(|c| c.is_ascii_alphabetic()), "{zh}");
+    let en = s.view(Locale::En).transfer.unwrap().note.unwrap();
+    assert!(en.starts_with("Partly submitted"), "{en}");
+    // An answer with errmsg "ok" has no note.
+    let mut s = loaded(3);
+    submitted(&mut s);
+    answer(&mut s, 200, transfer_answer(0));
+    assert_eq!(s.view(Locale::Zh).transfer.unwrap().note, None);
+}
+
+#[test]
+fn a_bad_member_or_customer_id_is_said_in_chinese_words() {
+    let mut s = State::default();
+    step(&mut s, &host(), |s, ctx| {
+        s.on_input(ctx, "giver", "ex zhou".into())
+    });
+    step(&mut s, &host(), |s, ctx| s.on_tap(ctx, Tap::Load));
+    let zh = s.view(Locale::Zh).problem.unwrap();
+    assert!(
+        zh.starts_with("请填写要交接的成员账号：成员账号的第 3 个字符"),
+        "{zh}"
+    );
+    assert!(
+        !zh.contains("member userid") && !zh.contains("allowed"),
+        "{zh}"
+    );
+    assert!(s.view(Locale::En).problem.unwrap().contains("not allowed"));
+
+    let mut s = State::default();
+    step(&mut s, &host(), |s, ctx| {
+        s.on_tap(ctx, Tap::Kind(Kind::Onjob))
+    });
+    step(&mut s, &host(), |s, ctx| {
+        s.on_input(ctx, "giver", GIVER.into())
+    });
+    step(&mut s, &host(), |s, ctx| {
+        s.on_input(ctx, "ids", "zz123".into())
+    });
+    step(&mut s, &host(), |s, ctx| s.on_tap(ctx, Tap::Load));
+    let zh = s.view(Locale::Zh).problem.unwrap();
+    assert!(zh.starts_with("客户 ID 有误：zz123：客户 ID"), "{zh}");
+    assert!(!zh.contains("must"), "{zh}");
+    assert!(s
+        .view(Locale::En)
+        .problem
+        .unwrap()
+        .starts_with("A customer id is wrong: zz123: "));
+}

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::handover::labels::{self, HandoverLabels};
 use crate::handover::{item_words, Kind, State};
 use crate::support::locale::{Locale, Localized};
 use crate::support::text::char_count;
@@ -77,6 +78,8 @@ pub struct HandoverView {
     /// A request is kept unanswered: Retry replays it.
     pub can_retry: bool,
     pub transfer: Option<TransferView>,
+    /// The page's fixed labels in the member's language.
+    pub labels: HandoverLabels,
 }
 
 fn t(m: &Localized, locale: Locale) -> String {
@@ -147,7 +150,7 @@ impl State {
                 who: format!("{} → {}", tr.handover_userid, tr.takeover_userid),
                 summary: summary.join(" · "),
                 waiting: tr.waiting() > 0,
-                note: tr.note.clone(),
+                note: tr.note_words().map(|n| t(&n, locale)),
                 items,
             }
         });
@@ -179,6 +182,7 @@ impl State {
             submitting: self.submitting(),
             can_retry: self.submission.is_some() && !self.submitting(),
             transfer,
+            labels: labels::labels(locale),
         }
     }
 }

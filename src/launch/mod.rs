@@ -25,6 +25,7 @@ use crate::wecom::environment::{Environment, SystemInfo};
 use crate::wecom::ids::{ExternalUserId, GroupChatId, UserId};
 use crate::wecom::outcome::Outcome;
 
+pub mod labels;
 pub mod view;
 
 /// Where the launch flow is.

@@ -45,6 +45,21 @@ impl Localized {
     }
 }
 
+/// A Chinese (or other CJK) character, including the full-width
+/// punctuation Chinese text uses (`，。：（）「」`): what an English view
+/// must not contain outside the user's own data.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{2E80}'..='\u{2FDF}'   // radicals
+        | '\u{3000}'..='\u{303F}' // CJK punctuation: 、。「」
+        | '\u{3040}'..='\u{30FF}' // kana
+        | '\u{3400}'..='\u{4DBF}' // extension A
+        | '\u{4E00}'..='\u{9FFF}' // unified ideographs
+        | '\u{F900}'..='\u{FAFF}' // compatibility ideographs
+        | '\u{FF00}'..='\u{FFEF}' // full-width forms: ，：（）
+        | '\u{20000}'..='\u{2FA1F}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,5 +72,15 @@ mod tests {
         assert_eq!(Locale::from_tag("en_US"), Locale::En);
         assert_eq!(Locale::from_tag("zh_CN"), Locale::Zh);
         assert_eq!(Locale::from_tag(""), Locale::Zh);
+    }
+
+    #[test]
+    fn cjk_is_chinese_text_and_its_punctuation() {
+        for c in ['客', '。', '，', '（', '：', '「', '𠀀'] {
+            assert!(is_cjk(c), "{c}");
+        }
+        for c in ['a', '…', '→', '·', '×', '☑', 'é', ' '] {
+            assert!(!is_cjk(c), "{c}");
+        }
     }
 }

@@ -441,6 +441,14 @@ pub enum CustomerError {
 }
 
 impl CustomerError {
+    /// Who must act, and where, for a WeCom refusal the errcode table knows.
+    pub fn next_step(&self) -> Option<Localized> {
+        match self {
+            CustomerError::Wecom { errcode, .. } => errcodes::next_step(*errcode),
+            _ => None,
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             CustomerError::BadJson { .. } => "bad_json",
@@ -453,7 +461,8 @@ impl CustomerError {
     pub fn message(&self) -> Localized {
         match self {
             CustomerError::BadJson { detail } => Localized::new(
-                format!("客户数据不是有效的 JSON：{detail}"),
+                // The parser's words are English: in English only.
+                "服务器返回的客户数据无法识别".to_owned(),
                 format!("The customer data is not valid JSON: {detail}"),
             ),
             CustomerError::Wecom { errcode, errmsg } => errcodes::message(*errcode, errmsg),
@@ -462,7 +471,7 @@ impl CustomerError {
                 "The response has no customer (external_contact)",
             ),
             CustomerError::BadCustomerId(e) => Localized::new(
-                format!("客户 ID（external_userid）无效：{e}"),
+                "服务器返回的客户 ID 无效".to_owned(),
                 format!("The customer's external_userid is invalid: {e}"),
             ),
         }
@@ -1374,16 +1383,23 @@ pub(crate) mod tests {
     #[test]
     fn unknown_wecom_error_shows_errmsg_without_hint() {
         let e = CustomerError::Wecom {
-            errcode: 40001,
-            errmsg: "invalid credential, hint: [123], from ip: 1.2.3.4".into(),
+            errcode: 40058,
+            errmsg: "invalid parameter, hint: [123], from ip: 1.2.3.4".into(),
         };
         let m = e.message();
         assert!(
-            m.en.contains("40001") && m.en.contains("invalid credential"),
+            m.en.contains("40058") && m.en.contains("invalid parameter"),
             "{}",
             m.en
         );
         assert!(!m.en.contains("from ip"), "{}", m.en);
+        assert_eq!(m.zh, "企业微信返回错误（代码 40058）");
+        assert_eq!(e.next_step(), None);
+        let forbidden = CustomerError::Wecom {
+            errcode: 48002,
+            errmsg: "api forbidden".into(),
+        };
+        assert!(forbidden.next_step().unwrap().zh.contains("管理员"));
     }
 
     #[test]
@@ -1391,6 +1407,8 @@ pub(crate) mod tests {
         let e = parse_get_response("{not json").unwrap_err();
         assert_eq!(e.code(), "bad_json");
         assert!(e.message().en.contains("not valid JSON"));
+        // The parser's English words stay out of the Chinese text.
+        assert_eq!(e.message().zh, "服务器返回的客户数据无法识别");
         assert_eq!(parse_get_response("").unwrap_err().code(), "bad_json");
         assert_eq!(parse_get_response("[1,2]").unwrap_err().code(), "bad_json");
         assert_eq!(parse_get_response("null").unwrap_err().code(), "bad_json");
@@ -1418,6 +1436,14 @@ pub(crate) mod tests {
             CustomerError::BadCustomerId(IdError::BadPrefix { .. })
         ));
         assert!(e.message().en.contains("external_userid"));
+        assert!(
+            !e.message()
+                .zh
+                .chars()
+                .any(|c| c.is_ascii_alphabetic() && c != 'I' && c != 'D'),
+            "{}",
+            e.message().zh
+        );
     }
 
     #[test]

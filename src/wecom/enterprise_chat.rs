@@ -238,7 +238,10 @@ impl SelectionProblem {
     pub fn message(&self) -> Localized {
         match self {
             SelectionProblem::BadId { raw, error } => Localized::new(
-                format!("选择的客户 ID「{raw}」无效（{error}），已略过。"),
+                format!(
+                    "选择的客户 ID「{raw}」无效（{}），已略过。",
+                    error.message().zh
+                ),
                 format!("The chosen customer id \"{raw}\" is invalid ({error}) and was skipped."),
             ),
             SelectionProblem::NotAString { raw } => Localized::new(

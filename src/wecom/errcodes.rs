@@ -86,6 +86,28 @@ const TABLE: &[Row] = &[
             "Your admin must fix this: add the member to this app's visible range in the WeCom admin console (App Management → this app → Visible range)",
         )),
     ),
+    // wecom:90313, wecom:91039 (gettoken): the backend's secret is wrong.
+    (
+        40001,
+        "wecom_invalid_secret",
+        "后台的 Secret 无效：企业微信不接受后台配置的应用 Secret",
+        "Invalid secret: WeCom does not accept the app Secret the backend is configured with",
+        Some((
+            "需要管理员处理：在企业微信管理后台「应用管理 → 本应用」查看 Secret，并更新后台的配置",
+            "Your admin must fix this: look up the app's Secret in the WeCom admin console (App Management → this app) and update the backend's configuration",
+        )),
+    ),
+    // wecom:90313: the backend calls from an IP not among the app's trusted IPs.
+    (
+        60020,
+        "wecom_untrusted_ip",
+        "后台服务器的 IP 不在应用的企业可信 IP 中，企业微信拒绝了调用",
+        "WeCom refused the call: the backend server's IP is not one of the app's trusted IPs",
+        Some((
+            "需要管理员处理：在企业微信管理后台「应用管理 → 本应用 → 企业可信IP」中加入后台服务器的出口 IP",
+            "Your admin must fix this: add the backend server's outgoing IP under Trusted IPs in the WeCom admin console (App Management → this app → Trusted IP)",
+        )),
+    ),
     // wecom:90313, wecom:91039 (gettoken).
     (
         40014,
@@ -142,8 +164,10 @@ pub fn short_errmsg(errmsg: &str) -> &str {
     errmsg.split(", hint").next().unwrap_or(errmsg).trim()
 }
 
-/// Clear text for an errcode. For a code without a known meaning the start
-/// of `errmsg` is shown (without WeCom's `hint:`/`from ip` tail).
+/// Clear text for an errcode. For a code without a known meaning the
+/// Chinese text names the code in words and never quotes `errmsg` (WeCom's
+/// errmsg is English); the English text quotes its start (without WeCom's
+/// `hint:`/`from ip` tail).
 pub fn message(errcode: i64, errmsg: &str) -> Localized {
     match TABLE.iter().find(|(c, ..)| *c == errcode) {
         Some((_, _, zh, en, _)) => Localized::new(
@@ -152,10 +176,12 @@ pub fn message(errcode: i64, errmsg: &str) -> Localized {
         ),
         None => {
             let short = short_errmsg(errmsg);
-            Localized::new(
-                format!("企业微信返回错误 {errcode}：{short}"),
-                format!("WeCom returned error {errcode}: {short}"),
-            )
+            let en = if short.is_empty() {
+                format!("WeCom returned error {errcode}")
+            } else {
+                format!("WeCom returned error {errcode}: {short}")
+            };
+            Localized::new(format!("企业微信返回错误（代码 {errcode}）"), en)
         }
     }
 }
@@ -246,6 +272,55 @@ mod tests {
     }
 
     #[test]
+    fn a_wrong_secret_and_an_untrusted_ip_say_the_admin_acts_and_where() {
+        let g = next_step(40001).unwrap();
+        assert!(
+            g.zh.contains("管理员") && g.zh.contains("Secret"),
+            "{}",
+            g.zh
+        );
+        assert!(
+            g.en.contains("admin") && g.en.contains("Secret"),
+            "{}",
+            g.en
+        );
+        let g = next_step(60020).unwrap();
+        assert!(
+            g.zh.contains("管理员") && g.zh.contains("企业可信IP"),
+            "{}",
+            g.zh
+        );
+        assert!(
+            g.en.contains("admin") && g.en.contains("Trusted IP"),
+            "{}",
+            g.en
+        );
+        let m = message(
+            60020,
+            "not allow to access from your ip, hint: [1], from ip: 1.2.3.4",
+        );
+        assert!(!m.zh.contains("not allow"), "{}", m.zh);
+        assert_eq!(code(60020), "wecom_untrusted_ip");
+        assert_eq!(code(40001), "wecom_invalid_secret");
+    }
+
+    #[test]
+    fn every_row_is_in_both_languages_and_english_has_no_chinese() {
+        use crate::support::locale::is_cjk;
+        for (c, _, zh, en, step) in TABLE {
+            let mut pairs = vec![(*zh, *en)];
+            pairs.extend(*step);
+            for (zh, en) in pairs {
+                assert!(zh.chars().any(is_cjk), "{c}: {zh:?}");
+                assert!(
+                    !en.trim().is_empty() && !en.chars().any(is_cjk),
+                    "{c}: {en:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn retryable_codes_have_no_next_step_beyond_retrying() {
         for c in [40014, 42001, 45009, 45033, 1] {
             assert_eq!(next_step(c), None, "{c}");
@@ -265,5 +340,30 @@ mod tests {
             "invalid parameter, hint: [1], from ip: 1.2.3.4, more info at https://x",
         );
         assert_eq!(m.en, "WeCom returned error 40058: invalid parameter");
+    }
+
+    #[test]
+    fn an_unknown_code_is_named_in_words_in_chinese_and_quoted_in_english() {
+        let m = message(40058, "invalid parameter, hint: [1], from ip: 1.2.3.4");
+        assert_eq!(m.zh, "企业微信返回错误（代码 40058）");
+        assert!(!m.zh.chars().any(|c| c.is_ascii_alphabetic()), "{}", m.zh);
+        assert_eq!(m.en, "WeCom returned error 40058: invalid parameter");
+        assert_eq!(message(40058, "").en, "WeCom returned error 40058");
+    }
+
+    #[test]
+    fn no_known_errmsg_reaches_chinese_text() {
+        for (code, errmsg) in [
+            (40029, "invalid code"),
+            (48002, "api forbidden"),
+            (60011, "no privilege to access/modify contact/party/agent"),
+            (84061, "not external contact"),
+            (40096, "invalid external userid"),
+            (60020, "not allow to access from your ip"),
+            (-1, "system busy"),
+        ] {
+            let zh = message(code, errmsg).zh;
+            assert!(!zh.contains(errmsg), "{code}: {zh}");
+        }
     }
 }

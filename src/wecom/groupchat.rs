@@ -31,6 +31,14 @@ pub enum GroupChatError {
 }
 
 impl GroupChatError {
+    /// Who must act, and where, for a WeCom refusal the errcode table knows.
+    pub fn next_step(&self) -> Option<Localized> {
+        match self {
+            GroupChatError::Api { errcode, .. } => crate::wecom::errcodes::next_step(*errcode),
+            _ => None,
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             GroupChatError::InvalidJson { .. } => "group_chat_invalid_json",
@@ -43,7 +51,8 @@ impl GroupChatError {
     pub fn message(&self) -> Localized {
         match self {
             GroupChatError::InvalidJson { detail } => Localized::new(
-                format!("群聊数据不是有效的 JSON：{detail}"),
+                // The parser's words are English: in English only.
+                "服务器返回的群聊数据无法识别".to_owned(),
                 format!("The group chat data is not valid JSON: {detail}"),
             ),
             GroupChatError::NotObject => Localized::new(
@@ -668,6 +677,7 @@ mod tests {
         assert_eq!(g.members.len(), 4);
         let e = parse_group_chat("{not json").unwrap_err();
         assert_eq!(e.code(), "group_chat_invalid_json");
+        assert_eq!(e.message().zh, "服务器返回的群聊数据无法识别");
         assert_eq!(
             parse_group_chat("[1,2]").unwrap_err(),
             GroupChatError::NotObject
@@ -687,6 +697,11 @@ mod tests {
         );
         assert_eq!(e.code(), "group_chat_api_error");
         assert!(e.message().en.contains("40050") && e.message().en.contains("invalid chatid"));
+        assert!(
+            !e.message().zh.contains("invalid chatid"),
+            "{}",
+            e.message().zh
+        );
         let e = group_chat_from_value(&json!({"errcode": "48002", "errmsg": null})).unwrap_err();
         assert_eq!(
             e,
@@ -699,6 +714,8 @@ mod tests {
         let e = group_chat_from_value(&json!({"errcode": 60011, "errmsg": "no privilege"}))
             .unwrap_err();
         assert!(e.message().en.contains("visible range"));
+        assert!(e.next_step().unwrap().zh.contains("可见范围"));
+        assert_eq!(GroupChatError::NotObject.next_step(), None);
     }
 
     #[test]

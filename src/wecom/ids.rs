@@ -5,6 +5,8 @@
 //! internal contact can never be passed where a customer is expected.
 
 use serde::{Deserialize, Serialize};
+
+use crate::support::locale::Localized;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
@@ -49,6 +51,17 @@ pub enum IdKind {
 }
 
 impl IdKind {
+    /// The identity's name in Chinese, for messages.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            IdKind::Corp => "企业 ID",
+            IdKind::Member => "成员账号",
+            IdKind::External => "客户 ID",
+            IdKind::GroupChat => "群 ID",
+            IdKind::Tag => "标签 ID",
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             IdKind::Corp => "corpid",
@@ -61,6 +74,38 @@ impl IdKind {
 }
 
 impl IdError {
+    /// What is wrong, in both languages (the English is [`fmt::Display`]'s).
+    pub fn message(&self) -> Localized {
+        let zh = match self {
+            IdError::Empty { kind } => format!("{}为空", kind.name_zh()),
+            IdError::TooLong { kind, max, len } => {
+                format!("{}有 {len} 个字节，最多 {max} 个", kind.name_zh())
+            }
+            IdError::TooShort { kind, min, len } => {
+                format!("{}只有 {len} 个字节，至少要 {min} 个", kind.name_zh())
+            }
+            IdError::BadChar { kind, ch, index } => {
+                let what = if ch.is_whitespace() {
+                    format!("空白字符（U+{:04X}）", *ch as u32)
+                } else if ch.is_control() {
+                    format!("控制字符（U+{:04X}）", *ch as u32)
+                } else {
+                    format!("「{ch}」")
+                };
+                format!(
+                    "{}的第 {} 个字符是{what}，不允许使用",
+                    kind.name_zh(),
+                    index + 1
+                )
+            }
+            IdError::BadStart { kind } => format!("{}必须以字母或数字开头", kind.name_zh()),
+            IdError::BadPrefix { kind, expected } => {
+                format!("{}必须以 {} 开头", kind.name_zh(), expected.join(" 或 "))
+            }
+        };
+        Localized::new(zh, self.to_string())
+    }
+
     /// Stable machine-readable code.
     pub fn code(&self) -> &'static str {
         match self {
@@ -365,6 +410,32 @@ exact_eq!(CorpId, ExternalUserId, GroupChatId, TagId);
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn every_id_error_is_said_in_chinese_without_english_words() {
+        let errors = [
+            UserId::parse("").unwrap_err(),
+            UserId::parse(&"a".repeat(65)).unwrap_err(),
+            UserId::parse("_abc").unwrap_err(),
+            UserId::parse("zhang san").unwrap_err(),
+            ExternalUserId::parse("zz1234567890").unwrap_err(),
+        ];
+        for e in errors {
+            let m = e.message();
+            assert_eq!(m.en, e.to_string());
+            assert!(m.zh.chars().any(crate::support::locale::is_cjk), "{}", m.zh);
+            // Only the prefixes WeCom's ids start with (wm, wo…) stay ASCII.
+            let words: Vec<&str> =
+                m.zh.split(|c: char| !c.is_ascii_alphabetic())
+                    .filter(|w| w.len() > 2 && *w != "ID")
+                    .collect();
+            assert!(words.is_empty(), "{}: {words:?}", m.zh);
+        }
+        assert_eq!(
+            UserId::parse("zhang san").unwrap_err().message().zh,
+            "成员账号的第 6 个字符是空白字符（U+0020），不允许使用"
+        );
+    }
 
     #[test]
     fn member_userid_rules() {

@@ -108,7 +108,7 @@ impl Outcome {
             Outcome::Ok => Localized::new("已完成", "done"),
             Outcome::NoPermission => Localized::new(
                 "没有「客户联系」权限：应用未获授权，或你没有配置客户联系功能",
-                "no 客户联系 (customer contact) permission: the app is not authorised, \
+                "no Customer Contact permission: the app is not authorised, \
                  or you have no customer contact access configured",
             ),
             Outcome::WrongEntry => Localized::new(
@@ -141,8 +141,9 @@ impl Outcome {
                 "操作失败，企业微信没有给出原因",
                 "the action failed and WeCom gave no reason",
             ),
+            // WeCom's errMsg is English: quoted in English only.
             Outcome::Unknown { err_msg } => Localized::new(
-                format!("操作失败：{err_msg}"),
+                "操作失败，企业微信返回了无法识别的错误",
                 format!("the action failed: {err_msg}"),
             ),
         }
@@ -154,7 +155,7 @@ impl Outcome {
             Outcome::Ok => Localized::new("无需操作", "nothing to do"),
             Outcome::NoPermission => Localized::new(
                 "请联系管理员将你加入「客户联系」使用范围",
-                "ask your admin to add you to the 客户联系 usage scope",
+                "ask your admin to add you to the Customer Contact usage scope",
             ),
             Outcome::WrongEntry => Localized::new(
                 "请从客户详情页或与客户的聊天工具栏打开此小程序",
@@ -656,22 +657,60 @@ mod tests {
         assert_eq!(g.zh, "请联系管理员将你加入「客户联系」使用范围");
         assert_eq!(
             g.en,
-            "ask your admin to add you to the 客户联系 usage scope"
+            "ask your admin to add you to the Customer Contact usage scope"
         );
     }
 
     #[test]
-    fn unknown_message_shows_raw_text() {
+    fn unknown_message_quotes_the_raw_text_in_english_only() {
         let m = Outcome::Unknown {
             err_msg: "login:fail boom".into(),
         }
         .message();
-        assert!(m.zh.contains("login:fail boom") && m.en.contains("login:fail boom"));
+        assert!(m.en.contains("login:fail boom"), "{}", m.en);
+        assert!(
+            !m.zh.contains("boom") && !m.zh.contains("login"),
+            "{}",
+            m.zh
+        );
+        assert!(m.zh.contains("企业微信"), "{}", m.zh);
         let m = Outcome::Unknown {
             err_msg: String::new(),
         }
         .message();
         assert_eq!(m.en, "the action failed and WeCom gave no reason");
+    }
+
+    #[test]
+    fn every_outcome_is_said_in_both_languages_and_english_has_no_chinese() {
+        use crate::support::locale::is_cjk;
+        let all = [
+            Outcome::Ok,
+            Outcome::NoPermission,
+            Outcome::WrongEntry,
+            Outcome::NotInAllowList,
+            Outcome::Cancelled,
+            Outcome::UnsupportedChat,
+            Outcome::UnsupportedMsgType,
+            Outcome::InvalidImageUrl,
+            Outcome::SessionExpired,
+            Outcome::NotSupported,
+            Outcome::Unknown {
+                err_msg: String::new(),
+            },
+            Outcome::Unknown {
+                err_msg: "x:fail boom".into(),
+            },
+        ];
+        for o in all {
+            for m in [o.message(), o.guidance()] {
+                assert!(m.zh.chars().any(is_cjk), "{o:?}: {m:?}");
+                assert!(
+                    !m.en.is_empty() && !m.en.chars().any(is_cjk),
+                    "{o:?}: {m:?}"
+                );
+            }
+        }
     }
 
     #[test]

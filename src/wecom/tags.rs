@@ -89,7 +89,8 @@ impl TagListError {
     pub fn message(&self) -> Localized {
         match self {
             TagListError::BadJson { detail } => Localized::new(
-                format!("企业标签数据不是有效的 JSON：{detail}"),
+                // The parser's words are English: in English only.
+                "服务器返回的企业标签数据无法识别".to_owned(),
                 format!("The corp tag list is not valid JSON: {detail}"),
             ),
             TagListError::Wecom { errcode, errmsg } => errcodes::message(*errcode, errmsg),
@@ -619,7 +620,9 @@ mod tests {
         assert!(e.message().en.contains("secret"));
         let e = parse_corp_tag_list("not json").unwrap_err();
         assert_eq!(e.code(), "bad_json");
-        assert!(e.message().zh.contains("JSON"));
+        assert!(e.message().en.contains("JSON"), "{}", e.message().en);
+        // The parser's English words stay out of the Chinese text.
+        assert_eq!(e.message().zh, "服务器返回的企业标签数据无法识别");
         assert_eq!(parse_corp_tag_list("[]").unwrap_err().code(), "bad_json");
     }
 

@@ -174,15 +174,51 @@ pub fn fail_reason(reason: &str) -> Option<Localized> {
     }
 }
 
+/// Why `transfer_customer` did not start a customer, by errcode, in Chinese
+/// (the server's reason says it in English, with `(errcode N)`: wcc-server
+/// `start_reason`; wecom:92125, wecom:90313).
+const START_REFUSALS: &[(i64, &str)] = &[
+    (40096, "客户 ID 无效"),
+    (84061, "不是原跟进成员的客户"),
+    (40129, "该客户正在交接中"),
+    (40130, "企业微信的限制：该客户 90 天内已交接过两次"),
+    (40099, "接替成员的客户数已达上限"),
+];
+
+/// The errcode in a server reason ("… (errcode 84061)", "WeCom errcode 40058").
+fn errcode_in(reason: &str) -> Option<i64> {
+    let at = reason.find("errcode ")? + "errcode ".len();
+    let digits: String = reason[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '-')
+        .collect();
+    digits.parse().ok()
+}
+
+/// The server's reason for an item in words: its English is shown in
+/// English only; in Chinese it is said from the errcode or the fail reason.
+pub fn reason_words(reason: &str) -> Localized {
+    let fail = reason.strip_prefix("transfer_fail: ").unwrap_or(reason);
+    if let Some(w) = fail_reason(fail) {
+        return w;
+    }
+    let zh = match errcode_in(reason) {
+        Some(code) => match START_REFUSALS.iter().find(|(c, _)| *c == code) {
+            Some((_, words)) => format!("{words}（代码 {code}）"),
+            None => format!("企业微信拒绝了（代码 {code}）"),
+        },
+        None if reason.contains("did not list") => "企业微信的应答中没有这位客户".to_owned(),
+        None => "企业微信没有说明原因".to_owned(),
+    };
+    Localized::new(zh, reason)
+}
+
 /// An item's state in words, with the server's reason when it did not move
 /// (`transfer_fail: customer_refused` reads as the `FailReason`'s words).
 pub fn describe(state_word: &str, reason: Option<&str>) -> Localized {
     let state = ItemState::from_word(state_word).unwrap_or(ItemState::Failed);
     let base = state.message();
-    let reason = reason.map(|r| {
-        let fail = r.strip_prefix("transfer_fail: ").unwrap_or(r);
-        fail_reason(fail).unwrap_or_else(|| Localized::new(r, r))
-    });
+    let reason = reason.map(reason_words);
     match reason {
         Some(r) if state.is_failure() => Localized::new(
             format!("{}（{}）", base.zh, r.zh),
@@ -201,6 +237,36 @@ pub fn resigned_too_long_ago(dimission_time: i64, now_secs: i64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_servers_english_reasons_are_said_in_chinese_words() {
+        let r = reason_words("not a customer of the member handing over (errcode 84061)");
+        assert_eq!(r.zh, "不是原跟进成员的客户（代码 84061）");
+        assert_eq!(
+            r.en,
+            "not a customer of the member handing over (errcode 84061)"
+        );
+        assert_eq!(
+            reason_words("WeCom errcode 40058").zh,
+            "企业微信拒绝了（代码 40058）"
+        );
+        assert_eq!(
+            reason_words("WeCom's answer did not list this customer").zh,
+            "企业微信的应答中没有这位客户"
+        );
+        assert_eq!(reason_words("something new").zh, "企业微信没有说明原因");
+        assert_eq!(reason_words("something new").en, "something new");
+        let d = describe(
+            "not_started",
+            Some("already being handed over (errcode 40129)"),
+        );
+        assert!(
+            d.zh.contains("该客户正在交接中") && !d.zh.contains("already"),
+            "{}",
+            d.zh
+        );
+        assert!(d.en.contains("already being handed over"), "{}", d.en);
+    }
 
     #[test]
     fn every_status_code_has_its_state_and_words() {

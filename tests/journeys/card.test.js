@@ -69,7 +69,9 @@ describe.each(FLAVOURS)('on the %s client', (flavour) => {
     expect(v.card.mine.remark).toBe('陈先生');
     expect(v.formMessage).toContain('40058');
     expect(v.form.values.remark).toBe('不被接受的备注');
-    expect(rt.text()).toContain('invalid remark');
+    // the page is Chinese: the errcode in words, never WeCom's English errmsg
+    expect(rt.text()).toContain('企业微信返回错误（代码 40058）');
+    expect(rt.text()).not.toContain('invalid remark');
     expect(backend.writes).toHaveLength(0);
     expect(rt.errors).toEqual([]);
   });

@@ -42,6 +42,8 @@ describe('the page', () => {
 
   test('home offers the hand-over; the hand-over route renders handover-view and goes back home', async () => {
     const home = open(views.home);
+    // one language: the core's label (views.home is English), not both side by side
+    expect(text(home.querySelector('#open-handover'))).toBe('Hand customers over (admins)');
     await tap(home.querySelector('#open-handover'));
     expect(sent()).toEqual([{ type: 'tap', action: 'openHandover', arg: null }]);
 
@@ -51,7 +53,9 @@ describe('the page', () => {
     expect(page.querySelector('#home-view')).toBeUndefined();
     const hv = page.querySelector('#handover-view');
     expect(text(hv)).toContain('ex_zhou → lisi');
+    expect(text(page.querySelector('#handover-home'))).toBe('Back');
     const inner = hv.querySelector('#handover-refresh');
+    expect(text(inner)).toBe('Refresh');
     await tap(inner);
     await tap(page.querySelector('#handover-home'));
     expect(sent()).toEqual([

@@ -4,7 +4,7 @@
 // Rendered with the core's real view models (./views, rendered by tests/page_views.rs). Snapshots
 // pin the markup; behaviour tests check the events the component emits.
 
-const { views, quietWxKeyWarnings, copy, render, text, tap } = require('./helpers');
+const { views, quietWxKeyWarnings, copy, render, text, tap, attr } = require('./helpers');
 
 quietWxKeyWarnings();
 
@@ -16,17 +16,17 @@ describe('snapshots with the core views', () => {
 
   test('home', () => {
     const v = views.home;
-    const { comp } = render('home-view', { canPickCustomer: v.canPickCustomer, intro: v.homeIntro });
+    const { comp } = render('home-view', { canPickCustomer: v.canPickCustomer, intro: v.homeIntro, labels: v.labels.home });
     expect(comp.toJSON()).toMatchSnapshot();
   });
 
   test('notice', () => {
-    const { comp } = render('notice-panel', { notice: views.notice.notice });
+    const { comp } = render('notice-panel', { notice: views.notice.notice, labels: views.notice.labels.notice });
     expect(comp.toJSON()).toMatchSnapshot();
   });
 
   test('banner', () => {
-    const { comp } = render('banner-bar', { text: views.loading.banner });
+    const { comp } = render('banner-bar', { text: views.loading.banner, labels: views.loading.labels.banner });
     expect(comp.toJSON()).toMatchSnapshot();
   });
 });
@@ -42,14 +42,18 @@ describe('notice, home, banner, group', () => {
     const n = copy(views.notice.notice);
     n.canRetry = true;
     n.guidance = 'Check the network';
-    const retry = render('notice-panel', { notice: n });
+    const retry = render('notice-panel', { notice: n, labels: views.notice.labels.notice });
     expect(text(retry.comp.querySelector('#notice-guidance'))).toBe('Check the network');
+    // the core's label, in the view's language (views.notice is English)
+    expect(text(retry.comp.querySelector('#retry'))).toBe('Try again');
     await tap(retry.comp.querySelector('#retry'));
     expect(retry.events).toEqual([{ type: 'action', detail: { action: 'retry', arg: null } }]);
   });
 
-  test('home: 选择客户 taps pickCustomer; one intro line in the view’s language; no support line', async () => {
-    const { comp, events } = render('home-view', { canPickCustomer: true, intro: views.home.homeIntro });
+  test('home: the pick-customer button taps pickCustomer; one intro line in the view’s language; no support line', async () => {
+    const { comp, events } = render('home-view', { canPickCustomer: true, intro: views.home.homeIntro, labels: views.home.labels.home });
+    // the button's label is the core's, in the view's language only
+    expect(text(comp.querySelector('#pick-customer'))).toBe('Pick a customer');
     // views.home is the English core view: one line, no Chinese one beside it
     expect(text(comp.querySelector('.home-intro'))).toBe('Look up a customer, edit your notes and tags, and send messages to the chat.');
     expect(comp.querySelectorAll('.home-intro')).toHaveLength(1);
@@ -63,7 +67,8 @@ describe('notice, home, banner, group', () => {
   });
 
   test('banner: dismiss taps dismissBanner; nothing rendered for null', async () => {
-    const { comp, events } = render('banner-bar', { text: 'Offline' });
+    const { comp, events } = render('banner-bar', { text: 'Offline', labels: views.loading.labels.banner });
+    expect(attr(comp.querySelector('.banner-close'), 'ariaLabel')).toBe('Close');
     await tap(comp.querySelector('.banner-close'));
     expect(events).toEqual([{ type: 'action', detail: { action: 'dismissBanner', arg: null } }]);
     const none = render('banner-bar', { text: null });

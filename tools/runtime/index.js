@@ -31,6 +31,7 @@ const DEFAULT_SCENARIO = {
   clientVersion: '4.1.36',
   wechatVersion: '8.0.50',
   sdkVersion: undefined, // default: '2.12.3' for the old flavour, else '3.4.0'
+  language: 'zh_CN', // wx.getSystemInfo().language: the member's WeChat/WeCom language ('en', 'zh_CN', …)
   environmentFlaky: false,
   entry: 'single_chat_tools',
   shareTicket: undefined,

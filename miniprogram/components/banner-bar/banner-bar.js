@@ -8,5 +8,7 @@ Component({
   options: { addGlobalClass: true },
   properties: {
     text: { type: String, value: /** @type {string | null} */ (null) },
+    /** The core's words (view.labels.banner): the close button's label. */
+    labels: { type: Object, value: /** @type {import('../../core/types').BannerLabels | null} */ (null) },
   },
 });

@@ -9,5 +9,7 @@ Component({
   properties: {
     canPickCustomer: { type: Boolean, value: false },
     intro: { type: String, value: '' },
+    /** The core's words (view.labels.home): the buttons. */
+    labels: { type: Object, value: /** @type {import('../../core/types').HomeLabels | null} */ (null) },
   },
 });

@@ -7,5 +7,7 @@ Component({
   options: { addGlobalClass: true },
   properties: {
     notice: { type: Object, value: /** @type {import('../../core/types').NoticeView | null} */ (null) },
+    /** The core's words (view.labels.notice): the retry button. */
+    labels: { type: Object, value: /** @type {import('../../core/types').NoticeLabels | null} */ (null) },
   },
 });

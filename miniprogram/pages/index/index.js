@@ -38,6 +38,16 @@ function toIndex(value) {
 Component({
   // `message` is set only by the shell, when the core cannot start (route 'fatal').
   data: Object.assign({}, initialView, { message: /** @type {string | null} */ (null) }),
+  observers: {
+    /**
+     * The navigation bar shows the core's title, in the member's language
+     * (app.json's text is only what shows before the core's first view).
+     * @param {string} title
+     */
+    title(title) {
+      if (title && typeof wx !== 'undefined' && wx.setNavigationBarTitle) wx.setNavigationBarTitle({ title });
+    },
+  },
   methods: {
     onLoad() {
       host().attach(this);

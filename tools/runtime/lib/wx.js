@@ -21,7 +21,7 @@ function systemInfo(rt) {
     system: p.system,
     version: s.wechatVersion,
     SDKVersion: s.sdkVersion,
-    language: 'zh_CN',
+    language: s.language || 'zh_CN',
     brand: p.brand,
     model: p.model,
     pixelRatio: p.pixelRatio,

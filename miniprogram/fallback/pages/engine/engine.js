@@ -44,6 +44,18 @@ function goBack(tries) {
   });
 }
 
+/**
+ * The page's own words. This page is for support and opens when the core may
+ * not run (so nothing comes from the core's labels): each line in both
+ * languages, as the rows below, and the WXML holds no literal text.
+ */
+const TEXT = {
+  booting: '正在启动 / Starting…',
+  title: '运行引擎 / Engine',
+  copy: '复制给客服 / Copy for support',
+  copied: '已复制 / Copied',
+};
+
 const ENGINE_TEXT = {
   wasm: 'WebAssembly (WXWebAssembly, core.wasm.br)',
   js: 'JavaScript (wasm2js fallback)',
@@ -93,7 +105,7 @@ function describe() {
 }
 
 Component({
-  data: { engine: 'loading', rows: [], summary: '', copied: false, booting: false },
+  data: { engine: 'loading', rows: [], summary: '', copied: false, booting: false, text: TEXT },
   methods: {
     onLoad(query) {
       if (query && query.boot === '1') {

@@ -24,6 +24,7 @@ use crate::card;
 use crate::chat;
 use crate::handover;
 use crate::launch::{self, LaunchInfo};
+use crate::people;
 use crate::protocol::ctx::{Ask, Ctx};
 use crate::protocol::effect::{Effect, EffectId};
 use crate::protocol::error::CoreError;
@@ -48,6 +49,7 @@ enum Owner {
     Card,
     Chat,
     Handover,
+    People,
 }
 
 /// What waits on a failed write, by the slice that wrote it.
@@ -72,6 +74,8 @@ impl Model {
             Some(Owner::Chat)
         } else if self.handover.pending.contains_key(&id) {
             Some(Owner::Handover)
+        } else if self.people.pending.contains_key(&id) {
+            Some(Owner::People)
         } else if self.shared.pending.contains_key(&id) {
             Some(Owner::App)
         } else {
@@ -84,6 +88,7 @@ impl Model {
         self.card.pending.remove(&id);
         self.chat.pending.remove(&id);
         self.handover.pending.remove(&id);
+        self.people.pending.remove(&id);
         self.shared.pending.remove(&id);
     }
 
@@ -99,6 +104,7 @@ impl Model {
         let me = self.launch.session.as_ref().map(|s| s.userid.clone());
         self.card.rehydrate(me.as_ref());
         self.chat.rehydrate();
+        self.people.rehydrate();
     }
 
     fn launch_do<R>(
@@ -161,6 +167,56 @@ impl Model {
         r
     }
 
+    fn people_do<R>(
+        &mut self,
+        fx: &mut Vec<Effect>,
+        f: impl FnOnce(&mut people::State, &mut Ctx) -> R,
+    ) -> R {
+        let host = self.host();
+        let mut asks = Vec::new();
+        let r = f(
+            &mut self.people,
+            &mut Ctx::new(&host, fx, &mut asks, &mut self.shared.next_id),
+        );
+        self.route_asks(asks, fx);
+        r
+    }
+
+    /// The members the page shows (me, the card's followers as shown, the
+    /// group's owner, members and admins): the people slice fetches the
+    /// names it lacks. Looked at again only when what they come from
+    /// changed.
+    fn want_names(&mut self, fx: &mut Vec<Effect>) {
+        use std::hash::{Hash, Hasher};
+        if !self.shared.online {
+            return;
+        }
+        let me = self.launch.session.as_ref().map(|s| s.userid.clone());
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        me.as_ref().map(|u| u.key()).hash(&mut h);
+        self.card.rev.hash(&mut h);
+        self.card.fold_digest().hash(&mut h);
+        self.card.external_userid.hash(&mut h);
+        self.chat.rev.hash(&mut h);
+        self.chat.chat_id.hash(&mut h);
+        let digest = h.finish();
+        if self.people.asked_for == Some(digest) {
+            return;
+        }
+        self.people.asked_for = Some(digest);
+        let mut ids: Vec<crate::wecom::ids::UserId> = me.iter().cloned().collect();
+        ids.extend(self.card.people_shown(me.as_ref()));
+        if let Some(g) = &self.chat.group {
+            ids.extend(g.owner.iter().cloned());
+            ids.extend(g.members.iter().filter_map(|m| match &m.id {
+                crate::wecom::groupchat::MemberId::Internal(u) => Some(u.clone()),
+                _ => None,
+            }));
+            ids.extend(g.admins.iter().cloned());
+        }
+        self.people_do(fx, |p, ctx| p.want(ctx, &ids));
+    }
+
     /// Routes what the slices asked, in order, each to the owner of the
     /// state it changes (and what that asks in turn, before the next).
     fn route_asks(&mut self, asks: Vec<Ask>, fx: &mut Vec<Effect>) {
@@ -209,6 +265,8 @@ impl Model {
                 self.chat.restore_key(key, raw)
             } else if handover::State::owns_key(key) {
                 self.handover.restore_key(raw)
+            } else if people::State::owns_key(key) {
+                self.people.restore_key(raw).map_err(|_| ())
             } else {
                 Ok(())
             };
@@ -312,6 +370,18 @@ impl Model {
                 }
                 _ => return,
             },
+            Some(Owner::People) => {
+                self.people.pending.remove(&id);
+                if !ok {
+                    // A cache: the names are fetched again next time.
+                    self.log(
+                        fx,
+                        "warn",
+                        &format!("storage write of member names failed: {err}"),
+                    );
+                }
+                return;
+            }
             Some(Owner::Handover) => {
                 if let Some(p) = self.handover.pending.remove(&id) {
                     self.handover_do(fx, |h, ctx| h.on_storage_result(ctx, p, ok));
@@ -417,6 +487,7 @@ impl Model {
         let card_p = self.card.pending.remove(&id);
         let chat_p = self.chat.pending.remove(&id);
         let handover_p = self.handover.pending.remove(&id);
+        let people_p = self.people.pending.remove(&id);
         self.shared.pending.remove(&id);
         let exchange = launch_p == Some(launch::Pending::SessionExchange);
         if status == 401 && !exchange {
@@ -425,6 +496,10 @@ impl Model {
             }
             if let Some(p) = &handover_p {
                 self.handover.on_unauthorized(p);
+            }
+            if people_p.is_some() {
+                // Asked again once signed in.
+                self.people.asked_for = None;
             }
             self.launch_do(fx, |l, ctx| l.relogin(ctx));
             return;
@@ -455,6 +530,11 @@ impl Model {
             Owner::Handover => {
                 if let Some(p) = handover_p {
                     self.handover_do(fx, |h, ctx| h.on_http_result(ctx, p, status, body));
+                }
+            }
+            Owner::People => {
+                if let Some(p) = people_p {
+                    self.people_do(fx, |h, ctx| h.on_http_result(ctx, p, status, body));
                 }
             }
             Owner::App => self.log(fx, "warn", "unexpected http result for a storage copy"),
@@ -606,6 +686,7 @@ pub fn update(model: &mut Model, event: Event) -> Vec<Effect> {
     if model.handover.has_parked() && model.launch.session.is_some() {
         model.handover_do(&mut fx, |h, ctx| h.resume(ctx));
     }
+    model.want_names(&mut fx);
     if let Some(render) = render(model) {
         fx.push(render);
     }

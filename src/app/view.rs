@@ -88,6 +88,7 @@ impl PartKeys {
                 card.rev,
                 card.overlay().cloned(),
                 card.external_userid.clone(),
+                model.people.rev,
             )),
             tag_picker: Some((
                 route == Route::Card && card.tag_picker,
@@ -95,7 +96,12 @@ impl PartKeys {
                 card.rev,
                 card.external_userid.clone(),
             )),
-            group: Some((route == Route::Group, model.shared.locale, model.chat.rev)),
+            group: Some((
+                route == Route::Group,
+                model.shared.locale,
+                model.chat.rev,
+                model.people.rev,
+            )),
             handover: Some((
                 route == Route::Handover,
                 model.shared.locale,
@@ -132,6 +138,7 @@ pub fn view_with(model: &Model, build: Build) -> View {
         route == Route::Card,
         build.card,
         build.tag_picker,
+        &model.people,
     );
     let composing = matches!(route, Route::Compose | Route::Group);
     let tmpl = if composing {
@@ -139,7 +146,9 @@ pub fn view_with(model: &Model, build: Build) -> View {
     } else {
         TemplateContext::default()
     };
-    let chat = model.chat.view_parts(&host, &tmpl, route, build.group);
+    let chat = model
+        .chat
+        .view_parts(&host, &tmpl, route, build.group, &model.people);
     let card_shown = model.card.customer.is_some() && host.me().is_some();
     let loading = matches!(route, Route::Loading)
         || (route == Route::Card && !card_shown)

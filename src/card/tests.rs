@@ -702,9 +702,16 @@ fn handed_over_body(state: &str, reason: Option<&str>) -> String {
 }
 
 fn card_line(s: &State, locale: Locale) -> Option<String> {
-    s.view_parts(host().me(), locale, true, true, false)
-        .card
-        .and_then(|c| c.handover)
+    s.view_parts(
+        host().me(),
+        locale,
+        true,
+        true,
+        false,
+        &crate::protocol::names::NoNames,
+    )
+    .card
+    .and_then(|c| c.handover)
 }
 
 #[test]

@@ -4,9 +4,11 @@
 //! member who follows the customer is listed under `colleagues`, oldest
 //! relationship first.
 
+use crate::protocol::names::Names;
 use crate::support::locale::{Locale, Localized};
 use crate::wecom::customer::{Customer, CustomerKind, ExternalAttr, FollowUser};
 use crate::wecom::ids::UserId;
+use crate::wecom::members::PersonView;
 use crate::wecom::tags::{group_follow_tags, CorpTagList, TagGroupView};
 use serde::Serialize;
 
@@ -35,7 +37,11 @@ pub struct CardView {
 pub struct CustomerView {
     pub external_userid: String,
     pub name: String,
+    /// The picture from `externalcontact/get`; the page loads it lazily and
+    /// shows `initial` instead when it fails.
     pub avatar: Option<String>,
+    /// The first character of the name, for the placeholder.
+    pub initial: String,
     /// `wechat`, `wecom` or `unknown`.
     pub kind: &'static str,
     /// "微信", or "企业微信 @corp" for a WeCom user.
@@ -75,6 +81,9 @@ pub struct AttrView {
 #[serde(rename_all = "camelCase")]
 pub struct FollowView {
     pub userid: String,
+    /// The member by name (or, while it is not known, in words with the
+    /// userid apart).
+    pub person: PersonView,
     pub remark: String,
     pub description: String,
     pub remark_corp_name: String,
@@ -92,8 +101,9 @@ pub fn card_view(
     me: &UserId,
     locale: Locale,
     corp_tags: Option<&CorpTagList>,
+    names: &dyn Names,
 ) -> CardView {
-    let follow = |u: &FollowUser| follow_view(u, locale, corp_tags);
+    let follow = |u: &FollowUser| follow_view(u, locale, corp_tags, names);
     let mine = customer
         .follow_users
         .iter()
@@ -131,7 +141,12 @@ fn customer_view(c: &Customer, locale: Locale) -> CustomerView {
     CustomerView {
         external_userid: c.external_userid.as_str().to_owned(),
         name: c.name.clone(),
-        avatar: c.avatar.clone(),
+        // Only a web address: anything else never reaches `<image src>`.
+        avatar: c
+            .avatar
+            .clone()
+            .filter(|a| a.starts_with("https://") || a.starts_with("http://")),
+        initial: crate::wecom::members::initial_of(&c.name),
         kind,
         kind_label: label.get(locale).to_owned(),
         company: c.corp_full_name.clone().or_else(|| c.corp_name.clone()),
@@ -179,9 +194,15 @@ fn attr_view(a: &ExternalAttr) -> AttrView {
     }
 }
 
-fn follow_view(u: &FollowUser, locale: Locale, corp_tags: Option<&CorpTagList>) -> FollowView {
+fn follow_view(
+    u: &FollowUser,
+    locale: Locale,
+    corp_tags: Option<&CorpTagList>,
+    names: &dyn Names,
+) -> FollowView {
     FollowView {
         userid: u.userid.as_str().to_owned(),
+        person: names.person(&u.userid, locale),
         remark: u.remark.clone(),
         description: u.description.clone(),
         remark_corp_name: u.remark_corp_name.clone(),
@@ -218,6 +239,7 @@ pub fn format_date_utc8(unix_seconds: i64) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::names::NoNames;
     use crate::wecom::customer::tests::DOC_EXAMPLE;
     use crate::wecom::customer::{parse_get_response, AddWay, FollowTag, Gender, TagKind};
     use crate::wecom::ids::{ExternalUserId, TagId};
@@ -271,7 +293,7 @@ mod tests {
                 follower("bob", Some(300)),
             ],
         );
-        let card = card_view(&c, &uid("me"), Locale::Zh, None);
+        let card = card_view(&c, &uid("me"), Locale::Zh, None, &NoNames);
         assert_eq!(card.mine.as_ref().map(|m| m.userid.as_str()), Some("me"));
         assert!(!card.not_my_customer);
         let order: Vec<&str> = card.colleagues.iter().map(|f| f.userid.as_str()).collect();
@@ -282,7 +304,7 @@ mod tests {
     #[test]
     fn me_matches_case_insensitively() {
         let c = customer(CustomerKind::Wechat, vec![follower("ZhangSan", Some(1))]);
-        let card = card_view(&c, &uid("zhangsan"), Locale::Zh, None);
+        let card = card_view(&c, &uid("zhangsan"), Locale::Zh, None, &NoNames);
         assert_eq!(card.mine.unwrap().userid, "ZhangSan");
         assert!(card.colleagues.is_empty());
         assert!(!card.not_my_customer);
@@ -291,7 +313,7 @@ mod tests {
     #[test]
     fn not_my_customer() {
         let c = customer(CustomerKind::Wechat, vec![follower("lisi", Some(1))]);
-        let card = card_view(&c, &uid("me"), Locale::Zh, None);
+        let card = card_view(&c, &uid("me"), Locale::Zh, None, &NoNames);
         assert!(card.mine.is_none());
         assert!(card.not_my_customer);
         assert_eq!(card.colleagues.len(), 1);
@@ -368,7 +390,7 @@ mod tests {
         let mut f = follower("me", Some(1_709_136_000));
         f.add_way = AddWay::Other(99);
         let c = customer(CustomerKind::Wechat, vec![f, follower("x", None)]);
-        let card = card_view(&c, &uid("me"), Locale::En, None);
+        let card = card_view(&c, &uid("me"), Locale::En, None, &NoNames);
         let mine = card.mine.unwrap();
         assert_eq!(mine.added_at.as_deref(), Some("2024-02-29"));
         assert_eq!(mine.add_way, "unknown (99)");
@@ -381,28 +403,51 @@ mod tests {
         let mut c = customer(CustomerKind::Wecom, vec![]);
         c.corp_name = Some("腾讯".into());
         c.corp_full_name = Some("腾讯科技有限公司".into());
-        let v = card_view(&c, &uid("me"), Locale::Zh, None).customer;
+        let v = card_view(&c, &uid("me"), Locale::Zh, None, &NoNames).customer;
         assert_eq!(v.kind, "wecom");
         assert_eq!(v.kind_label, "企业微信 @腾讯");
         assert_eq!(v.company.as_deref(), Some("腾讯科技有限公司"));
         assert_eq!(v.gender_label, "女");
-        let v = card_view(&c, &uid("me"), Locale::En, None).customer;
+        let v = card_view(&c, &uid("me"), Locale::En, None, &NoNames).customer;
         assert_eq!(v.kind_label, "WeCom @腾讯");
         assert_eq!(v.gender_label, "Female");
         c.corp_name = None;
         c.corp_full_name = None;
-        let v = card_view(&c, &uid("me"), Locale::Zh, None).customer;
+        let v = card_view(&c, &uid("me"), Locale::Zh, None, &NoNames).customer;
         assert_eq!(v.kind_label, "企业微信");
         assert_eq!(v.company, None);
     }
 
     #[test]
+    fn the_avatar_is_a_web_address_or_nothing_and_the_initial_stands_in() {
+        let mut c = customer(CustomerKind::Wechat, vec![]);
+        for (raw, shown) in [
+            (
+                Some("https://wework.qpic.cn/wwhead/x/0"),
+                Some("https://wework.qpic.cn/wwhead/x/0"),
+            ),
+            (
+                Some("http://wx.qlogo.cn/mmhead/x/0"),
+                Some("http://wx.qlogo.cn/mmhead/x/0"),
+            ),
+            (Some("javascript:alert(1)"), None),
+            (Some("/local/file.png"), None),
+            (None, None),
+        ] {
+            c.avatar = raw.map(str::to_owned);
+            let v = card_view(&c, &uid("me"), Locale::Zh, None, &NoNames).customer;
+            assert_eq!(v.avatar.as_deref(), shown, "{raw:?}");
+            assert_eq!(v.initial, "王");
+        }
+    }
+
+    #[test]
     fn wechat_and_unknown_labels() {
         let c = customer(CustomerKind::Wechat, vec![]);
-        let v = card_view(&c, &uid("me"), Locale::Zh, None).customer;
+        let v = card_view(&c, &uid("me"), Locale::Zh, None, &NoNames).customer;
         assert_eq!((v.kind, v.kind_label.as_str()), ("wechat", "微信"));
         let c = customer(CustomerKind::Unknown(5), vec![]);
-        let v = card_view(&c, &uid("me"), Locale::En, None).customer;
+        let v = card_view(&c, &uid("me"), Locale::En, None, &NoNames).customer;
         assert_eq!((v.kind, v.kind_label.as_str()), ("unknown", "Unknown type"));
     }
 
@@ -435,7 +480,7 @@ mod tests {
                 {"id":"etOLD","name":"老客户","order":2},{"id":"etVIP","name":"VIP","order":1}]}]}"#,
         )
         .unwrap();
-        let mine = card_view(&c, &uid("me"), Locale::Zh, Some(&corp))
+        let mine = card_view(&c, &uid("me"), Locale::Zh, Some(&corp), &NoNames)
             .mine
             .unwrap();
         let shape: Vec<(&str, Vec<(&str, TagViewKind)>)> = mine
@@ -463,7 +508,7 @@ mod tests {
     #[test]
     fn documentation_example_card_json() {
         let page = parse_get_response(DOC_EXAMPLE).unwrap();
-        let card = card_view(&page.customer, &uid("TOMMY"), Locale::Zh, None);
+        let card = card_view(&page.customer, &uid("TOMMY"), Locale::Zh, None, &NoNames);
         let json = serde_json::to_value(&card).unwrap();
         assert_eq!(
             json["customer"],
@@ -471,6 +516,7 @@ mod tests {
                 "externalUserid": "woAJ2GCAAAXtWyujaWJHDDGi0mACHAAA",
                 "name": "李四",
                 "avatar": "https://p.qlogo.cn/bizmail/IcsdgagqefergqerhewSdage/0",
+                "initial": "李",
                 "kind": "wecom",
                 "kindLabel": "企业微信 @腾讯",
                 "company": "腾讯科技有限公司",
@@ -491,6 +537,8 @@ mod tests {
             json["mine"],
             json!({
                 "userid": "tommy",
+                "person": {"userid": "tommy", "name": "同事（正在获取姓名）", "nameKnown": false,
+                           "useridNote": "tommy", "initial": "T"},
                 "remark": "李总",
                 "description": "采购问题咨询",
                 "remarkCorpName": "",
@@ -559,7 +607,27 @@ pub fn tag_picker_label(open: bool) -> Localized {
 impl crate::card::State {
     /// What the card shows; `open` is whether the card is the page shown.
     pub fn view(&self, me: Option<&UserId>, locale: Locale, open: bool) -> CardPart {
-        self.view_parts(me, locale, open, true, true)
+        self.view_parts(
+            me,
+            locale,
+            open,
+            true,
+            true,
+            &crate::protocol::names::NoNames,
+        )
+    }
+
+    /// The members the card shows: their names are looked up.
+    pub fn people_shown(&self, _me: Option<&UserId>) -> Vec<UserId> {
+        self.customer
+            .as_ref()
+            .map(|c| c.follow_users.iter().map(|f| f.userid.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Changes whenever what is folded on the card changes.
+    pub fn fold_digest(&self) -> u64 {
+        0
     }
 
     /// [`State::view`], leaving out the customer card (`with_card`) or the
@@ -572,11 +640,12 @@ impl crate::card::State {
         open: bool,
         with_card: bool,
         with_picker: bool,
+        names: &dyn Names,
     ) -> CardPart {
         let card = if open && with_card {
             match (self.shown_customer(me), me) {
                 (Some(c), Some(me)) => {
-                    let mut card = card_view(&c, me, locale, self.corp_tags.as_ref());
+                    let mut card = card_view(&c, me, locale, self.corp_tags.as_ref(), names);
                     card.handover = self.handover_line().map(|l| l.get(locale).to_owned());
                     Some(card)
                 }

@@ -34,6 +34,25 @@ describe('snapshots with the core views', () => {
 });
 
 describe('customer card', () => {
+  test('a customer picture loads lazily, and its initial stands in when it fails', async () => {
+    const view = copy(views.card);
+    view.card.customer.avatar = 'http://127.0.0.1:5178/__sim/avatars/chen.svg';
+    const { comp } = render('customer-card', cardProps(view, false));
+    const img = comp.querySelector('.customer-avatar');
+    expect(img).toBeDefined();
+    expect(comp.querySelector('.avatar-initial')).toBeUndefined();
+    img.dispatchEvent('error');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(comp.querySelector('.customer-avatar')).toBeUndefined();
+    expect(text(comp.querySelector('.avatar-initial'))).toBe('陈');
+  });
+
+  test('without a picture the initial is shown, computed by the core', () => {
+    const { comp } = render('customer-card', cardProps(views.card, false));
+    expect(comp.querySelector('.customer-avatar')).toBeUndefined();
+    expect(text(comp.querySelector('.avatar-initial'))).toBe(views.card.card.customer.initial);
+  });
+
   test('shows the header, my follow-up first, then colleagues and the follower count', () => {
     const { comp } = render('customer-card', cardProps(views.card, false));
     expect(text(comp.querySelector('.customer-name'))).toBe('陈晓明');
@@ -47,7 +66,11 @@ describe('customer card', () => {
     expect(text(mine)).toContain('scanned a QR code');
     const colleagues = comp.querySelectorAll('.colleague');
     expect(colleagues).toHaveLength(1);
-    expect(text(colleagues[0])).toContain('lisi');
+    // By name, with the initial beside it; the userid is no name.
+    expect(text(comp.querySelector('.colleague-name'))).toBe('李四');
+    expect(text(comp.querySelector('.colleague-person .person-initial'))).toBe('李');
+    expect(comp.querySelector('.colleague-person .person-note')).toBeUndefined();
+    expect(text(comp.querySelector('.mine-person .person-name'))).toBe('张三');
     expect(text(colleagues[0])).toContain('陈总');
     expect(text(colleagues[0])).toContain('shared business card');
     // mine comes before the colleagues in the document

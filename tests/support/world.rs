@@ -42,6 +42,10 @@ pub struct World {
     pub logs: Vec<String>,
     pub renders: usize,
     pub now: f64,
+    /// Requests whose URL contains one of these wait in `held` until
+    /// [`World::release_held`] (a slow backend).
+    pub hold_urls: Vec<String>,
+    pub held: Vec<(u32, String, String, Value, Value)>,
 }
 
 pub fn ok_backend() -> Backend {
@@ -52,6 +56,8 @@ pub fn ok_backend() -> Backend {
                 json!({"token": "tok-1", "corpid": "ww7d2f1a3b9c4e5f60", "userid": "zhangsan"})
                     .to_string(),
             )
+        } else if url.contains("/api/members?") {
+            (200, members_answer(url).to_string())
         } else if url.contains("/api/corp-tags") {
             (200, corp_tags().to_string())
         } else if url.contains("/api/group-chats/") {
@@ -64,6 +70,31 @@ pub fn ok_backend() -> Backend {
             (404, "{}".into())
         }
     })
+}
+
+/// The members the fixture backend knows by name.
+pub const MEMBER_NAMES: &[(&str, &str)] =
+    &[("zhangsan", "张三"), ("lisi", "李四"), ("wangwu", "王五")];
+
+/// `GET /api/members?userids=a,b`: `{members: [{userid, name, known, reason}]}`.
+pub fn members_answer(url: &str) -> Value {
+    let list = url.split_once("userids=").map(|(_, l)| l).unwrap_or("");
+    let members: Vec<Value> = list
+        .split(',')
+        .filter(|u| !u.is_empty())
+        .map(|u| {
+            match MEMBER_NAMES
+                .iter()
+                .find(|(id, _)| id.eq_ignore_ascii_case(u))
+            {
+                Some((_, name)) => {
+                    json!({"userid": u, "name": name, "known": true, "reason": null})
+                }
+                None => json!({"userid": u, "name": null, "known": false, "reason": "not_found"}),
+            }
+        })
+        .collect();
+    json!({ "members": members })
 }
 
 pub fn wechat_customer() -> Value {
@@ -125,6 +156,8 @@ impl World {
             logs: Vec::new(),
             renders: 0,
             now: 1_700_000_000_000.0,
+            hold_urls: Vec::new(),
+            held: Vec::new(),
         }
     }
 
@@ -265,6 +298,10 @@ impl World {
                         err_msg: "request:fail network unavailable".into(),
                     });
                 }
+                if self.hold_urls.iter().any(|h| url.contains(h.as_str())) {
+                    self.held.push((id, method, url, body, headers));
+                    return None;
+                }
                 let (status, text) = (self.backend)(&method, &url, &body, &headers);
                 Some(Event::HttpResult {
                     id,
@@ -324,6 +361,20 @@ impl World {
                 json!({"errMsg": "selectExternalContact:ok", "userIds": [self.external_userid]})
             }
             _ => json!({"errMsg": format!("{api}:ok")}),
+        }
+    }
+
+    /// Answers the held requests now, with the backend as it is now.
+    pub fn release_held(&mut self) {
+        self.hold_urls.clear();
+        for (id, method, url, body, headers) in std::mem::take(&mut self.held) {
+            let (status, text) = (self.backend)(&method, &url, &body, &headers);
+            self.dispatch(Event::HttpResult {
+                id,
+                status,
+                body: text,
+                err_msg: String::new(),
+            });
         }
     }
 

@@ -19,7 +19,18 @@ Component({
     tagPicker: { type: Array, value: /** @type {import('../../core/types').TagOptionGroup[] | null} */ (null) },
     tagPickerLabel: { type: String, value: '' },
   },
+  data: { avatarFailed: false },
+  observers: {
+    // A new picture gets its own chance to load.
+    'card.customer.avatar'() {
+      if (this.data.avatarFailed) this.setData({ avatarFailed: false });
+    },
+  },
   methods: {
+    /** The customer's picture did not load: the initial stands in. */
+    onAvatarError() {
+      this.setData({ avatarFailed: true });
+    },
     /** @param {WechatMiniprogram.CustomEvent<import('../forward-events.js').ActionDetail>} e */
     forwardAction(e) {
       this.triggerEvent('action', e.detail);

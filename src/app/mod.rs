@@ -542,6 +542,11 @@ impl Model {
     }
 
     fn on_timer(&mut self, id: EffectId, fx: &mut Vec<Effect>) {
+        if self.card.is_undo_window(id) {
+            self.card.pending.remove(&id);
+            self.card_do(fx, |c, ctx| c.on_undo_window(ctx));
+            return;
+        }
         if let Some(p) = self.launch.pending.remove(&id) {
             self.launch_do(fx, |l, ctx| l.on_timer(ctx, id, p));
         } else {
@@ -620,10 +625,14 @@ pub fn update(model: &mut Model, event: Event) -> Vec<Effect> {
             }
         }
         Event::QyResult { id, api, result } => model.on_qy_result(id, &api, &result, &mut fx),
-        Event::WxResult { id, .. } => {
-            // An acknowledgement: nothing on the page can change.
-            model.forget(id);
-            return fx;
+        Event::WxResult { id, result, .. } => {
+            if matches!(model.card.pending.remove(&id), Some(card::Pending::Copy)) {
+                model.card_do(&mut fx, |c, ctx| c.on_copied(ctx, &result));
+            } else {
+                // An acknowledgement: nothing on the page can change.
+                model.forget(id);
+                return fx;
+            }
         }
         Event::HttpResult {
             id,

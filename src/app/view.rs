@@ -36,6 +36,8 @@ pub struct View {
     pub form_message: Option<String>,
     /// Saves waiting in the outbox for this customer.
     pub pending_saves: usize,
+    /// "有 N 项修改等待同步到企业微信", in the member's language.
+    pub pending_saves_label: Option<String>,
     /// The corp tag list while the picker is open (tap `addTag`/`removeTag`).
     pub tag_picker: Option<Vec<TagOptionGroup>>,
     /// The picker's toggle link, in the member's language: it says what a
@@ -170,6 +172,7 @@ pub fn view_with(model: &Model, build: Build) -> View {
         form: card.form,
         form_message: card.form_message,
         pending_saves: card.pending_saves,
+        pending_saves_label: card.pending_saves_label,
         tag_picker: card.tag_picker,
         tag_picker_label: card.tag_picker_label,
         can_back_to_card: route == Route::Compose && model.card.customer.is_some(),

@@ -46,6 +46,10 @@ pub struct World {
     /// [`World::release_held`] (a slow backend).
     pub hold_urls: Vec<String>,
     pub held: Vec<(u32, String, String, Value, Value)>,
+    /// `wx[api](args)` calls, in order (toasts, phone calls, clipboard).
+    pub wx_calls: Vec<(String, Value)>,
+    /// `wx` APIs that fail (api → errMsg tail).
+    pub wx_fail: BTreeMap<&'static str, String>,
 }
 
 pub fn ok_backend() -> Backend {
@@ -158,6 +162,8 @@ impl World {
             now: 1_700_000_000_000.0,
             hold_urls: Vec::new(),
             held: Vec::new(),
+            wx_calls: Vec::new(),
+            wx_fail: BTreeMap::new(),
         }
     }
 
@@ -276,11 +282,18 @@ impl World {
                 self.storage.remove(&key);
                 None
             }
-            Effect::Wx { id, api, .. } => Some(Event::WxResult {
-                id,
-                api: api.clone(),
-                result: json!({"errMsg": format!("{api}:ok")}),
-            }),
+            Effect::Wx { id, api, args } => {
+                self.wx_calls.push((api.clone(), args));
+                let result = match self.wx_fail.get(api.as_str()) {
+                    Some(why) => json!({"errMsg": format!("{api}:{why}")}),
+                    None => json!({"errMsg": format!("{api}:ok")}),
+                };
+                Some(Event::WxResult {
+                    id,
+                    api: api.clone(),
+                    result,
+                })
+            }
             Effect::Http {
                 id,
                 method,
@@ -425,6 +438,15 @@ impl World {
 
     pub fn text(&self) -> String {
         self.page.to_string()
+    }
+
+    /// The titles of the toasts shown so far.
+    pub fn toasts(&self) -> Vec<String> {
+        self.wx_calls
+            .iter()
+            .filter(|(api, _)| api == "showToast")
+            .map(|(_, a)| a["title"].as_str().unwrap_or("").to_owned())
+            .collect()
     }
 
     pub fn writes(&self) -> Vec<&(String, String, Value, Value)> {

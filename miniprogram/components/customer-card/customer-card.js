@@ -13,6 +13,7 @@ Component({
     form: { type: Object, value: /** @type {import('../../core/types').FormView | null} */ (null) },
     formMessage: { type: String, value: /** @type {string | null} */ (null) },
     pendingSaves: { type: Number, value: 0 },
+    pendingSavesLabel: { type: String, value: /** @type {string | null} */ (null) },
     // A `null` passed to an Array property arrives as [] (truthy): the
     // component reads the picker's state from the core's label and the
     // list's length, never from the list's truthiness.

@@ -122,6 +122,9 @@ fn assert_fallback_stays(status: u16, body: &'static str) {
     assert_eq!(w.page["banner"], Value::Null, "a missing name is no alarm");
     assert!(!w.storage.contains_key("wcc:people"));
     w.assert_page_matches_view();
+    // A restore shows the same words (not "loading" again).
+    let back = app::restore(&app::snapshot(&w.model)).expect("restores");
+    assert_eq!(app::view_value(&back), app::view_value(&w.model));
 }
 
 #[test]

@@ -88,8 +88,9 @@ pub struct State {
     pub entries: BTreeMap<String, Entry>,
     pub pending: BTreeMap<EffectId, Pending>,
     /// Userids whose request failed, and when: not asked again before
-    /// [`RETRY_AFTER_MS`].
-    #[serde(skip)]
+    /// [`RETRY_AFTER_MS`]. In the snapshot: the views show them as
+    /// unavailable (not as loading) after a restore too.
+    #[serde(default)]
     failed_at: BTreeMap<String, f64>,
     /// What the app last asked for (a digest of the page's people), so
     /// an unchanged page costs nothing.

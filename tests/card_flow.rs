@@ -413,3 +413,55 @@ fn the_tag_picker_link_says_what_a_tap_does_in_both_languages() {
     w.tap("tagPicker", Value::Null);
     assert_eq!(w.page["tagPickerLabel"], "Hide tags");
 }
+
+/// Work follows the change: a dispatch that changes nothing the page shows
+/// (the app hidden) builds no view and sends no patch; a keystroke patches
+/// the form alone; a line the app itself shows (the banner) still renders.
+#[test]
+fn a_dispatch_renders_only_what_it_changed() {
+    use wecom_contact_core::app::{self, Event};
+    use wecom_contact_core::protocol::effect::Effect;
+    let mut w = card();
+    let hidden = app::update(&mut w.model, Event::Hide { now: w.now + 1.0 });
+    assert!(!hidden.iter().any(|e| e.is_render()), "{hidden:?}");
+    w.tap("edit", Value::Null);
+    let typed = app::update(
+        &mut w.model,
+        Event::Input {
+            field: "remark".into(),
+            value: "陈总监".into(),
+            index: None,
+            now: w.now + 2.0,
+        },
+    );
+    let patch = typed
+        .iter()
+        .find_map(|e| match e {
+            Effect::Render { patch } => Some(patch.clone()),
+            _ => None,
+        })
+        .expect("the keystroke renders");
+    assert!(!patch.is_empty());
+    assert!(
+        patch.keys().all(|k| k.starts_with("form")),
+        "{:?}",
+        patch.keys().collect::<Vec<_>>()
+    );
+    assert_eq!(w.model.shared.rendered, app::view_value(&w.model));
+    // A line the app itself keeps (no slice touched), then dismissed: both render.
+    w.model.shared.banner = Some(wecom_contact_core::support::locale::Localized::new(
+        "横幅", "A banner",
+    ));
+    let shown = app::update(&mut w.model, Event::Hide { now: w.now + 2.5 });
+    assert!(shown.iter().any(|e| e.is_render()), "{shown:?}");
+    assert_eq!(w.model.shared.rendered["banner"], "A banner");
+    let dismissed = app::update(
+        &mut w.model,
+        Event::Tap(
+            wecom_contact_core::app::action::Tap::new("dismissBanner", Value::Null, w.now + 3.0)
+                .unwrap(),
+        ),
+    );
+    assert!(dismissed.iter().any(|e| e.is_render()), "{dismissed:?}");
+    assert_eq!(w.model.shared.rendered, app::view_value(&w.model));
+}

@@ -112,6 +112,7 @@ impl Model {
         fx: &mut Vec<Effect>,
         f: impl FnOnce(&mut launch::State, &mut Ctx) -> R,
     ) -> R {
+        self.shared.touched.launch = true;
         let host = self.host();
         let mut asks = Vec::new();
         let r = f(
@@ -127,6 +128,7 @@ impl Model {
         fx: &mut Vec<Effect>,
         f: impl FnOnce(&mut card::State, &mut Ctx) -> R,
     ) -> R {
+        self.shared.touched.card = true;
         let host = self.host();
         let mut asks = Vec::new();
         let r = f(
@@ -142,6 +144,7 @@ impl Model {
         fx: &mut Vec<Effect>,
         f: impl FnOnce(&mut chat::State, &mut Ctx) -> R,
     ) -> R {
+        self.shared.touched.chat = true;
         let host = self.host();
         let mut asks = Vec::new();
         let r = f(
@@ -157,6 +160,7 @@ impl Model {
         fx: &mut Vec<Effect>,
         f: impl FnOnce(&mut handover::State, &mut Ctx) -> R,
     ) -> R {
+        self.shared.touched.handover = true;
         let host = self.host();
         let mut asks = Vec::new();
         let r = f(
@@ -172,6 +176,9 @@ impl Model {
         fx: &mut Vec<Effect>,
         f: impl FnOnce(&mut people::State, &mut Ctx) -> R,
     ) -> R {
+        // Names reach the card and the group through their keys
+        // (`people.rev`), and the quick replies' `{me}` through the chat.
+        self.shared.touched.chat = true;
         let host = self.host();
         let mut asks = Vec::new();
         let r = f(
@@ -232,11 +239,13 @@ impl Model {
                 Ask::OpenCard(id) => {
                     self.card_do(fx, |c, ctx| c.open(ctx, id));
                     let host = self.host();
+                    self.shared.touched.chat = true;
                     self.chat.load_draft(&host);
                 }
                 Ask::OpenGroup(id) => self.chat_do(fx, |c, ctx| c.open_group(ctx, id)),
                 Ask::OpenComposer => {
                     let host = self.host();
+                    self.shared.touched.chat = true;
                     self.chat.load_draft(&host);
                 }
                 Ask::Refetch => {
@@ -584,6 +593,15 @@ impl Model {
 /// if the view changed.
 pub fn update(model: &mut Model, event: Event) -> Vec<Effect> {
     let mut fx = Vec::new();
+    // Hide, a tap and typing reach the slices only through the wrappers
+    // (`card_do`…), which mark what they touch; any other event may reach
+    // the slices directly, so every part is looked at again.
+    model.shared.touched = match event {
+        Event::Hide { .. } | Event::Tap(_) | Event::Input { .. } | Event::Noop => {
+            model::Touched::default()
+        }
+        _ => model::Touched::ALL,
+    };
     match event {
         Event::Noop => return fx,
         Event::Launch {
@@ -711,25 +729,21 @@ pub fn render(model: &mut Model) -> Option<Effect> {
     let keys = model::PartKeys::of(model);
     let rendered = model.shared.rendered.is_object();
     let build = if rendered {
-        keys.rebuild_since(&model.shared.view_keys)
+        keys.rebuild_since(&model.shared.view_keys, model.shared.touched)
     } else {
         view::Build::ALL
     };
+    if build.nothing() {
+        // Nothing the view reads changed: no view, no diff, no patch.
+        return None;
+    }
     let mut next = serde_json::to_value(view::view_with(model, build)).unwrap_or(Value::Null);
-    let mut same: Vec<&str> = Vec::new();
-    for (part, built) in [
-        ("card", build.card),
-        ("tagPicker", build.tag_picker),
-        ("group", build.group),
-        ("handover", build.handover),
-    ] {
-        if !built {
-            if let (Some(old), Some(slot)) =
-                (model.shared.rendered.get_mut(part), next.get_mut(part))
-            {
-                *slot = old.take();
-                same.push(part);
-            }
+    let kept = build.kept_keys();
+    let mut same: Vec<&str> = Vec::with_capacity(kept.len());
+    for part in kept {
+        if let (Some(old), Some(slot)) = (model.shared.rendered.get_mut(part), next.get_mut(part)) {
+            *slot = old.take();
+            same.push(part);
         }
     }
     let patch = patch::diff_except(&model.shared.rendered, &next, &same);

@@ -47,6 +47,31 @@ pub struct Shared {
     /// What the heavy parts of `rendered` were built from.
     #[serde(skip)]
     pub view_keys: PartKeys,
+    /// Which slices the current dispatch has handed control to: the view
+    /// parts that read nothing else touched are not rebuilt.
+    #[serde(skip)]
+    pub touched: Touched,
+}
+
+/// The slices one dispatch may have changed. `all` when the event's path
+/// is not one of the few that only reach slices through the app's wrappers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Touched {
+    pub all: bool,
+    pub launch: bool,
+    pub card: bool,
+    pub chat: bool,
+    pub handover: bool,
+}
+
+impl Touched {
+    pub const ALL: Touched = Touched {
+        all: true,
+        launch: true,
+        card: true,
+        chat: true,
+        handover: true,
+    };
 }
 
 /// What an outstanding effect of the app itself is for.
@@ -168,4 +193,7 @@ pub struct PartKeys {
     pub tag_picker: Option<(bool, Option<UserId>, u64, Option<ExternalUserId>)>,
     pub group: Option<(bool, Locale, u64, u64)>,
     pub handover: Option<(bool, Locale, u64, usize)>,
+    /// What the app itself shows above the slices, and whether the card's
+    /// customer and the group chat are in (the status line reads them).
+    pub shared: Option<(Locale, Option<Localized>, Option<Localized>, bool, bool)>,
 }

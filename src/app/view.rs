@@ -3,12 +3,13 @@
 
 use serde::Serialize;
 
-use crate::app::model::{Model, PartKeys};
+use crate::app::model::{Model, PartKeys, Touched};
 use crate::card::form::FormView;
-use crate::card::view::{CardView, TagOptionGroup};
+use crate::card::view::{CardPart, CardView, TagOptionGroup};
 use crate::chat::compose::ComposerView;
 use crate::chat::templates::QuickReplyView;
 use crate::chat::templates::TemplateContext;
+use crate::chat::ChatPart;
 use crate::handover::view::HandoverView;
 use crate::launch::view::{status_text, title};
 use crate::protocol::page::Route;
@@ -59,13 +60,24 @@ pub struct View {
     pub home_intro: String,
 }
 
-/// Which heavy parts to build: the others the caller holds as they were.
+/// Which parts to build: the others the caller holds as they were.
+///
+/// The heavy parts (`card`, `tag_picker`, `group`, `handover`) follow their
+/// [`PartKeys`]. The light fields come in three groups, rebuilt when a
+/// slice they read was touched by the dispatch or the app's own lines
+/// (`PartKeys::shared`) changed: `chrome` (route, title, status, notice,
+/// banner, home: the launch slice and the app's lines), `form` (the edit
+/// form and what sits beside it: the card) and `chat` (composer, replies:
+/// the chat slice, with the card's names for the templates).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Build {
     pub card: bool,
     pub tag_picker: bool,
     pub group: bool,
     pub handover: bool,
+    pub chrome: bool,
+    pub form: bool,
+    pub chat: bool,
 }
 
 impl Build {
@@ -74,8 +86,68 @@ impl Build {
         tag_picker: true,
         group: true,
         handover: true,
+        chrome: true,
+        form: true,
+        chat: true,
     };
+
+    pub fn nothing(&self) -> bool {
+        *self
+            == Build {
+                card: false,
+                tag_picker: false,
+                group: false,
+                handover: false,
+                chrome: false,
+                form: false,
+                chat: false,
+            }
+    }
+
+    /// The view's top-level keys each part fills, for the ones not built.
+    pub fn kept_keys(&self) -> Vec<&'static str> {
+        let mut keys = Vec::new();
+        for (built, names) in [
+            (self.card, &["card"][..]),
+            (self.tag_picker, &["tagPicker"][..]),
+            (self.group, &["group"][..]),
+            (self.handover, &["handover"][..]),
+            (self.chrome, CHROME_KEYS),
+            (self.form, FORM_KEYS),
+            (self.chat, CHAT_KEYS),
+        ] {
+            if !built {
+                keys.extend_from_slice(names);
+            }
+        }
+        keys
+    }
 }
+
+/// The top-level keys of the `chrome` group.
+pub const CHROME_KEYS: &[&str] = &[
+    "route",
+    "title",
+    "status",
+    "notice",
+    "banner",
+    "env",
+    "entry",
+    "canPickCustomer",
+    "canHandOver",
+    "homeIntro",
+];
+/// The top-level keys of the `form` group.
+pub const FORM_KEYS: &[&str] = &[
+    "form",
+    "formMessage",
+    "pendingSaves",
+    "pendingSavesLabel",
+    "tagPickerLabel",
+    "canBackToCard",
+];
+/// The top-level keys of the `chat` group.
+pub const CHAT_KEYS: &[&str] = &["composer", "composeNote", "quickReplies"];
 
 impl PartKeys {
     pub fn of(model: &Model) -> PartKeys {
@@ -111,16 +183,29 @@ impl PartKeys {
                 // The app takes answered ids out before the slice sees them.
                 model.handover.pending.len() + model.handover.parked.len(),
             )),
+            shared: Some((
+                model.shared.locale,
+                model.shared.banner.clone(),
+                model.shared.storage_note.clone(),
+                // The status line reads whether the card and the group are in.
+                model.card.customer.is_some(),
+                model.chat.group.is_some(),
+            )),
         }
     }
 
-    /// The parts whose keys differ from `older`'s: only they are rebuilt.
-    pub fn rebuild_since(&self, older: &PartKeys) -> Build {
+    /// The parts whose keys differ from `older`'s, or that read a slice
+    /// `touched` marks: only they are rebuilt.
+    pub fn rebuild_since(&self, older: &PartKeys, touched: Touched) -> Build {
+        let shared = self.shared != older.shared || touched.all;
         Build {
             card: self.card != older.card,
             tag_picker: self.tag_picker != older.tag_picker,
             group: self.group != older.group,
             handover: self.handover != older.handover,
+            chrome: shared || touched.launch,
+            form: shared || touched.launch || touched.card,
+            chat: shared || touched.launch || touched.card || touched.chat,
         }
     }
 }
@@ -129,65 +214,99 @@ pub fn view(model: &Model) -> View {
     view_with(model, Build::ALL)
 }
 
-/// The view with the heavy parts `build` leaves out set to `None`.
+/// The view with the parts `build` leaves out set to their empty values
+/// (the caller moves the last render's over them).
 pub fn view_with(model: &Model, build: Build) -> View {
     let host = model.host();
     let locale = model.shared.locale;
     let route = model.launch.route;
-    let card = model.card.view_parts(
-        host.me(),
-        locale,
-        route == Route::Card,
-        build.card,
-        build.tag_picker,
-        &model.people,
-    );
-    let composing = matches!(route, Route::Compose | Route::Group);
-    let tmpl = if composing {
-        model.template_context(&host)
+    let card = if build.card || build.tag_picker || build.form {
+        model.card.view_parts(
+            host.me(),
+            locale,
+            route == Route::Card,
+            build.card,
+            build.tag_picker,
+            &model.people,
+        )
     } else {
-        TemplateContext::default()
+        CardPart::default()
     };
-    let chat = model
-        .chat
-        .view_parts(&host, &tmpl, route, build.group, &model.people);
-    let card_shown = model.card.customer.is_some() && host.me().is_some();
-    let loading = matches!(route, Route::Loading)
-        || (route == Route::Card && !card_shown)
-        || (route == Route::Group && model.chat.group.is_none());
-    View {
+    let composing = matches!(route, Route::Compose | Route::Group);
+    let chat = if build.chat || build.group {
+        let tmpl = if composing {
+            model.template_context(&host)
+        } else {
+            TemplateContext::default()
+        };
+        model
+            .chat
+            .view_parts(&host, &tmpl, route, build.group, &model.people)
+    } else {
+        ChatPart::default()
+    };
+    let mut view = View {
         route,
-        title: title(route).get(locale).to_owned(),
-        status: loading.then(|| status_text(model.launch.step).get(locale).to_owned()),
-        notice: model.launch.notice_view(locale),
-        banner: model
+        title: String::new(),
+        status: None,
+        notice: None,
+        banner: None,
+        env: String::new(),
+        entry: None,
+        card: card.card,
+        form: None,
+        form_message: None,
+        pending_saves: 0,
+        pending_saves_label: None,
+        tag_picker: card.tag_picker,
+        tag_picker_label: String::new(),
+        can_back_to_card: false,
+        group: chat.group,
+        composer: None,
+        compose_note: None,
+        quick_replies: Vec::new(),
+        can_pick_customer: false,
+        can_hand_over: false,
+        handover: (route == Route::Handover && build.handover).then(|| model.handover.view(locale)),
+        home_intro: String::new(),
+    };
+    if build.chrome {
+        let card_shown = model.card.customer.is_some() && host.me().is_some();
+        let loading = matches!(route, Route::Loading)
+            || (route == Route::Card && !card_shown)
+            || (route == Route::Group && model.chat.group.is_none());
+        view.title = title(route).get(locale).to_owned();
+        view.status = loading.then(|| status_text(model.launch.step).get(locale).to_owned());
+        view.notice = model.launch.notice_view(locale);
+        view.banner = model
             .shared
             .banner
             .as_ref()
             .or(model.shared.storage_note.as_ref())
-            .map(|m| m.get(locale).to_owned()),
-        env: host.env.describe(),
-        entry: model.launch.entry.clone(),
-        card: card.card,
-        form: card.form,
-        form_message: card.form_message,
-        pending_saves: card.pending_saves,
-        pending_saves_label: card.pending_saves_label,
-        tag_picker: card.tag_picker,
-        tag_picker_label: card.tag_picker_label,
-        can_back_to_card: route == Route::Compose && model.card.customer.is_some(),
-        group: chat.group,
-        composer: chat.composer,
-        compose_note: chat.compose_note,
-        quick_replies: chat.quick_replies,
-        can_pick_customer: route == Route::Home,
-        can_hand_over: route == Route::Home,
-        handover: (route == Route::Handover && build.handover).then(|| model.handover.view(locale)),
-        home_intro: crate::support::locale::Localized::new(
+            .map(|m| m.get(locale).to_owned());
+        view.env = host.env.describe();
+        view.entry = model.launch.entry.clone();
+        view.can_pick_customer = route == Route::Home;
+        view.can_hand_over = route == Route::Home;
+        view.home_intro = crate::support::locale::Localized::new(
             "查看客户资料、修改备注与标签，并向聊天发送消息。",
             "Look up a customer, edit your notes and tags, and send messages to the chat.",
         )
         .get(locale)
-        .to_owned(),
+        .to_owned();
     }
+    if build.form {
+        view.form = card.form;
+        view.form_message = card.form_message;
+        view.pending_saves = card.pending_saves;
+        view.pending_saves_label = card.pending_saves_label;
+        view.tag_picker_label = card.tag_picker_label;
+        view.can_back_to_card = route == Route::Compose && model.card.customer.is_some();
+    }
+    if build.chat {
+        view.composer = chat.composer;
+        view.compose_note = chat.compose_note;
+        view.quick_replies = chat.quick_replies;
+    }
+    view
 }

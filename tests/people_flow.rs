@@ -178,6 +178,10 @@ fn the_group_names_its_owner_and_members() {
         w.page["group"]["externalMembers"][0]["displayName"],
         "陈晓明"
     );
+    let labels = &w.page["group"]["labels"];
+    assert_eq!(labels["owner"], "群主");
+    assert_eq!(labels["internalTitle"], "企业成员（1）");
+    assert_eq!(labels["externalTitle"], "外部联系人（1）");
     w.assert_page_matches_view();
 }
 

@@ -23,6 +23,7 @@ use crate::wecom::ids::GroupChatId;
 
 pub mod compose;
 pub mod draft;
+pub mod group_labels;
 pub mod templates;
 
 /// What an outstanding effect id of this slice is for.
@@ -473,9 +474,11 @@ impl State {
         let caps = State::send_caps(host);
         ChatPart {
             group: if route == Route::Group && with_group {
-                self.group
-                    .as_ref()
-                    .map(|g| g.view(locale, &|u| names.member(u)))
+                self.group.as_ref().map(|g| {
+                    let mut v = g.view(locale, &|u| names.member(u));
+                    v.labels = group_labels::group_labels(locale, &v.counts);
+                    v
+                })
             } else {
                 None
             },

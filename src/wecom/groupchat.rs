@@ -569,6 +569,7 @@ impl GroupChat {
                     message: w.message().get(locale).to_owned(),
                 })
                 .collect(),
+            labels: GroupLabels::default(),
         }
     }
 }
@@ -644,6 +645,27 @@ pub struct GroupChatView {
     /// The row label for `admins_not_members`.
     pub admins_not_members_label: String,
     pub warnings: Vec<WarningView>,
+    /// The group view's fixed words, filled by the chat slice from its
+    /// table (`chat::group_labels`).
+    pub labels: GroupLabels,
+}
+
+/// The group view's fixed words, in the member's language.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct GroupLabels {
+    pub owner: String,
+    pub notice: String,
+    pub total: String,
+    pub internal: String,
+    pub external: String,
+    pub owner_badge: String,
+    pub admin_badge: String,
+    /// "企业成员（3）".
+    pub internal_title: String,
+    /// "外部联系人（2）".
+    pub external_title: String,
 }
 
 #[cfg(test)]

@@ -77,7 +77,8 @@ describe('notice, home, banner, group', () => {
     expect(comp.querySelector('.group-notice')).toBeUndefined();
     expect(text(comp.querySelector('.internal-members'))).toContain('张三');
     expect(text(comp.querySelector('.internal-members'))).not.toContain('zhangsan');
-    expect(text(comp.querySelector('.internal-members'))).toContain('群主');
+    expect(text(comp.querySelector('.internal-members'))).toContain(views.group.group.labels.ownerBadge);
+    expect(text(comp.querySelector('.internal-members .section-title'))).toBe('Colleagues (1)');
     expect(text(comp.querySelector('.external-members'))).toContain('陈晓明');
     expect(text(comp.querySelector('.external-members'))).toContain('Joined via group QR code');
     expect(comp.querySelectorAll('.member')).toHaveLength(2);

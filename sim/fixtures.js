@@ -175,10 +175,31 @@ function handoverWorld(nowSecs) {
  * tags), and the members with their Chinese names. Every customer and chat of the panel's menus
  * is in it, except the ones labelled unknown.
  */
-function doubleDataset(nowSecs = Date.now() / 1000) {
+/** The fixture customers' pictures: external_userid → file in sim/static/avatars. */
+const AVATARS = {
+  [data.WECHAT_ID]: 'chen',
+  [data.WECOM_ID]: 'lina',
+  [wangFang.external_contact.external_userid]: 'wang',
+  [liuQiang.external_contact.external_userid]: 'liu',
+};
+
+/**
+ * @param {number} [nowSecs]
+ * @param {{ avatarBase?: string }} [o] avatarBase: where the simulator serves its pictures
+ *   (`<sim url>/__sim/avatars`); the customers of AVATARS then have those as their avatar.
+ */
+function doubleDataset(nowSecs = Date.now() / 1000, o = {}) {
   const handover = handoverWorld(nowSecs);
   const customers = Object.assign({}, data.customers, handover.customers);
   for (const c of [wangFang, liuQiang, big, huge]) customers[c.external_contact.external_userid] = c;
+  if (o.avatarBase) {
+    for (const [id, file] of Object.entries(AVATARS)) {
+      if (!customers[id]) continue;
+      const c = JSON.parse(JSON.stringify(customers[id]));
+      c.external_contact.avatar = `${o.avatarBase}/${file}.svg`;
+      customers[id] = c;
+    }
+  }
   const groupChats = Object.assign({}, data.groupChats, { [vipChat.group_chat.chat_id]: vipChat }, handover.groupChats);
   const standard = data.corpTagList.tag_group;
   const extra = data.bigCorpTags(200).tag_group.filter((g) => !standard.some((x) => x.group_id === g.group_id));
@@ -194,4 +215,4 @@ function doubleDataset(nowSecs = Date.now() / 1000) {
   }));
 }
 
-module.exports = { doubleDataset, CUSTOMERS, CHATS, MEMBERS, HANDOVER, data };
+module.exports = { doubleDataset, CUSTOMERS, CHATS, MEMBERS, HANDOVER, AVATARS, data };

@@ -14,6 +14,8 @@
 //   /__double/<path>  a proxy to wecom-double's control API (`doubleUrl`): the panel sets
 //                  latency and faults and issues login codes through it.
 //   /__sim/info    GET {backendUrl, doubleUrl}
+//   /__sim/avatars/<name>.svg   the fixture customers' pictures (sim/static/avatars): the
+//                  fixtures' avatar URLs point here, so the phone shows real images offline.
 //   /__sim/expire-sessions   POST: every session token the proxy has seen so far counts as
 //                  expired: a later request carrying one reaches wcc-server with a token it never
 //                  issued, so wcc-server itself answers 401 and the client logs in again.
@@ -198,6 +200,12 @@ async function startServer(o = {}) {
         if (!doubleUrl) return send(res, 503, 'text/plain', 'WeCom simulator: no wecom-double (start it with sim/stack.js)');
         const body = await readBody(req);
         return forward(req, res, body, `${doubleUrl}${p}${url.search}`, { 'content-type': 'application/json' });
+      }
+      const avatar = /^\/__sim\/avatars\/([a-z0-9-]{1,40})\.svg$/.exec(p);
+      if (avatar) {
+        const file = path.join(STATIC_DIR, 'avatars', `${avatar[1]}.svg`);
+        if (!fs.existsSync(file)) return send(res, 404, 'text/plain', 'no such avatar');
+        return send(res, 200, TYPES['.svg'], fs.readFileSync(file));
       }
       if (p === '/__sim/info') return send(res, 200, TYPES['.json'], JSON.stringify({ backendUrl, doubleUrl }));
       if (p === '/__sim/events') {

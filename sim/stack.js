@@ -140,13 +140,30 @@ async function waitHealthy(url, ms = READY_MS) {
  *   services print (default: dropped). env: extra variables for wcc-server (e.g. RUST_LOG).
  *   packageDir, watch: the simulator's (sim/server.js); simLog: what it reports (problems).
  */
+/** A port no one listens on now, on `host`. */
+function freePort(host) {
+  return new Promise((resolve, reject) => {
+    const probe = require('net').createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 async function startStack(o = {}) {
   const log = o.log || (() => {});
   if (o.simulator !== false) checkBuild(o.packageDir);
   checkBinaries();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wcc-dev-'));
   const dataFile = path.join(dir, 'wecom-double-data.json');
-  fs.writeFileSync(dataFile, JSON.stringify(doubleDataset()));
+  // The simulator's port is fixed before the double is seeded: the fixture customers'
+  // pictures are served by the simulator, at its own URL.
+  const simHost = o.host || '127.0.0.1';
+  const simPort = o.simulator === false ? 0 : (o.port === undefined || o.port === null ? 5178 : (Number(o.port) || await freePort(simHost)));
+  const avatarBase = simPort ? `http://${simHost}:${simPort}/__sim/avatars` : undefined;
+  fs.writeFileSync(dataFile, JSON.stringify(doubleDataset(undefined, { avatarBase })));
   let double = null;
   let server = null;
   let sim = null;
@@ -191,7 +208,7 @@ async function startStack(o = {}) {
     // simulator: false: only the double and the server (a headless journey, e.g. under jsdom,
     // where esbuild cannot load).
     if (o.simulator !== false) {
-      sim = await startServer({ port: o.port, host: o.host, backendUrl: serverUrl, doubleUrl, packageDir: o.packageDir, watch: o.watch, log: o.simLog });
+      sim = await startServer({ port: simPort, host: o.host, backendUrl: serverUrl, doubleUrl, packageDir: o.packageDir, watch: o.watch, log: o.simLog });
     }
     const exited = Promise.race([
       double.exited.then((e) => Object.assign({ name: 'wecom-double' }, e)),

@@ -14,6 +14,7 @@ pub mod card;
 pub mod chat;
 pub mod handover;
 pub mod launch;
+pub mod people;
 
 pub mod app;
 pub mod rules;

@@ -117,7 +117,9 @@ fn save_while_offline_then_online_sends_exactly_once() {
     assert_eq!(w.page["card"]["mine"]["remark"], "王总");
     assert_eq!(w.page["pendingSaves"], 0);
     assert!(!w.storage.contains_key("wcc:outbox"));
-    assert_eq!(w.page["banner"], "Saved");
+    // Success is a toast; the offline warning in the banner is gone.
+    assert_eq!(w.page["banner"], Value::Null);
+    assert_eq!(w.toasts().last().map(String::as_str), Some("Saved"));
 }
 
 #[test]

@@ -234,6 +234,9 @@ fn a_confirmed_tag_change_survives_snapshot_and_restore() {
     assert!(w.text().contains("B 级"));
     assert_eq!(view_after_restore(&w.model), app::view_value(&w.model));
     w.tap("removeTag", json!("etLevelA0001"));
+    // In its undo window: a restore shows the same undo chip.
+    assert_eq!(view_after_restore(&w.model), app::view_value(&w.model));
+    w.fire_timers();
     assert!(!w.page["card"]["mine"].to_string().contains("A 级"));
     assert_eq!(view_after_restore(&w.model), app::view_value(&w.model));
 }

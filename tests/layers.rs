@@ -1,14 +1,14 @@
 //! The house rule, checked: imports in `src/` point only downward, slices
 //! never import each other, and no two files import each other in a circle.
 //!
-//! support ← wecom ← protocol ← {launch, card, chat, handover} ← app ← boundary.
+//! support ← wecom ← protocol ← {launch, card, chat, handover, people} ← app ← boundary.
 //! `rules` (the edit rules the server reuses) sits beside app and may read
 //! the card slice's form.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-const SLICES: &[&str] = &["launch", "card", "chat", "handover"];
+const SLICES: &[&str] = &["launch", "card", "chat", "handover", "people"];
 
 /// What each part of `src/` may name with `crate::…`.
 fn allowed(layer: &str) -> &'static [&'static str] {
@@ -20,15 +20,16 @@ fn allowed(layer: &str) -> &'static [&'static str] {
         "card" => &["support", "wecom", "protocol", "card"],
         "chat" => &["support", "wecom", "protocol", "chat"],
         "handover" => &["support", "wecom", "protocol", "handover"],
+        "people" => &["support", "wecom", "protocol", "people"],
         "app" => &[
-            "support", "wecom", "protocol", "launch", "card", "chat", "handover", "app",
+            "support", "wecom", "protocol", "launch", "card", "chat", "handover", "people", "app",
         ],
         "rules" => &["support", "wecom", "protocol", "card", "handover", "rules"],
         "boundary" => &["support", "protocol", "app", "boundary"],
         // lib.rs declares the layers.
         "lib" => &[
-            "support", "wecom", "protocol", "launch", "card", "chat", "handover", "app", "rules",
-            "boundary",
+            "support", "wecom", "protocol", "launch", "card", "chat", "handover", "people", "app",
+            "rules", "boundary",
         ],
         _ => &[],
     }

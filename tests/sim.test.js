@@ -156,8 +156,14 @@ describe('WeCom simulator (make dev) in Chromium', () => {
     expect(await page.inputValue('#sim-customer')).toBe(WECHAT_ID);
 
     // the card: my follow-up first, then colleagues
-    let text = await expectPhone(['陈晓明', '我的跟进', '陈先生', '想了解企业版报价', '其他跟进同事', 'lisi', '陈总']);
+    // colleagues by name (the server's /api/members, from the double's directory), never
+    // by userid; the customer's picture is the simulator's own fixture image
+    let text = await expectPhone(['陈晓明', '我的跟进', '陈先生', '想了解企业版报价', '其他跟进同事', '李四', '陈总']);
     expect(await phone.locator('.customer-name').innerText()).toBe('陈晓明');
+    expect(await phone.locator('.colleague-name').first().innerText()).toBe('李四');
+    const avatar = phone.locator('.customer-avatar img.sim-image');
+    expect(await avatar.getAttribute('src')).toBe(`${stack.url}__sim/avatars/chen.svg`);
+    expect(await avatar.evaluate((img) => img.decode().then(() => img.naturalWidth))).toBeGreaterThan(0);
     expect(text.indexOf('我的跟进')).toBeLessThan(text.indexOf('其他跟进同事'));
     // launched the WXWebAssembly way, on the real core
     expect(await page.textContent('#sim-phone-status')).toMatch(/engine: wasm/);

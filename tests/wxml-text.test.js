@@ -13,7 +13,7 @@ const path = require('path');
 
 const ROOT = path.resolve(__dirname, '../miniprogram');
 
-const EXCEPTIONS = ['components/customer-card', 'components/group-view', 'components/composer-panel'];
+const EXCEPTIONS = ['components/composer-panel'];
 
 /** Chinese (and other CJK) characters and the full-width punctuation Chinese text uses. */
 const CJK = /[\u2E80-\u2FDF\u3000-\u303F\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF]|[\u{20000}-\u{2FA1F}]/u;

@@ -163,7 +163,7 @@ class RenderLayer extends ComponentLayer {
           if (typeof n.id === 'string' && n.id && el.getAttribute('id') !== n.id) el.setAttribute('id', n.id);
         });
       }
-      for (const el of this.container.querySelectorAll('wx-input, wx-textarea, wx-switch')) this.decorateOne(el);
+      for (const el of this.container.querySelectorAll('wx-input, wx-textarea, wx-switch, wx-image')) this.decorateOne(el);
       for (const el of this.container.querySelectorAll('*')) {
         if (!el.__wxElement) continue;
         const hidden = truthy(vtAttr(el, 'hidden'));
@@ -192,6 +192,27 @@ class RenderLayer extends ComponentLayer {
       const checked = truthy(vtAttr(el, 'checked'));
       if (box.checked !== checked && document.activeElement !== box) box.checked = checked;
       box.disabled = truthy(vtAttr(el, 'disabled'));
+      return;
+    }
+    if (tag === 'wx-image') {
+      // A real <img>: it loads the src (lazily when lazy-load is set) and a failure reaches
+      // the WXML's binderror, as on the client.
+      let img = el.querySelector(':scope > img.sim-image');
+      if (!img) {
+        img = document.createElement('img');
+        img.className = 'sim-image';
+        img.style.width = '100%';
+        img.style.height = '100%';
+        img.style.objectFit = 'cover';
+        img.style.borderRadius = 'inherit';
+        img.addEventListener('error', () => this.fire(el, 'error', { errMsg: `GET ${img.src} failed` }));
+        img.addEventListener('load', () => this.fire(el, 'load', { width: img.naturalWidth, height: img.naturalHeight }));
+        el.appendChild(img);
+      }
+      if (truthy(vtAttr(el, 'lazy-load') || vtAttr(el, 'lazyLoad'))) img.loading = 'lazy';
+      const src = vtAttr(el, 'src');
+      const text = src === undefined || src === null ? '' : String(src);
+      if (img.getAttribute('src') !== text) img.setAttribute('src', text);
       return;
     }
     if (tag !== 'wx-input' && tag !== 'wx-textarea') return;

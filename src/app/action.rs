@@ -106,7 +106,10 @@ mod tests {
         for name in Action::names() {
             let arg = match name {
                 "removeMobile" => json!(0),
-                "addTag" | "removeTag" => json!("etLevelA0001"),
+                "addTag" | "removeTag" | "undoRemoveTag" => json!("etLevelA0001"),
+                "expandTags" | "collapseTags" => json!("客户等级"),
+                "callPhone" => json!("zhangsan/0"),
+                "copyAttr" => json!(1),
                 "msgType" => json!("news"),
                 "quickReply" => json!(QUICK_REPLIES[0].id),
                 "handoverKind" => json!("onjob"),
@@ -130,6 +133,14 @@ mod tests {
         assert!(Action::parse("handoverKind", &json!("fired")).is_err());
         assert!(Action::parse("handoverToggle", &json!("not an id")).is_err());
         assert!(Action::parse("handoverToggle", &json!(3)).is_err());
+        assert!(Action::parse("callPhone", &json!("zhangsan")).is_err());
+        assert!(Action::parse("callPhone", &json!("bad id/0")).is_err());
+        assert!(Action::parse("callPhone", &json!("lisi/x")).is_err());
+        assert!(Action::parse("callPhone", &json!(13800138000u64)).is_err());
+        assert!(Action::parse("copyAttr", &json!("one")).is_err());
+        assert!(Action::parse("expandTags", &json!(3)).is_err());
+        assert!(Action::parse("expandTags", &json!("长".repeat(201))).is_err());
+        assert!(Action::parse("undoRemoveTag", &json!("not a tag")).is_err());
         assert_eq!(
             Action::parse("removeMobile", &json!("2")),
             Ok(Action::Card(crate::card::Tap::RemoveMobile(2)))

@@ -25,6 +25,7 @@ use crate::card;
 use crate::chat;
 use crate::handover;
 use crate::launch::{self, LaunchInfo};
+use crate::people;
 use crate::protocol::ctx::{Ask, Ctx};
 use crate::protocol::effect::{Effect, EffectId};
 use crate::protocol::error::CoreError;
@@ -49,6 +50,7 @@ enum Owner {
     Card,
     Chat,
     Handover,
+    People,
 }
 
 /// What waits on a failed write, by the slice that wrote it.
@@ -73,6 +75,8 @@ impl Model {
             Some(Owner::Chat)
         } else if self.handover.pending.contains_key(&id) {
             Some(Owner::Handover)
+        } else if self.people.pending.contains_key(&id) {
+            Some(Owner::People)
         } else if self.shared.pending.contains_key(&id) {
             Some(Owner::App)
         } else {
@@ -85,6 +89,7 @@ impl Model {
         self.card.pending.remove(&id);
         self.chat.pending.remove(&id);
         self.handover.pending.remove(&id);
+        self.people.pending.remove(&id);
         self.shared.pending.remove(&id);
     }
 
@@ -100,6 +105,7 @@ impl Model {
         let me = self.launch.session.as_ref().map(|s| s.userid.clone());
         self.card.rehydrate(me.as_ref());
         self.chat.rehydrate();
+        self.people.rehydrate();
     }
 
     fn launch_do<R>(
@@ -166,6 +172,59 @@ impl Model {
         r
     }
 
+    fn people_do<R>(
+        &mut self,
+        fx: &mut Vec<Effect>,
+        f: impl FnOnce(&mut people::State, &mut Ctx) -> R,
+    ) -> R {
+        // Names reach the card and the group through their keys
+        // (`people.rev`), and the quick replies' `{me}` through the chat.
+        self.shared.touched.chat = true;
+        let host = self.host();
+        let mut asks = Vec::new();
+        let r = f(
+            &mut self.people,
+            &mut Ctx::new(&host, fx, &mut asks, &mut self.shared.next_id),
+        );
+        self.route_asks(asks, fx);
+        r
+    }
+
+    /// The members the page shows (me, the card's followers as shown, the
+    /// group's owner, members and admins): the people slice fetches the
+    /// names it lacks. Looked at again only when what they come from
+    /// changed.
+    fn want_names(&mut self, fx: &mut Vec<Effect>) {
+        use std::hash::{Hash, Hasher};
+        if !self.shared.online {
+            return;
+        }
+        let me = self.launch.session.as_ref().map(|s| s.userid.clone());
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        me.as_ref().map(|u| u.key()).hash(&mut h);
+        self.card.rev.hash(&mut h);
+        self.card.fold_digest().hash(&mut h);
+        self.card.external_userid.hash(&mut h);
+        self.chat.rev.hash(&mut h);
+        self.chat.chat_id.hash(&mut h);
+        let digest = h.finish();
+        if self.people.asked_for == Some(digest) {
+            return;
+        }
+        self.people.asked_for = Some(digest);
+        let mut ids: Vec<crate::wecom::ids::UserId> = me.iter().cloned().collect();
+        ids.extend(self.card.people_shown(me.as_ref()));
+        if let Some(g) = &self.chat.group {
+            ids.extend(g.owner.iter().cloned());
+            ids.extend(g.members.iter().filter_map(|m| match &m.id {
+                crate::wecom::groupchat::MemberId::Internal(u) => Some(u.clone()),
+                _ => None,
+            }));
+            ids.extend(g.admins.iter().cloned());
+        }
+        self.people_do(fx, |p, ctx| p.want(ctx, &ids));
+    }
+
     /// Routes what the slices asked, in order, each to the owner of the
     /// state it changes (and what that asks in turn, before the next).
     fn route_asks(&mut self, asks: Vec<Ask>, fx: &mut Vec<Effect>) {
@@ -216,6 +275,8 @@ impl Model {
                 self.chat.restore_key(key, raw)
             } else if handover::State::owns_key(key) {
                 self.handover.restore_key(raw)
+            } else if people::State::owns_key(key) {
+                self.people.restore_key(raw).map_err(|_| ())
             } else {
                 Ok(())
             };
@@ -319,6 +380,18 @@ impl Model {
                 }
                 _ => return,
             },
+            Some(Owner::People) => {
+                self.people.pending.remove(&id);
+                if !ok {
+                    // A cache: the names are fetched again next time.
+                    self.log(
+                        fx,
+                        "warn",
+                        &format!("storage write of member names failed: {err}"),
+                    );
+                }
+                return;
+            }
             Some(Owner::Handover) => {
                 if let Some(p) = self.handover.pending.remove(&id) {
                     self.handover_do(fx, |h, ctx| h.on_storage_result(ctx, p, ok));
@@ -424,6 +497,7 @@ impl Model {
         let card_p = self.card.pending.remove(&id);
         let chat_p = self.chat.pending.remove(&id);
         let handover_p = self.handover.pending.remove(&id);
+        let people_p = self.people.pending.remove(&id);
         self.shared.pending.remove(&id);
         let exchange = launch_p == Some(launch::Pending::SessionExchange);
         if status == 401 && !exchange {
@@ -432,6 +506,10 @@ impl Model {
             }
             if let Some(p) = &handover_p {
                 self.handover.on_unauthorized(p);
+            }
+            if people_p.is_some() {
+                // Asked again once signed in.
+                self.people.asked_for = None;
             }
             self.launch_do(fx, |l, ctx| l.relogin(ctx));
             return;
@@ -464,11 +542,21 @@ impl Model {
                     self.handover_do(fx, |h, ctx| h.on_http_result(ctx, p, status, body));
                 }
             }
+            Owner::People => {
+                if let Some(p) = people_p {
+                    self.people_do(fx, |h, ctx| h.on_http_result(ctx, p, status, body));
+                }
+            }
             Owner::App => self.log(fx, "warn", "unexpected http result for a storage copy"),
         }
     }
 
     fn on_timer(&mut self, id: EffectId, fx: &mut Vec<Effect>) {
+        if self.card.is_undo_window(id) {
+            self.card.pending.remove(&id);
+            self.card_do(fx, |c, ctx| c.on_undo_window(ctx));
+            return;
+        }
         if let Some(p) = self.launch.pending.remove(&id) {
             self.launch_do(fx, |l, ctx| l.on_timer(ctx, id, p));
         } else {
@@ -556,10 +644,14 @@ pub fn update(model: &mut Model, event: Event) -> Vec<Effect> {
             }
         }
         Event::QyResult { id, api, result } => model.on_qy_result(id, &api, &result, &mut fx),
-        Event::WxResult { id, .. } => {
-            // An acknowledgement: nothing on the page can change.
-            model.forget(id);
-            return fx;
+        Event::WxResult { id, result, .. } => {
+            if matches!(model.card.pending.remove(&id), Some(card::Pending::Copy)) {
+                model.card_do(&mut fx, |c, ctx| c.on_copied(ctx, &result));
+            } else {
+                // An acknowledgement: nothing on the page can change.
+                model.forget(id);
+                return fx;
+            }
         }
         Event::HttpResult {
             id,
@@ -622,6 +714,7 @@ pub fn update(model: &mut Model, event: Event) -> Vec<Effect> {
     if model.handover.has_parked() && model.launch.session.is_some() {
         model.handover_do(&mut fx, |h, ctx| h.resume(ctx));
     }
+    model.want_names(&mut fx);
     if let Some(render) = render(model) {
         fx.push(render);
     }

@@ -12,10 +12,12 @@ use crate::chat;
 use crate::chat::templates::TemplateContext;
 use crate::handover;
 use crate::launch;
+use crate::people;
 use crate::protocol::config::Config;
 use crate::protocol::ctx::Host;
 use crate::protocol::effect::EffectId;
 use crate::protocol::error::CoreError;
+use crate::protocol::names::Names;
 use crate::support::locale::{Locale, Localized};
 use crate::wecom::ids::{ExternalUserId, UserId};
 
@@ -91,6 +93,10 @@ pub struct Model {
     /// Absent from snapshots written before the hand-over slice.
     #[serde(default)]
     pub handover: handover::State,
+    /// Members' names. Absent from snapshots written before the people
+    /// slice.
+    #[serde(default)]
+    pub people: people::State,
 }
 
 impl Model {
@@ -160,7 +166,12 @@ impl Model {
                     c.and_then(|c| c.corp_full_name.clone().or_else(|| c.corp_name.clone()))
                 }),
             position: c.and_then(|c| c.position.clone()),
-            me: host.me().map(|u| u.as_str().to_owned()),
+            // The member's name, never their userid ("我是zhangsan"): until
+            // it is known, `{me}` counts as missing.
+            me: host.me().and_then(|u| match self.people.member(u) {
+                crate::wecom::members::MemberName::Known(n) => Some(n),
+                _ => None,
+            }),
         }
     }
 }
@@ -177,9 +188,10 @@ pub struct PartKeys {
         u64,
         Option<FormValues>,
         Option<ExternalUserId>,
+        u64,
     )>,
     pub tag_picker: Option<(bool, Option<UserId>, u64, Option<ExternalUserId>)>,
-    pub group: Option<(bool, Locale, u64)>,
+    pub group: Option<(bool, Locale, u64, u64)>,
     pub handover: Option<(bool, Locale, u64, usize)>,
     /// What the app itself shows above the slices, and whether the card's
     /// customer and the group chat are in (the status line reads them).

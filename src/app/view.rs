@@ -39,6 +39,8 @@ pub struct View {
     pub form_message: Option<String>,
     /// Saves waiting in the outbox for this customer.
     pub pending_saves: usize,
+    /// "有 N 项修改等待同步到企业微信", in the member's language.
+    pub pending_saves_label: Option<String>,
     /// The corp tag list while the picker is open (tap `addTag`/`removeTag`).
     pub tag_picker: Option<Vec<TagOptionGroup>>,
     /// The picker's toggle link, in the member's language: it says what a
@@ -146,6 +148,7 @@ pub const FORM_KEYS: &[&str] = &[
     "form",
     "formMessage",
     "pendingSaves",
+    "pendingSavesLabel",
     "tagPickerLabel",
     "canBackToCard",
 ];
@@ -165,6 +168,7 @@ impl PartKeys {
                 card.rev,
                 card.overlay().cloned(),
                 card.external_userid.clone(),
+                model.people.rev,
             )),
             tag_picker: Some((
                 route == Route::Card && card.tag_picker,
@@ -172,7 +176,12 @@ impl PartKeys {
                 card.rev,
                 card.external_userid.clone(),
             )),
-            group: Some((route == Route::Group, model.shared.locale, model.chat.rev)),
+            group: Some((
+                route == Route::Group,
+                model.shared.locale,
+                model.chat.rev,
+                model.people.rev,
+            )),
             handover: Some((
                 route == Route::Handover,
                 model.shared.locale,
@@ -224,6 +233,7 @@ pub fn view_with(model: &Model, build: Build) -> View {
             route == Route::Card,
             build.card,
             build.tag_picker,
+            &model.people,
         )
     } else {
         CardPart::default()
@@ -235,7 +245,9 @@ pub fn view_with(model: &Model, build: Build) -> View {
         } else {
             TemplateContext::default()
         };
-        model.chat.view_parts(&host, &tmpl, route, build.group)
+        model
+            .chat
+            .view_parts(&host, &tmpl, route, build.group, &model.people)
     } else {
         ChatPart::default()
     };
@@ -251,6 +263,7 @@ pub fn view_with(model: &Model, build: Build) -> View {
         form: None,
         form_message: None,
         pending_saves: 0,
+        pending_saves_label: None,
         tag_picker: card.tag_picker,
         tag_picker_label: String::new(),
         can_back_to_card: false,
@@ -289,6 +302,7 @@ pub fn view_with(model: &Model, build: Build) -> View {
         view.form = card.form;
         view.form_message = card.form_message;
         view.pending_saves = card.pending_saves;
+        view.pending_saves_label = card.pending_saves_label;
         view.tag_picker_label = card.tag_picker_label;
         view.can_back_to_card = route == Route::Compose && model.card.customer.is_some();
     }

@@ -25,6 +25,7 @@ use crate::wecom::tags::{self, CorpTagList, TagEdit};
 pub mod drafts;
 pub mod form;
 pub mod form_labels;
+pub mod labels;
 pub mod outbox;
 pub mod view;
 
@@ -56,7 +57,16 @@ pub enum Pending {
         then: Vec<AfterWrite>,
     },
     OutboxRetry,
+    /// A removed tag's undo window closes: its removal may be sent.
+    UndoWindow,
+    /// `wx.setClipboardData`: a toast says so once it worked.
+    Copy,
 }
+
+/// How long a removed tag can be taken back before its removal is sent.
+pub const UNDO_MS: u32 = 5000;
+/// The longest tag group name a fold tap carries.
+const MAX_GROUP_ARG: usize = 200;
 
 /// What may happen only once a storage write is acknowledged. Data moves
 /// between keys write-ahead: the new copy is written first, and the old one
@@ -109,6 +119,21 @@ pub enum Tap {
     TagPicker,
     AddTag(TagId),
     RemoveTag(TagId),
+    /// Take back a removal still in its undo window.
+    UndoRemoveTag(TagId),
+    /// Show every tag of the group of this name (and fold it again).
+    ExpandTags(String),
+    CollapseTags(String),
+    ExpandColleagues,
+    CollapseColleagues,
+    /// Call a phone number of a follow record: the member's userid and the
+    /// number's index (`data-arg="lisi/0"`). The number comes from the model.
+    CallPhone {
+        userid: UserId,
+        index: usize,
+    },
+    /// Copy the profile attribute at this index.
+    CopyAttr(usize),
     Refresh,
 }
 
@@ -122,6 +147,13 @@ impl Tap {
         "tagPicker",
         "addTag",
         "removeTag",
+        "undoRemoveTag",
+        "expandTags",
+        "collapseTags",
+        "expandColleagues",
+        "collapseColleagues",
+        "callPhone",
+        "copyAttr",
         "refresh",
     ];
 
@@ -145,16 +177,61 @@ impl Tap {
             }
             "save" => Tap::Save,
             "tagPicker" => Tap::TagPicker,
-            "addTag" | "removeTag" => {
+            "addTag" | "removeTag" | "undoRemoveTag" => {
                 let Some(text) = arg.as_str() else {
                     return Some(Err(format!("{name} takes a string argument, got {arg}")));
                 };
                 match TagId::parse(text) {
                     Ok(id) if name == "addTag" => Tap::AddTag(id),
-                    Ok(id) => Tap::RemoveTag(id),
+                    Ok(id) if name == "removeTag" => Tap::RemoveTag(id),
+                    Ok(id) => Tap::UndoRemoveTag(id),
                     Err(e) => return Some(Err(format!("{name}: {e}"))),
                 }
             }
+            "expandTags" | "collapseTags" => match arg.as_str() {
+                Some(g) if g.chars().count() <= MAX_GROUP_ARG => {
+                    if name == "expandTags" {
+                        Tap::ExpandTags(g.to_owned())
+                    } else {
+                        Tap::CollapseTags(g.to_owned())
+                    }
+                }
+                _ => {
+                    return Some(Err(format!(
+                        "{name} takes a tag group's name, got {}",
+                        crate::support::text_preview(&arg.to_string())
+                    )))
+                }
+            },
+            "expandColleagues" => Tap::ExpandColleagues,
+            "callPhone" => {
+                let parsed = arg
+                    .as_str()
+                    .and_then(|a| a.rsplit_once('/'))
+                    .and_then(|(u, i)| {
+                        Some((UserId::parse(u).ok()?, i.trim().parse::<usize>().ok()?))
+                    });
+                match parsed {
+                    Some((userid, index)) => Tap::CallPhone { userid, index },
+                    None => {
+                        return Some(Err(format!(
+                            "callPhone takes \"<userid>/<index>\", got {}",
+                            crate::support::text_preview(&arg.to_string())
+                        )))
+                    }
+                }
+            }
+            "copyAttr" => {
+                let index = arg
+                    .as_u64()
+                    .or_else(|| arg.as_str().and_then(|s| s.trim().parse().ok()))
+                    .and_then(|i| usize::try_from(i).ok());
+                match index {
+                    Some(i) => Tap::CopyAttr(i),
+                    None => return Some(Err(format!("copyAttr takes an index, got {arg}"))),
+                }
+            }
+            "collapseColleagues" => Tap::CollapseColleagues,
             "refresh" => Tap::Refresh,
             _ => return None,
         };
@@ -187,6 +264,9 @@ pub struct State {
     /// card shows them after a restore too.
     #[serde(default)]
     pub confirmed_tags: Vec<Value>,
+    /// What the rep unfolded on this card.
+    #[serde(default)]
+    pub fold: view::Fold,
     pub pending: BTreeMap<EffectId, Pending>,
     #[serde(skip)]
     pub customer: Option<Customer>,
@@ -384,6 +464,7 @@ impl State {
             self.applied = None;
             self.form = None;
             self.form_message = None;
+            self.fold = view::Fold::default();
         }
         self.external_userid = Some(id.clone());
         ctx.ask(Ask::Page(Route::Card));
@@ -710,6 +791,25 @@ impl State {
             Tap::TagPicker => self.tag_picker = !self.tag_picker,
             Tap::AddTag(id) => self.edit_tag(true, id, ctx),
             Tap::RemoveTag(id) => self.edit_tag(false, id, ctx),
+            Tap::UndoRemoveTag(id) => self.undo_remove_tag(id, ctx),
+            Tap::ExpandTags(g) => {
+                self.rev += 1;
+                self.fold.tag_groups.insert(g);
+            }
+            Tap::CollapseTags(g) => {
+                self.rev += 1;
+                self.fold.tag_groups.remove(&g);
+            }
+            Tap::CallPhone { userid, index } => self.call_phone(&userid, index, ctx),
+            Tap::CopyAttr(i) => self.copy_attr(i, ctx),
+            Tap::ExpandColleagues => {
+                self.rev += 1;
+                self.fold.colleagues = true;
+            }
+            Tap::CollapseColleagues => {
+                self.rev += 1;
+                self.fold.colleagues = false;
+            }
             Tap::Refresh => {
                 if let Some(id) = self.external_userid.clone() {
                     self.fetch_customer(id, None, ctx);
@@ -746,6 +846,7 @@ impl State {
                     attempts: 0,
                     created_at: ctx.now(),
                     parked: false,
+                    hold_until: 0.0,
                 });
                 self.form = None;
                 self.form_message = None;
@@ -809,10 +910,209 @@ impl State {
                 attempts: 0,
                 created_at: ctx.now(),
                 parked: false,
+                // A removal waits out its undo window first (stored, so a
+                // kill does not lose it); an addition goes at once.
+                hold_until: if add {
+                    0.0
+                } else {
+                    ctx.now() + f64::from(UNDO_MS)
+                },
             });
+            if !add {
+                self.rev += 1;
+                let id = ctx.timer(UNDO_MS);
+                self.pending.insert(id, Pending::UndoWindow);
+            }
             self.persist_outbox(ctx);
             self.flush_outbox(ctx);
         }
+    }
+
+    /// Corp tag ids of the open card whose removal waits in its undo window.
+    pub fn removing_tags(&self) -> std::collections::BTreeSet<String> {
+        let Some(ext) = self.external_userid.as_ref() else {
+            return Default::default();
+        };
+        self.outbox
+            .entries
+            .iter()
+            .filter(|e| {
+                e.external_userid == ext.as_str()
+                    && e.kind == OutboxKind::Tags
+                    && e.hold_until > 0.0
+                    && !e.in_flight
+            })
+            .flat_map(|e| {
+                e.body
+                    .get("remove_tag")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+            })
+            .collect()
+    }
+
+    /// Undo: the removal, still waiting in its window, is taken out of the
+    /// outbox before it was ever sent.
+    fn undo_remove_tag(&mut self, id: TagId, ctx: &mut Ctx) {
+        let Some(ext) = self.external_userid.as_ref().map(|e| e.as_str().to_owned()) else {
+            return;
+        };
+        let Some(entry) = self.outbox.entries.iter_mut().find(|e| {
+            e.external_userid == ext
+                && e.kind == OutboxKind::Tags
+                && e.hold_until > 0.0
+                && !e.in_flight
+                && e.body
+                    .get("remove_tag")
+                    .and_then(Value::as_array)
+                    .is_some_and(|a| a.iter().any(|v| v.as_str() == Some(id.as_str())))
+        }) else {
+            ctx.log(
+                "info",
+                "undo of a tag removal that was already sent ignored",
+            );
+            return;
+        };
+        if let Some(list) = entry
+            .body
+            .get_mut("remove_tag")
+            .and_then(Value::as_array_mut)
+        {
+            list.retain(|v| v.as_str() != Some(id.as_str()));
+        }
+        let empty = |k: &str| {
+            entry
+                .body
+                .get(k)
+                .and_then(Value::as_array)
+                .is_none_or(|a| a.is_empty())
+        };
+        if empty("add_tag") && empty("remove_tag") {
+            let key = entry.key.clone();
+            self.outbox.remove(&key);
+        } else if self.removing_tags_of(&ext).is_empty() {
+            // Only additions are left: they need not wait.
+            if let Some(e) = self.outbox.entries.iter_mut().find(|e| {
+                e.external_userid == ext && e.kind == OutboxKind::Tags && e.hold_until > 0.0
+            }) {
+                e.hold_until = 0.0;
+            }
+        }
+        self.rev += 1;
+        self.persist_outbox(ctx);
+        self.flush_outbox(ctx);
+    }
+
+    fn removing_tags_of(&self, ext: &str) -> Vec<String> {
+        self.outbox
+            .entries
+            .iter()
+            .filter(|e| {
+                e.external_userid == ext && e.kind == OutboxKind::Tags && e.hold_until > 0.0
+            })
+            .flat_map(|e| {
+                e.body
+                    .get("remove_tag")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+            })
+            .collect()
+    }
+
+    /// An undo window closed: removals whose time has come may go.
+    pub fn on_undo_window(&mut self, ctx: &mut Ctx) {
+        let now = ctx.now();
+        let mut released = false;
+        for e in &mut self.outbox.entries {
+            if e.hold_until > 0.0 && e.hold_until <= now {
+                e.hold_until = 0.0;
+                released = true;
+            }
+        }
+        if released {
+            self.rev += 1;
+            self.persist_outbox(ctx);
+        }
+        self.flush_outbox(ctx);
+    }
+
+    /// Calls a number the card shows: read from the model (my record with
+    /// my pending edits laid over, or a colleague's), never from the page.
+    fn call_phone(&mut self, userid: &UserId, index: usize, ctx: &mut Ctx) {
+        let me = ctx.host.me().cloned();
+        let numbers = if me.as_ref() == Some(userid) {
+            self.my_follow(me.as_ref()).map(|(f, _)| f.remark_mobiles)
+        } else {
+            self.customer.as_ref().and_then(|c| {
+                c.follow_users
+                    .iter()
+                    .find(|f| &f.userid == userid)
+                    .map(|f| f.remark_mobiles.clone())
+            })
+        };
+        let number = numbers
+            .and_then(|n| n.get(index).cloned())
+            .map(|n| n.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+            .filter(|n| {
+                !n.is_empty()
+                    && n.chars().any(|c| c.is_ascii_digit())
+                    && n.chars()
+                        .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '(' | ')'))
+            });
+        match number {
+            Some(n) => {
+                ctx.wx("makePhoneCall", serde_json::json!({ "phoneNumber": n }));
+            }
+            None => ctx.log("warn", "callPhone: no such number on the card; ignored"),
+        }
+    }
+
+    /// Copies a profile attribute's text (or a web attribute's address).
+    fn copy_attr(&mut self, index: usize, ctx: &mut Ctx) {
+        use crate::wecom::customer::ExternalAttr;
+        let data = self
+            .customer
+            .as_ref()
+            .and_then(|c| c.attrs.get(index))
+            .map(|a| match a {
+                ExternalAttr::Text { value, .. } => value.clone(),
+                ExternalAttr::Web { url, .. } => url.clone(),
+                ExternalAttr::Miniprogram { title, .. } => title.clone(),
+            })
+            .filter(|d| !d.trim().is_empty());
+        match data {
+            Some(d) => {
+                let id = ctx.wx("setClipboardData", serde_json::json!({ "data": d }));
+                self.pending.insert(id, Pending::Copy);
+            }
+            None => ctx.log("warn", "copyAttr: no such attribute; ignored"),
+        }
+    }
+
+    /// `wx.setClipboardData` answered: a toast when it worked, a line when
+    /// it did not.
+    pub fn on_copied(&mut self, ctx: &mut Ctx, result: &Value) {
+        let ok = result
+            .get("errMsg")
+            .and_then(Value::as_str)
+            .is_some_and(|m| m.ends_with(":ok"));
+        if ok {
+            ctx.toast(Localized::new("已复制", "Copied").get(ctx.host.locale));
+        } else {
+            ctx.banner(Some(Localized::new(
+                "未能复制到剪贴板",
+                "Could not copy to the clipboard",
+            )));
+        }
+    }
+
+    /// Whether effect `id` is one of this slice's undo windows.
+    pub fn is_undo_window(&self, id: EffectId) -> bool {
+        matches!(self.pending.get(&id), Some(Pending::UndoWindow))
     }
 
     pub fn persist_outbox(&mut self, ctx: &mut Ctx) {
@@ -926,7 +1226,10 @@ impl State {
                 .iter()
                 .all(|e| e.external_userid != entry.external_userid)
             {
-                ctx.banner(Some(Localized::new("已保存", "Saved")));
+                // Success is a toast; the banner is for warnings (an
+                // earlier "offline, kept on this phone" is over now).
+                ctx.banner(None);
+                ctx.toast(Localized::new("已保存", "Saved").get(ctx.host.locale));
             }
         }
         self.persist_outbox(ctx);

@@ -43,6 +43,15 @@ pub struct OutboxEntry {
     /// durably back in a draft, then dropped.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub parked: bool,
+    /// A tag removal in its undo window: not sent before this time (ms).
+    /// Stored, so the removal survives a kill; a relaunch ends the window
+    /// (the rep did not undo it) and sends it. 0: not held.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub hold_until: f64,
+}
+
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -133,6 +142,7 @@ impl Outbox {
             if entry.values.is_some() {
                 waiting.values = entry.values;
             }
+            waiting.hold_until = waiting.hold_until.max(entry.hold_until);
             waiting.key = entry.key.clone();
             return entry.key;
         }
@@ -152,7 +162,11 @@ impl Outbox {
             .map(|e| e.external_userid.as_str())
             .collect();
         for e in &self.entries {
-            if !e.in_flight && !e.parked && !busy.contains(&e.external_userid.as_str()) {
+            if !e.in_flight
+                && !e.parked
+                && e.hold_until == 0.0
+                && !busy.contains(&e.external_userid.as_str())
+            {
                 out.push(e.key.clone());
                 busy.push(e.external_userid.as_str());
             }
@@ -242,6 +256,8 @@ impl Outbox {
             match serde_json::from_value::<OutboxEntry>(item.clone()) {
                 Ok(mut e) => {
                     e.in_flight = false;
+                    // The app was killed in an undo window: not undone, so sent.
+                    e.hold_until = 0.0;
                     read.outbox.entries.push(e);
                 }
                 Err(_) if is_from_newer_release(&item) => read.outbox.kept.push(item),
@@ -282,6 +298,7 @@ mod tests {
             attempts: 0,
             created_at: 1.0,
             parked: false,
+            hold_until: 0.0,
         }
     }
 

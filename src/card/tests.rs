@@ -72,6 +72,16 @@ fn kinds(fx: &[Effect]) -> Vec<String> {
         .collect()
 }
 
+/// The title of the toast among `fx`, if any.
+fn toast(fx: &[Effect]) -> Option<String> {
+    fx.iter().find_map(|e| match e {
+        Effect::Wx { api, args, .. } if api == "showToast" => {
+            args["title"].as_str().map(str::to_owned)
+        }
+        _ => None,
+    })
+}
+
 fn banner_en(asks: &[Ask]) -> Option<String> {
     asks.iter().rev().find_map(|a| match a {
         Ask::Banner(Some(line)) => Some(line.en.clone()),
@@ -346,8 +356,11 @@ fn a_confirmed_save_empties_the_outbox_and_says_saved() {
     let (fx, asks) = step(&mut s, &host(), |s, ctx| {
         s.on_http_result(ctx, p, 200, r#"{"errcode":0,"errmsg":"ok"}"#)
     });
-    assert_eq!(kinds(&fx), ["remove wcc:outbox"]);
-    assert_eq!(banner_en(&asks).as_deref(), Some("Saved"));
+    // Success is a toast, and the banner (for warnings) is cleared.
+    assert_eq!(kinds(&fx), ["wx showToast", "remove wcc:outbox"]);
+    assert_eq!(toast(&fx).as_deref(), Some("Saved"));
+    assert_eq!(banner_en(&asks), None);
+    assert!(asks.contains(&Ask::Banner(None)));
     assert!(s.outbox.get_mut(&key).is_none());
     assert_eq!(s.applied.as_ref().unwrap().remark, "王总");
 }
@@ -662,12 +675,14 @@ fn a_save_confirmed_after_another_card_opened_leaves_that_card_alone() {
     let (mut s, _) = saved();
     let (_, p) = take(&mut s, |p| matches!(p, Pending::Save { .. }));
     step(&mut s, &host(), |s, ctx| s.open(ctx, other()));
-    let (_, asks) = step(&mut s, &host(), |s, ctx| {
+    let (fx, asks) = step(&mut s, &host(), |s, ctx| {
         s.on_http_result(ctx, p, 200, r#"{"errcode":0,"errmsg":"ok"}"#)
     });
     assert!(s.outbox.is_empty(), "the save is done");
+    assert_eq!(toast(&fx).as_deref(), Some("Saved"));
     assert_eq!(s.applied, None, "A's values are not laid over B");
-    assert_eq!(banner_en(&asks).as_deref(), Some("Saved"));
+    assert_eq!(banner_en(&asks), None);
+    let _ = asks;
 }
 
 #[test]
@@ -702,9 +717,16 @@ fn handed_over_body(state: &str, reason: Option<&str>) -> String {
 }
 
 fn card_line(s: &State, locale: Locale) -> Option<String> {
-    s.view_parts(host().me(), locale, true, true, false)
-        .card
-        .and_then(|c| c.handover)
+    s.view_parts(
+        host().me(),
+        locale,
+        true,
+        true,
+        false,
+        &crate::protocol::names::NoNames,
+    )
+    .card
+    .and_then(|c| c.handover)
 }
 
 #[test]

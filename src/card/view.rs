@@ -4,11 +4,69 @@
 //! member who follows the customer is listed under `colleagues`, oldest
 //! relationship first.
 
+use crate::card::labels::{self, CardLabels};
+use crate::protocol::names::Names;
 use crate::support::locale::{Locale, Localized};
 use crate::wecom::customer::{Customer, CustomerKind, ExternalAttr, FollowUser};
 use crate::wecom::ids::UserId;
-use crate::wecom::tags::{group_follow_tags, CorpTagList, TagGroupView};
+use crate::wecom::members::PersonView;
+use crate::wecom::tags::{group_follow_tags, CorpTagList, TagViewKind};
 use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// Tags shown per group until the rep asks for all of them.
+pub const TAGS_SHOWN: usize = 6;
+/// Colleagues shown until the rep asks for all of them.
+pub const COLLEAGUES_SHOWN: usize = 3;
+
+/// What the rep unfolded on the card (kept while the card is open).
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Fold {
+    /// Every colleague is shown.
+    #[serde(default)]
+    pub colleagues: bool,
+    /// Tag groups (by name) shown whole.
+    #[serde(default)]
+    pub tag_groups: BTreeSet<String>,
+}
+
+/// How the card is shown beyond the customer's data: what is unfolded,
+/// and which of my tags wait in their undo window.
+#[derive(Debug, Clone, Copy)]
+pub struct Shown<'a> {
+    pub fold: &'a Fold,
+    /// Corp tag ids whose removal can still be undone.
+    pub removing: &'a BTreeSet<String>,
+}
+
+/// One tag chip.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct CardTag {
+    /// The corp tag id; `null` for personal tags.
+    pub id: Option<String>,
+    pub name: String,
+    pub kind: TagViewKind,
+    /// Removed a moment ago: the chip offers undo (`undoRemoveTag`).
+    pub removing: bool,
+}
+
+/// One group of a follow record's tags, folded to [`TAGS_SHOWN`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct CardTagGroup {
+    pub group: String,
+    /// The tags shown (the folded ones are not in the view).
+    pub tags: Vec<CardTag>,
+    pub total: usize,
+    /// "全部 N 个" while folded (tap `expandTags` with the group's name).
+    pub more: Option<String>,
+    /// Shown whole, and more than fit folded: the collapse link's label.
+    pub less: Option<String>,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -19,9 +77,19 @@ pub struct CardView {
     /// The current member's follow record; `null` when the member does not
     /// follow this customer.
     pub mine: Option<FollowView>,
-    /// Every other member who follows the customer, by `createtime`
-    /// ascending (unknown times last, then by userid).
+    /// The other members who follow the customer, by `createtime`
+    /// ascending (unknown times last, then by userid): the first
+    /// [`COLLEAGUES_SHOWN`] until the rep asks for all.
     pub colleagues: Vec<FollowView>,
+    /// How many other members follow the customer.
+    pub colleagues_total: usize,
+    /// "查看全部 N 位同事" while folded (tap `expandColleagues`).
+    pub colleagues_more: Option<String>,
+    /// The collapse link's label while all are shown (`collapseColleagues`).
+    pub colleagues_less: Option<String>,
+    /// "共 N 位成员跟进该客户".
+    pub follower_line: String,
+    pub labels: CardLabels,
     pub follower_count: usize,
     pub not_my_customer: bool,
     /// The customer is being handed over ("交接中，24 小时后生效"), or the hand-over
@@ -35,7 +103,11 @@ pub struct CardView {
 pub struct CustomerView {
     pub external_userid: String,
     pub name: String,
+    /// The picture from `externalcontact/get`; the page loads it lazily and
+    /// shows `initial` instead when it fails.
     pub avatar: Option<String>,
+    /// The first character of the name, for the placeholder.
+    pub initial: String,
     /// `wechat`, `wecom` or `unknown`.
     pub kind: &'static str,
     /// "微信", or "企业微信 @corp" for a WeCom user.
@@ -75,11 +147,14 @@ pub struct AttrView {
 #[serde(rename_all = "camelCase")]
 pub struct FollowView {
     pub userid: String,
+    /// The member by name (or, while it is not known, in words with the
+    /// userid apart).
+    pub person: PersonView,
     pub remark: String,
     pub description: String,
     pub remark_corp_name: String,
     pub mobiles: Vec<String>,
-    pub tag_groups: Vec<TagGroupView>,
+    pub tag_groups: Vec<CardTagGroup>,
     /// "YYYY-MM-DD" in China time (UTC+8); `null` when unknown.
     pub added_at: Option<String>,
     /// The localized add-way label.
@@ -92,28 +167,92 @@ pub fn card_view(
     me: &UserId,
     locale: Locale,
     corp_tags: Option<&CorpTagList>,
+    names: &dyn Names,
+    shown: Shown,
 ) -> CardView {
-    let follow = |u: &FollowUser| follow_view(u, locale, corp_tags);
+    let none = BTreeSet::new();
     let mine = customer
         .follow_users
         .iter()
         .find(|u| &u.userid == me)
-        .map(follow);
+        .map(|u| follow_view(u, locale, corp_tags, names, shown));
+    let others = colleagues_in_order(customer, me);
+    let total = others.len();
+    let open = shown.fold.colleagues;
+    let theirs = Shown {
+        removing: &none,
+        ..shown
+    };
+    let colleagues = others
+        .into_iter()
+        .take(if open { usize::MAX } else { COLLEAGUES_SHOWN })
+        .map(|u| follow_view(u, locale, corp_tags, names, theirs))
+        .collect();
+    let foldable = total > COLLEAGUES_SHOWN;
+    CardView {
+        customer: customer_view(customer, locale),
+        attrs: customer.attrs.iter().map(attr_view).collect(),
+        not_my_customer: mine.is_none(),
+        mine,
+        colleagues,
+        colleagues_total: total,
+        colleagues_more: (foldable && !open)
+            .then(|| labels::all_colleagues(total).get(locale).to_owned()),
+        colleagues_less: (foldable && open).then(|| labels::card_labels(locale).collapse),
+        follower_count: customer.follow_users.len(),
+        follower_line: labels::follower_count(customer.follow_users.len())
+            .get(locale)
+            .to_owned(),
+        labels: labels::card_labels(locale),
+        handover: None,
+    }
+}
+
+/// The other members who follow the customer, oldest relationship first
+/// (unknown times last, then by userid).
+pub fn colleagues_in_order<'a>(customer: &'a Customer, me: &UserId) -> Vec<&'a FollowUser> {
     let mut others: Vec<&FollowUser> = customer
         .follow_users
         .iter()
         .filter(|u| &u.userid != me)
         .collect();
     others.sort_by_key(|u| (u.created_at.is_none(), u.created_at, u.userid.key()));
-    CardView {
-        customer: customer_view(customer, locale),
-        attrs: customer.attrs.iter().map(attr_view).collect(),
-        not_my_customer: mine.is_none(),
-        mine,
-        colleagues: others.into_iter().map(follow).collect(),
-        follower_count: customer.follow_users.len(),
-        handover: None,
-    }
+    others
+}
+
+/// A record's tag groups, each folded to [`TAGS_SHOWN`] unless unfolded.
+fn tag_groups(
+    u: &FollowUser,
+    corp_tags: Option<&CorpTagList>,
+    locale: Locale,
+    shown: Shown,
+) -> Vec<CardTagGroup> {
+    group_follow_tags(&u.tags, corp_tags, locale)
+        .into_iter()
+        .map(|g| {
+            let total = g.tags.len();
+            let open = shown.fold.tag_groups.contains(&g.group);
+            let foldable = total > TAGS_SHOWN;
+            let tags = g
+                .tags
+                .into_iter()
+                .take(if open { usize::MAX } else { TAGS_SHOWN })
+                .map(|t| CardTag {
+                    removing: t.id.as_ref().is_some_and(|id| shown.removing.contains(id)),
+                    id: t.id,
+                    name: t.name,
+                    kind: t.kind,
+                })
+                .collect();
+            CardTagGroup {
+                more: (foldable && !open).then(|| labels::all_tags(total).get(locale).to_owned()),
+                less: (foldable && open).then(|| labels::card_labels(locale).collapse),
+                group: g.group,
+                tags,
+                total,
+            }
+        })
+        .collect()
 }
 
 fn customer_view(c: &Customer, locale: Locale) -> CustomerView {
@@ -131,7 +270,12 @@ fn customer_view(c: &Customer, locale: Locale) -> CustomerView {
     CustomerView {
         external_userid: c.external_userid.as_str().to_owned(),
         name: c.name.clone(),
-        avatar: c.avatar.clone(),
+        // Only a web address: anything else never reaches `<image src>`.
+        avatar: c
+            .avatar
+            .clone()
+            .filter(|a| a.starts_with("https://") || a.starts_with("http://")),
+        initial: crate::wecom::members::initial_of(&c.name),
         kind,
         kind_label: label.get(locale).to_owned(),
         company: c.corp_full_name.clone().or_else(|| c.corp_name.clone()),
@@ -179,14 +323,21 @@ fn attr_view(a: &ExternalAttr) -> AttrView {
     }
 }
 
-fn follow_view(u: &FollowUser, locale: Locale, corp_tags: Option<&CorpTagList>) -> FollowView {
+fn follow_view(
+    u: &FollowUser,
+    locale: Locale,
+    corp_tags: Option<&CorpTagList>,
+    names: &dyn Names,
+    shown: Shown,
+) -> FollowView {
     FollowView {
         userid: u.userid.as_str().to_owned(),
+        person: names.person(&u.userid, locale),
         remark: u.remark.clone(),
         description: u.description.clone(),
         remark_corp_name: u.remark_corp_name.clone(),
         mobiles: u.remark_mobiles.clone(),
-        tag_groups: group_follow_tags(&u.tags, corp_tags, locale),
+        tag_groups: tag_groups(u, corp_tags, locale, shown),
         added_at: u.created_at.and_then(format_date_utc8),
         add_way: u.add_way.label().get(locale).to_owned(),
     }
@@ -218,6 +369,13 @@ pub fn format_date_utc8(unix_seconds: i64) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::names::NoNames;
+
+    fn shown() -> Shown<'static> {
+        static FOLD: std::sync::OnceLock<(Fold, BTreeSet<String>)> = std::sync::OnceLock::new();
+        let (fold, removing) = FOLD.get_or_init(Default::default);
+        Shown { fold, removing }
+    }
     use crate::wecom::customer::tests::DOC_EXAMPLE;
     use crate::wecom::customer::{parse_get_response, AddWay, FollowTag, Gender, TagKind};
     use crate::wecom::ids::{ExternalUserId, TagId};
@@ -271,18 +429,145 @@ mod tests {
                 follower("bob", Some(300)),
             ],
         );
-        let card = card_view(&c, &uid("me"), Locale::Zh, None);
+        let card = card_view(&c, &uid("me"), Locale::Zh, None, &NoNames, shown());
         assert_eq!(card.mine.as_ref().map(|m| m.userid.as_str()), Some("me"));
         assert!(!card.not_my_customer);
         let order: Vec<&str> = card.colleagues.iter().map(|f| f.userid.as_str()).collect();
-        assert_eq!(order, vec!["amy", "bob", "zed", "nodate"]);
+        assert_eq!(order, vec!["amy", "bob", "zed"], "folded after three");
+        assert_eq!(card.colleagues_total, 4);
+        assert_eq!(card.colleagues_more.as_deref(), Some("查看全部 4 位同事"));
         assert_eq!(card.follower_count, 5);
+        assert_eq!(card.follower_line, "共 5 位成员跟进该客户");
+        let fold = Fold {
+            colleagues: true,
+            ..Fold::default()
+        };
+        let open = Shown {
+            fold: &fold,
+            removing: &BTreeSet::new(),
+        };
+        let card = card_view(&c, &uid("me"), Locale::En, None, &NoNames, open);
+        let order: Vec<&str> = card.colleagues.iter().map(|f| f.userid.as_str()).collect();
+        assert_eq!(order, vec!["amy", "bob", "zed", "nodate"]);
+        assert_eq!(card.colleagues_more, None);
+        assert_eq!(card.colleagues_less.as_deref(), Some("Show less"));
+    }
+
+    fn corp_tag(group: &str, i: usize) -> FollowTag {
+        FollowTag {
+            group_name: group.into(),
+            tag_name: format!("{group}-{i}"),
+            kind: TagKind::Corp,
+            tag_id: Some(TagId::parse(&format!("et{group}{i:05}")).unwrap()),
+        }
+    }
+
+    /// 500 colleagues, 3,000 tags on my record in 10 groups of 300.
+    fn huge() -> Customer {
+        let mut me = follower("me", Some(1));
+        me.tags = (0..3000)
+            .map(|i| corp_tag(&format!("G{}", i % 10), i))
+            .collect();
+        let mut users = vec![me];
+        for i in 0..500 {
+            let mut f = follower(&format!("c{i:03}"), Some(10 + i as i64));
+            f.tags = (0..200).map(|j| corp_tag("X", j)).collect();
+            users.push(f);
+        }
+        customer(CustomerKind::Wechat, users)
+    }
+
+    #[test]
+    fn a_huge_customer_sends_only_what_fits_one_screen() {
+        let c = huge();
+        let card = card_view(&c, &uid("me"), Locale::Zh, None, &NoNames, shown());
+        let mine = card.mine.as_ref().unwrap();
+        assert_eq!(mine.tag_groups.len(), 10);
+        for g in &mine.tag_groups {
+            assert_eq!(g.tags.len(), TAGS_SHOWN, "{}", g.group);
+            assert_eq!(g.total, 300);
+            assert_eq!(g.more.as_deref(), Some("全部 300 个"));
+            assert_eq!(g.less, None);
+        }
+        assert_eq!(card.colleagues.len(), COLLEAGUES_SHOWN);
+        assert_eq!(card.colleagues_total, 500);
+        for f in &card.colleagues {
+            assert_eq!(f.tag_groups[0].tags.len(), TAGS_SHOWN);
+        }
+        let bytes = serde_json::to_string(&card).unwrap().len();
+        assert!(bytes < 40_000, "the folded card is small: {bytes} bytes");
+
+        // One group unfolded: that group whole, the others still folded.
+        let fold = Fold {
+            colleagues: false,
+            tag_groups: ["G3".to_owned()].into_iter().collect(),
+        };
+        let none = BTreeSet::new();
+        let open = Shown {
+            fold: &fold,
+            removing: &none,
+        };
+        let card = card_view(&c, &uid("me"), Locale::En, None, &NoNames, open);
+        let mine = card.mine.as_ref().unwrap();
+        let g3 = mine.tag_groups.iter().find(|g| g.group == "G3").unwrap();
+        assert_eq!(g3.tags.len(), 300);
+        assert_eq!(
+            (g3.more.as_deref(), g3.less.as_deref()),
+            (None, Some("Show less"))
+        );
+        let g4 = mine.tag_groups.iter().find(|g| g.group == "G4").unwrap();
+        assert_eq!(g4.tags.len(), TAGS_SHOWN);
+        assert_eq!(g4.more.as_deref(), Some("All 300"));
+        // The colleagues' X group unfolds too when asked by name, not before.
+        assert_eq!(card.colleagues[0].tag_groups[0].tags.len(), TAGS_SHOWN);
+    }
+
+    #[test]
+    fn a_small_group_has_no_expander() {
+        let mut me = follower("me", Some(1));
+        me.tags = (0..TAGS_SHOWN).map(|i| corp_tag("S", i)).collect();
+        let c = customer(CustomerKind::Wechat, vec![me]);
+        let card = card_view(&c, &uid("me"), Locale::Zh, None, &NoNames, shown());
+        let g = &card.mine.unwrap().tag_groups[0];
+        assert_eq!(g.tags.len(), TAGS_SHOWN);
+        assert_eq!((g.more.clone(), g.less.clone()), (None, None));
+        assert_eq!(card.colleagues_more, None);
+    }
+
+    #[test]
+    fn a_tag_in_its_undo_window_is_marked_on_my_record_only() {
+        let mut me = follower("me", Some(1));
+        me.tags = vec![corp_tag("S", 1), corp_tag("S", 2)];
+        let mut lisi = follower("lisi", Some(2));
+        lisi.tags = vec![corp_tag("S", 1)];
+        let c = customer(CustomerKind::Wechat, vec![me, lisi]);
+        let removing: BTreeSet<String> = ["etS00001".to_owned()].into_iter().collect();
+        let fold = Fold::default();
+        let card = card_view(
+            &c,
+            &uid("me"),
+            Locale::Zh,
+            None,
+            &NoNames,
+            Shown {
+                fold: &fold,
+                removing: &removing,
+            },
+        );
+        let mine: Vec<bool> = card.mine.unwrap().tag_groups[0]
+            .tags
+            .iter()
+            .map(|t| t.removing)
+            .collect();
+        assert_eq!(mine, [true, false]);
+        assert!(!card.colleagues[0].tag_groups[0].tags[0].removing);
+        assert_eq!(card.labels.removed_undo, "已移除 · 撤销");
     }
 
     #[test]
     fn me_matches_case_insensitively() {
         let c = customer(CustomerKind::Wechat, vec![follower("ZhangSan", Some(1))]);
-        let card = card_view(&c, &uid("zhangsan"), Locale::Zh, None);
+        let card = card_view(&c, &uid("zhangsan"), Locale::Zh, None, &NoNames, shown());
         assert_eq!(card.mine.unwrap().userid, "ZhangSan");
         assert!(card.colleagues.is_empty());
         assert!(!card.not_my_customer);
@@ -291,7 +576,7 @@ mod tests {
     #[test]
     fn not_my_customer() {
         let c = customer(CustomerKind::Wechat, vec![follower("lisi", Some(1))]);
-        let card = card_view(&c, &uid("me"), Locale::Zh, None);
+        let card = card_view(&c, &uid("me"), Locale::Zh, None, &NoNames, shown());
         assert!(card.mine.is_none());
         assert!(card.not_my_customer);
         assert_eq!(card.colleagues.len(), 1);
@@ -368,7 +653,7 @@ mod tests {
         let mut f = follower("me", Some(1_709_136_000));
         f.add_way = AddWay::Other(99);
         let c = customer(CustomerKind::Wechat, vec![f, follower("x", None)]);
-        let card = card_view(&c, &uid("me"), Locale::En, None);
+        let card = card_view(&c, &uid("me"), Locale::En, None, &NoNames, shown());
         let mine = card.mine.unwrap();
         assert_eq!(mine.added_at.as_deref(), Some("2024-02-29"));
         assert_eq!(mine.add_way, "unknown (99)");
@@ -381,28 +666,51 @@ mod tests {
         let mut c = customer(CustomerKind::Wecom, vec![]);
         c.corp_name = Some("腾讯".into());
         c.corp_full_name = Some("腾讯科技有限公司".into());
-        let v = card_view(&c, &uid("me"), Locale::Zh, None).customer;
+        let v = card_view(&c, &uid("me"), Locale::Zh, None, &NoNames, shown()).customer;
         assert_eq!(v.kind, "wecom");
         assert_eq!(v.kind_label, "企业微信 @腾讯");
         assert_eq!(v.company.as_deref(), Some("腾讯科技有限公司"));
         assert_eq!(v.gender_label, "女");
-        let v = card_view(&c, &uid("me"), Locale::En, None).customer;
+        let v = card_view(&c, &uid("me"), Locale::En, None, &NoNames, shown()).customer;
         assert_eq!(v.kind_label, "WeCom @腾讯");
         assert_eq!(v.gender_label, "Female");
         c.corp_name = None;
         c.corp_full_name = None;
-        let v = card_view(&c, &uid("me"), Locale::Zh, None).customer;
+        let v = card_view(&c, &uid("me"), Locale::Zh, None, &NoNames, shown()).customer;
         assert_eq!(v.kind_label, "企业微信");
         assert_eq!(v.company, None);
     }
 
     #[test]
+    fn the_avatar_is_a_web_address_or_nothing_and_the_initial_stands_in() {
+        let mut c = customer(CustomerKind::Wechat, vec![]);
+        for (raw, want) in [
+            (
+                Some("https://wework.qpic.cn/wwhead/x/0"),
+                Some("https://wework.qpic.cn/wwhead/x/0"),
+            ),
+            (
+                Some("http://wx.qlogo.cn/mmhead/x/0"),
+                Some("http://wx.qlogo.cn/mmhead/x/0"),
+            ),
+            (Some("javascript:alert(1)"), None),
+            (Some("/local/file.png"), None),
+            (None, None),
+        ] {
+            c.avatar = raw.map(str::to_owned);
+            let v = card_view(&c, &uid("me"), Locale::Zh, None, &NoNames, shown()).customer;
+            assert_eq!(v.avatar.as_deref(), want, "{raw:?}");
+            assert_eq!(v.initial, "王");
+        }
+    }
+
+    #[test]
     fn wechat_and_unknown_labels() {
         let c = customer(CustomerKind::Wechat, vec![]);
-        let v = card_view(&c, &uid("me"), Locale::Zh, None).customer;
+        let v = card_view(&c, &uid("me"), Locale::Zh, None, &NoNames, shown()).customer;
         assert_eq!((v.kind, v.kind_label.as_str()), ("wechat", "微信"));
         let c = customer(CustomerKind::Unknown(5), vec![]);
-        let v = card_view(&c, &uid("me"), Locale::En, None).customer;
+        let v = card_view(&c, &uid("me"), Locale::En, None, &NoNames, shown()).customer;
         assert_eq!((v.kind, v.kind_label.as_str()), ("unknown", "Unknown type"));
     }
 
@@ -435,7 +743,7 @@ mod tests {
                 {"id":"etOLD","name":"老客户","order":2},{"id":"etVIP","name":"VIP","order":1}]}]}"#,
         )
         .unwrap();
-        let mine = card_view(&c, &uid("me"), Locale::Zh, Some(&corp))
+        let mine = card_view(&c, &uid("me"), Locale::Zh, Some(&corp), &NoNames, shown())
             .mine
             .unwrap();
         let shape: Vec<(&str, Vec<(&str, TagViewKind)>)> = mine
@@ -463,7 +771,14 @@ mod tests {
     #[test]
     fn documentation_example_card_json() {
         let page = parse_get_response(DOC_EXAMPLE).unwrap();
-        let card = card_view(&page.customer, &uid("TOMMY"), Locale::Zh, None);
+        let card = card_view(
+            &page.customer,
+            &uid("TOMMY"),
+            Locale::Zh,
+            None,
+            &NoNames,
+            shown(),
+        );
         let json = serde_json::to_value(&card).unwrap();
         assert_eq!(
             json["customer"],
@@ -471,6 +786,7 @@ mod tests {
                 "externalUserid": "woAJ2GCAAAXtWyujaWJHDDGi0mACHAAA",
                 "name": "李四",
                 "avatar": "https://p.qlogo.cn/bizmail/IcsdgagqefergqerhewSdage/0",
+                "initial": "李",
                 "kind": "wecom",
                 "kindLabel": "企业微信 @腾讯",
                 "company": "腾讯科技有限公司",
@@ -491,6 +807,8 @@ mod tests {
             json["mine"],
             json!({
                 "userid": "tommy",
+                "person": {"userid": "tommy", "name": "同事（正在获取姓名）", "nameKnown": false,
+                           "useridNote": "tommy", "initial": "T"},
                 "remark": "李总",
                 "description": "采购问题咨询",
                 "remarkCorpName": "",
@@ -542,6 +860,8 @@ pub struct CardPart {
     pub form_message: Option<String>,
     /// Saves waiting in the outbox for this customer.
     pub pending_saves: usize,
+    /// "有 N 项修改等待同步到企业微信"; `None` when nothing waits.
+    pub pending_saves_label: Option<String>,
     pub tag_picker: Option<Vec<TagOptionGroup>>,
     /// The picker's toggle link: "收起标签" while open, "+ 打标签" while closed.
     pub tag_picker_label: String,
@@ -559,7 +879,49 @@ pub fn tag_picker_label(open: bool) -> Localized {
 impl crate::card::State {
     /// What the card shows; `open` is whether the card is the page shown.
     pub fn view(&self, me: Option<&UserId>, locale: Locale, open: bool) -> CardPart {
-        self.view_parts(me, locale, open, true, true)
+        self.view_parts(
+            me,
+            locale,
+            open,
+            true,
+            true,
+            &crate::protocol::names::NoNames,
+        )
+    }
+
+    /// The members the card shows (me, and the colleagues not folded
+    /// away): their names are looked up.
+    pub fn people_shown(&self, me: Option<&UserId>) -> Vec<UserId> {
+        let (Some(c), Some(me)) = (self.customer.as_ref(), me) else {
+            return Vec::new();
+        };
+        let mut out: Vec<UserId> = c
+            .follow_users
+            .iter()
+            .filter(|u| &u.userid == me)
+            .map(|u| u.userid.clone())
+            .collect();
+        let take = if self.fold.colleagues {
+            usize::MAX
+        } else {
+            COLLEAGUES_SHOWN
+        };
+        out.extend(
+            colleagues_in_order(c, me)
+                .into_iter()
+                .take(take)
+                .map(|u| u.userid.clone()),
+        );
+        out
+    }
+
+    /// Changes whenever what is folded on the card changes.
+    pub fn fold_digest(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.fold.colleagues.hash(&mut h);
+        self.fold.tag_groups.hash(&mut h);
+        h.finish()
     }
 
     /// [`State::view`], leaving out the customer card (`with_card`) or the
@@ -572,11 +934,17 @@ impl crate::card::State {
         open: bool,
         with_card: bool,
         with_picker: bool,
+        names: &dyn Names,
     ) -> CardPart {
         let card = if open && with_card {
             match (self.shown_customer(me), me) {
                 (Some(c), Some(me)) => {
-                    let mut card = card_view(&c, me, locale, self.corp_tags.as_ref());
+                    let removing = self.removing_tags();
+                    let shown = Shown {
+                        fold: &self.fold,
+                        removing: &removing,
+                    };
+                    let mut card = card_view(&c, me, locale, self.corp_tags.as_ref(), names, shown);
                     card.handover = self.handover_line().map(|l| l.get(locale).to_owned());
                     Some(card)
                 }
@@ -586,6 +954,14 @@ impl crate::card::State {
             None
         };
         let ext = self.external_userid.as_ref().map(|e| e.as_str());
+        // A removal in its undo window is not waiting to be sent yet.
+        let pending_saves = ext.map_or(0, |e| {
+            self.outbox
+                .entries
+                .iter()
+                .filter(|x| x.external_userid == e && !x.parked && x.hold_until == 0.0)
+                .count()
+        });
         CardPart {
             card,
             form: if open {
@@ -598,13 +974,9 @@ impl crate::card::State {
             } else {
                 None
             },
-            pending_saves: ext.map_or(0, |e| {
-                self.outbox
-                    .entries
-                    .iter()
-                    .filter(|x| x.external_userid == e && !x.parked)
-                    .count()
-            }),
+            pending_saves,
+            pending_saves_label: (pending_saves > 0)
+                .then(|| labels::pending_saves(pending_saves).get(locale).to_owned()),
             tag_picker: if open && self.tag_picker && with_picker {
                 self.tag_options(me)
             } else {

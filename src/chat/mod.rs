@@ -23,6 +23,7 @@ use crate::wecom::ids::GroupChatId;
 
 pub mod compose;
 pub mod draft;
+pub mod group_labels;
 pub mod templates;
 
 /// What an outstanding effect id of this slice is for.
@@ -452,7 +453,7 @@ impl State {
 
     /// What the chat slice shows on `route`.
     pub fn view(&self, host: &Host, tmpl: &TemplateContext, route: Route) -> ChatPart {
-        self.view_parts(host, tmpl, route, true)
+        self.view_parts(host, tmpl, route, true, &crate::protocol::names::NoNames)
     }
 
     /// [`State::view`], leaving out the group (`with_group`) when the
@@ -463,6 +464,7 @@ impl State {
         tmpl: &TemplateContext,
         route: Route,
         with_group: bool,
+        names: &dyn crate::protocol::names::Names,
     ) -> ChatPart {
         let locale: Locale = host.locale;
         let composing = matches!(route, Route::Compose | Route::Group);
@@ -472,7 +474,11 @@ impl State {
         let caps = State::send_caps(host);
         ChatPart {
             group: if route == Route::Group && with_group {
-                self.group.as_ref().map(|g| g.view(locale))
+                self.group.as_ref().map(|g| {
+                    let mut v = g.view(locale, &|u| names.member(u));
+                    v.labels = group_labels::group_labels(locale, &v.counts);
+                    v
+                })
             } else {
                 None
             },

@@ -221,6 +221,26 @@ impl<'a> Ctx<'a> {
         });
     }
 
+    /// Calls `wx[api](args)` (a toast, a phone call, the clipboard).
+    pub fn wx(&mut self, api: &str, args: Value) -> EffectId {
+        let id = self.id();
+        self.fx.push(Effect::Wx {
+            id,
+            api: api.to_owned(),
+            args,
+        });
+        id
+    }
+
+    /// A short success note (`wx.showToast`), instead of the banner, which
+    /// is for warnings.
+    pub fn toast(&mut self, title: &str) {
+        self.wx(
+            "showToast",
+            json!({ "title": title, "icon": "success", "duration": 1500 }),
+        );
+    }
+
     pub fn timer(&mut self, after_ms: u32) -> EffectId {
         let id = self.id();
         self.fx.push(Effect::Timer { id, after_ms });

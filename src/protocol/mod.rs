@@ -6,6 +6,7 @@ pub mod config;
 pub mod ctx;
 pub mod effect;
 pub mod error;
+pub mod names;
 pub mod page;
 pub mod patch;
 pub mod session;

@@ -14,6 +14,7 @@
 use crate::support::locale::{Locale, Localized};
 use crate::wecom::ids::{ExternalKind, ExternalUserId, GroupChatId, IdError, UserId};
 use crate::wecom::lenient;
+use crate::wecom::members::{initial_of, person_view, MemberName, PersonView};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -469,20 +470,56 @@ impl GroupChat {
         matches!(id, MemberId::Internal(u) if self.admins.contains(u))
     }
 
-    pub fn view(&self, locale: Locale) -> GroupChatView {
+    /// The view, with members' names from `names` (the directory's name
+    /// of a userid). A member is shown by group nickname, else by name
+    /// (the directory's for a colleague, WeCom's for a customer), else in
+    /// words with the id apart: never by a bare id.
+    pub fn view(&self, locale: Locale, names: &dyn Fn(&UserId) -> MemberName) -> GroupChatView {
         let fallback = self.name.trim().is_empty();
-        let member_view = |m: &Member| MemberView {
-            id: m.id.as_str().to_owned(),
-            display_name: m.display_name().to_owned(),
-            group_nickname: m.group_nickname.clone(),
-            name: m.name.clone(),
-            kind: m.id.kind(),
-            is_owner: self.is_owner(&m.id),
-            is_admin: self.is_admin(&m.id),
-            join_time: m.join_time,
-            join_scene: m.join_scene.map(|s| s.label().get(locale).to_owned()),
-            invitor: m.invitor.as_ref().map(|u| u.as_str().to_owned()),
+        let shown_name = |m: &Member| -> Result<String, Localized> {
+            if let Some(n) = &m.group_nickname {
+                return Ok(n.clone());
+            }
+            match &m.id {
+                MemberId::Internal(u) => match (names(u), &m.name) {
+                    (MemberName::Known(n), _) => Ok(n),
+                    (_, Some(n)) => Ok(n.clone()),
+                    (other, None) => Err(other.fallback()),
+                },
+                MemberId::External(_) => m.name.clone().ok_or_else(|| {
+                    Localized::new("客户（未获取到名称）", "Customer (name unavailable)")
+                }),
+            }
         };
+        let member_view = |m: &Member| {
+            let (display_name, id_note, initial) = match shown_name(m) {
+                Ok(n) => {
+                    let initial = initial_of(&n);
+                    (n, None, initial)
+                }
+                Err(words) => (
+                    words.get(locale).to_owned(),
+                    Some(m.id.as_str().to_owned()),
+                    initial_of(m.id.as_str()),
+                ),
+            };
+            MemberView {
+                id: m.id.as_str().to_owned(),
+                display_name,
+                name_known: id_note.is_none(),
+                id_note,
+                initial,
+                group_nickname: m.group_nickname.clone(),
+                name: m.name.clone(),
+                kind: m.id.kind(),
+                is_owner: self.is_owner(&m.id),
+                is_admin: self.is_admin(&m.id),
+                join_time: m.join_time,
+                join_scene: m.join_scene.map(|s| s.label().get(locale).to_owned()),
+                invitor: m.invitor.as_ref().map(|u| u.as_str().to_owned()),
+            }
+        };
+        let person = |u: &UserId| person_view(u, &names(u), locale);
         let external: Vec<&Member> = self
             .members
             .iter()
@@ -497,7 +534,7 @@ impl GroupChat {
                 self.name.clone()
             },
             name_is_fallback: fallback,
-            owner: self.owner.as_ref().map(|u| u.as_str().to_owned()),
+            owner: self.owner.as_ref().map(person),
             create_time: self.create_time,
             notice: Some(self.notice.trim().to_owned()).filter(|n| !n.is_empty()),
             counts: GroupCounts {
@@ -525,7 +562,7 @@ impl GroupChat {
                         .iter()
                         .any(|m| matches!(&m.id, MemberId::Internal(u) if u == *a))
                 })
-                .map(|u| u.as_str().to_owned())
+                .map(person)
                 .collect(),
             admins_not_members_label: Localized::new(
                 "管理员（不在群内）",
@@ -541,6 +578,7 @@ impl GroupChat {
                     message: w.message().get(locale).to_owned(),
                 })
                 .collect(),
+            labels: GroupLabels::default(),
         }
     }
 }
@@ -567,7 +605,13 @@ pub struct GroupCounts {
 #[serde(rename_all = "camelCase")]
 pub struct MemberView {
     pub id: String,
+    /// Group nickname, else name, else words ("同事（未获取到姓名）").
     pub display_name: String,
+    pub name_known: bool,
+    /// The id, shown small under words; `null` when there is a name.
+    pub id_note: Option<String>,
+    /// The placeholder's letter (first character of the name shown).
+    pub initial: String,
     pub group_nickname: Option<String>,
     pub name: Option<String>,
     /// `"member"`, `"wechat"` or `"wecom"`.
@@ -596,7 +640,8 @@ pub struct GroupChatView {
     /// The group name, or "群聊" / "Group chat" when it has none.
     pub name: String,
     pub name_is_fallback: bool,
-    pub owner: Option<String>,
+    /// The owner by name (or in words, with the userid apart).
+    pub owner: Option<PersonView>,
     pub create_time: Option<i64>,
     pub notice: Option<String>,
     pub counts: GroupCounts,
@@ -605,10 +650,31 @@ pub struct GroupChatView {
     pub admins: Vec<String>,
     /// Admins who are not in `member_list` (WeCom lists them all the
     /// same): the member rows cannot show them, so they are listed apart.
-    pub admins_not_members: Vec<String>,
+    pub admins_not_members: Vec<PersonView>,
     /// The row label for `admins_not_members`.
     pub admins_not_members_label: String,
     pub warnings: Vec<WarningView>,
+    /// The group view's fixed words, filled by the chat slice from its
+    /// table (`chat::group_labels`).
+    pub labels: GroupLabels,
+}
+
+/// The group view's fixed words, in the member's language.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct GroupLabels {
+    pub owner: String,
+    pub notice: String,
+    pub total: String,
+    pub internal: String,
+    pub external: String,
+    pub owner_badge: String,
+    pub admin_badge: String,
+    /// "企业成员（3）".
+    pub internal_title: String,
+    /// "外部联系人（2）".
+    pub external_title: String,
 }
 
 #[cfg(test)]
@@ -823,13 +889,19 @@ mod tests {
         let mut raw = sample();
         raw["group_chat"]["admin_list"] = json!([{"userid": "Abel"}, {"userid": "outsider"}]);
         let g = parse_group_chat(&raw.to_string()).unwrap();
-        let v = g.view(Locale::Zh);
+        let v = g.view(Locale::Zh, &|_| MemberName::Loading);
         assert_eq!(v.admins, ["Abel", "outsider"]);
         // Abel is the member abel (userids compare case-insensitively).
-        assert_eq!(v.admins_not_members, ["outsider"]);
+        let ids: Vec<&str> = v
+            .admins_not_members
+            .iter()
+            .map(|p| p.userid.as_str())
+            .collect();
+        assert_eq!(ids, ["outsider"]);
         assert_eq!(v.admins_not_members_label, "管理员（不在群内）");
         assert_eq!(
-            g.view(Locale::En).admins_not_members_label,
+            g.view(Locale::En, &|_| MemberName::Loading)
+                .admins_not_members_label,
             "Admins (not in the group)"
         );
     }
@@ -865,7 +937,7 @@ mod tests {
     #[test]
     fn view_counts_lists_and_flags() {
         let g = group_chat_from_value(&sample()).unwrap();
-        let v = g.view(Locale::Zh);
+        let v = g.view(Locale::Zh, &|_| MemberName::Loading);
         assert_eq!(v.name, "销售客服群");
         assert!(!v.name_is_fallback);
         assert_eq!(
@@ -898,7 +970,55 @@ mod tests {
         assert_eq!(v.notice.as_deref(), Some("文明沟通，拒绝脏话"));
         assert_eq!(v.admins, ["sam", "abel"]);
         // sam is an admin but not in member_list; abel is both.
-        assert_eq!(v.admins_not_members, ["sam"]);
+        let admins: Vec<&str> = v
+            .admins_not_members
+            .iter()
+            .map(|p| p.userid.as_str())
+            .collect();
+        assert_eq!(admins, ["sam"]);
+        assert!(!v.admins_not_members[0].name_known);
+        // abel's group nickname; zhushou has no name anywhere yet: words.
+        assert_eq!(abel.display_name, "客服小张");
+        assert_eq!(owner.display_name, "同事（正在获取姓名）");
+        assert_eq!(owner.id_note.as_deref(), Some("zhushou"));
+        // The WeCom customer without a name is not shown by its id.
+        assert_eq!(v.external_members[1].display_name, "客户（未获取到名称）");
+        assert_eq!(v.external_members[1].id_note.as_deref(), Some(WO));
+    }
+
+    #[test]
+    fn view_names_members_from_the_directory() {
+        let g = group_chat_from_value(&sample()).unwrap();
+        let names = |u: &UserId| match u.key().as_str() {
+            "zhushou" => MemberName::Known("朱手".into()),
+            "sam" => MemberName::Known("Sam Li".into()),
+            _ => MemberName::Unavailable,
+        };
+        let v = g.view(Locale::En, &names);
+        let owner = v.owner.as_ref().unwrap();
+        assert_eq!((owner.name.as_str(), owner.name_known), ("朱手", true));
+        assert_eq!(owner.initial, "朱");
+        let zhushou = v
+            .internal_members
+            .iter()
+            .find(|m| m.id == "zhushou")
+            .unwrap();
+        assert_eq!(zhushou.display_name, "朱手");
+        assert_eq!(zhushou.id_note, None);
+        assert_eq!(v.admins_not_members[0].name, "Sam Li");
+        assert_eq!(v.admins_not_members[0].initial, "S");
+        let j = serde_json::to_value(&v).unwrap();
+        assert_eq!(j["owner"]["name"], "朱手");
+        assert_eq!(j["internalMembers"][1]["nameKnown"], true);
+    }
+
+    #[test]
+    fn an_unavailable_owner_is_words_not_the_userid() {
+        let g = group_chat_from_value(&sample()).unwrap();
+        let v = g.view(Locale::Zh, &|_| MemberName::Unavailable);
+        let owner = v.owner.unwrap();
+        assert_eq!(owner.name, "同事（未获取到姓名）");
+        assert_eq!(owner.userid_note.as_deref(), Some("ZhuShou"));
     }
 
     #[test]
@@ -906,14 +1026,14 @@ mod tests {
         let v = json!({"group_chat": {"name": "  ", "notice": " ", "owner": "a",
             "member_list": [{"userid": "bad id", "type": 1}]}});
         let g = group_chat_from_value(&v).unwrap();
-        let zh = g.view(Locale::Zh);
+        let zh = g.view(Locale::Zh, &|_| MemberName::Loading);
         assert_eq!(zh.name, "群聊");
         assert!(zh.name_is_fallback);
         assert_eq!(zh.notice, None);
         assert_eq!(zh.counts.dropped, 1);
         assert_eq!(zh.warnings.len(), 1);
         assert_eq!(zh.warnings[0].code, "member_id_invalid");
-        let en = g.view(Locale::En);
+        let en = g.view(Locale::En, &|_| MemberName::Loading);
         assert_eq!(en.name, "Group chat");
         let j = serde_json::to_value(&en).unwrap();
         assert_eq!(j["notice"], Value::Null);

@@ -13,6 +13,7 @@ pub mod errcodes;
 pub mod groupchat;
 pub mod ids;
 pub mod lenient;
+pub mod members;
 pub mod outcome;
 pub mod tags;
 pub mod transfer;

@@ -14,6 +14,7 @@ function cardProps(view, withForm) {
     form: withForm ? view.form : null,
     formMessage: withForm ? view.formMessage : null,
     pendingSaves: view.pendingSaves,
+    pendingSavesLabel: view.pendingSavesLabel,
     tagPicker: view.tagPicker,
     tagPickerLabel: view.tagPickerLabel,
   };
@@ -34,6 +35,25 @@ describe('snapshots with the core views', () => {
 });
 
 describe('customer card', () => {
+  test('a customer picture loads lazily, and its initial stands in when it fails', async () => {
+    const view = copy(views.card);
+    view.card.customer.avatar = 'http://127.0.0.1:5178/__sim/avatars/chen.svg';
+    const { comp } = render('customer-card', cardProps(view, false));
+    const img = comp.querySelector('.customer-avatar');
+    expect(img).toBeDefined();
+    expect(comp.querySelector('.avatar-initial')).toBeUndefined();
+    img.dispatchEvent('error');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(comp.querySelector('.customer-avatar')).toBeUndefined();
+    expect(text(comp.querySelector('.avatar-initial'))).toBe('陈');
+  });
+
+  test('without a picture the initial is shown, computed by the core', () => {
+    const { comp } = render('customer-card', cardProps(views.card, false));
+    expect(comp.querySelector('.customer-avatar')).toBeUndefined();
+    expect(text(comp.querySelector('.avatar-initial'))).toBe(views.card.card.customer.initial);
+  });
+
   test('shows the header, my follow-up first, then colleagues and the follower count', () => {
     const { comp } = render('customer-card', cardProps(views.card, false));
     expect(text(comp.querySelector('.customer-name'))).toBe('陈晓明');
@@ -47,13 +67,18 @@ describe('customer card', () => {
     expect(text(mine)).toContain('scanned a QR code');
     const colleagues = comp.querySelectorAll('.colleague');
     expect(colleagues).toHaveLength(1);
-    expect(text(colleagues[0])).toContain('lisi');
+    // By name, with the initial beside it; the userid is no name.
+    expect(text(comp.querySelector('.colleague-name'))).toBe('李四');
+    expect(text(comp.querySelector('.colleague-person .person-initial'))).toBe('李');
+    expect(comp.querySelector('.colleague-person .person-note')).toBeUndefined();
+    expect(text(comp.querySelector('.mine-person .person-name'))).toBe('张三');
     expect(text(colleagues[0])).toContain('陈总');
     expect(text(colleagues[0])).toContain('shared business card');
     // mine comes before the colleagues in the document
     const all = comp.dom.textContent;
-    expect(all.indexOf('我的跟进')).toBeLessThan(all.indexOf('其他跟进同事'));
-    expect(all).toContain('共 2 位成员跟进该客户');
+    expect(all.indexOf(views.card.card.labels.mineTitle)).toBeLessThan(all.indexOf(views.card.card.labels.colleaguesTitle));
+    expect(all).toContain(views.card.card.followerLine);
+    expect(views.card.card.followerLine).toBe('2 members follow this customer');
     expect(comp.querySelector('.not-mine')).toBeUndefined();
     expect(comp.querySelector('.pending')).toBeUndefined();
   });
@@ -75,6 +100,51 @@ describe('customer card', () => {
       { type: 'action', detail: { action: 'removeTag', arg: 'etLevelA0001' } },
     ]);
     expect(undefinedPaths(events)).toEqual([]);
+  });
+
+  test('a big card shows what the core sends, folded, with the core’s expander labels', async () => {
+    // The core sends 3 of 500 colleagues and 6 of 300 tags (tests/card_reading_flow.rs); the
+    // card renders exactly those and offers the rest with the core's words.
+    const v = copy(views.card);
+    const tag = v.card.mine.tagGroups[0].tags[0];
+    v.card.mine.tagGroups = [{
+      group: '组0', total: 300, more: '全部 300 个', less: null,
+      tags: Array.from({ length: 6 }, (_, i) => Object.assign({}, tag, { id: `etBig${i}`, name: `标签${i}` })),
+    }];
+    const colleague = v.card.colleagues[0];
+    v.card.colleagues = Array.from({ length: 3 }, (_, i) => Object.assign({}, colleague, { userid: `c${i}` }));
+    v.card.colleaguesTotal = 500;
+    v.card.colleaguesMore = '查看全部 500 位同事';
+    const { comp, events } = render('customer-card', cardProps(v, false));
+    expect(comp.querySelectorAll('.mine .tag')).toHaveLength(6);
+    expect(comp.querySelectorAll('.colleague')).toHaveLength(3);
+    expect(text(comp.querySelector('.tags-more'))).toBe('全部 300 个');
+    expect(text(comp.querySelector('#colleagues-more'))).toBe('查看全部 500 位同事');
+    expect(comp.querySelector('#colleagues-less')).toBeUndefined();
+    await tap(comp.querySelector('.tags-more'));
+    await tap(comp.querySelector('#colleagues-more'));
+    expect(events).toEqual([
+      { type: 'action', detail: { action: 'expandTags', arg: '组0' } },
+      { type: 'action', detail: { action: 'expandColleagues', arg: null } },
+    ]);
+  });
+
+  test('a removed tag offers undo in the core’s words; phones and attributes tap', async () => {
+    const v = copy(views.card);
+    v.card.mine.tagGroups[0].tags[0].removing = true;
+    v.card.attrs = [{ kind: 'text', name: '会员号', value: 'A-1024', url: null, title: null, appid: null, pagepath: null }];
+    const { comp, events } = render('customer-card', cardProps(v, false));
+    expect(comp.querySelector('.tag-remove')).toBeUndefined();
+    expect(text(comp.querySelector('.tag-undo'))).toBe(v.card.labels.removedUndo);
+    expect(comp.querySelector('.tag-removing')).toBeDefined();
+    await tap(comp.querySelector('.tag-undo'));
+    await tap(comp.querySelector('.mine .phone'));
+    await tap(comp.querySelector('.attr'));
+    expect(events).toEqual([
+      { type: 'action', detail: { action: 'undoRemoveTag', arg: 'etLevelA0001' } },
+      { type: 'action', detail: { action: 'callPhone', arg: 'zhangsan/0' } },
+      { type: 'action', detail: { action: 'copyAttr', arg: 0 } },
+    ]);
   });
 
   test('the tag picker link is the core’s label, and a closed picker ([] as the client passes null) shows no options', () => {
@@ -104,11 +174,13 @@ describe('customer card', () => {
     v.card.mine = null;
     v.card.notMyCustomer = true;
     v.pendingSaves = 2;
+    v.pendingSavesLabel = '2 changes waiting to reach WeCom';
     const { comp } = render('customer-card', cardProps(v, false));
     expect(comp.querySelector('.mine')).toBeUndefined();
     expect(comp.querySelector('#edit')).toBeUndefined();
-    expect(text(comp.querySelector('.not-mine'))).toContain('不是该客户的跟进人');
-    expect(text(comp.querySelector('.pending'))).toContain('2');
+    expect(text(comp.querySelector('.not-mine'))).toBe(v.card.labels.notMine);
+    expect(text(comp.querySelector('.not-mine'))).toContain('You do not follow this customer');
+    expect(text(comp.querySelector('.pending'))).toBe('2 changes waiting to reach WeCom');
   });
 
   test('while editing, the form replaces my follow-up and its events come out of the card', async () => {

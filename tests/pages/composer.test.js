@@ -74,7 +74,7 @@ describe('composer', () => {
     const replies = comp.querySelectorAll('.quick-reply');
     expect(replies).toHaveLength(5);
     expect(text(replies[0])).toContain('Greeting');
-    expect(text(replies[0])).toContain('Hi {name}, this is zhangsan.');
+    expect(text(replies[0])).toContain('Hi {name}, this is 张三.');
     expect(text(replies[0])).toContain('Missing: customer name');
     await tap(replies[3]);
     await tap(comp.querySelector('.result-close'));

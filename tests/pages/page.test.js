@@ -217,6 +217,7 @@ describe('path patches from the host', () => {
     const card = copy(views.card);
     card.form = null;
     card.pendingSaves = 1;
+    card.pendingSavesLabel = '1 change waiting to reach WeCom';
     host.page.setData(card);
     expect(page.querySelector('#home-view')).toBeUndefined();
     expect(text(find(page, '.pending', ['#customer-card']))).toContain('1');

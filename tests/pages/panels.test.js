@@ -78,10 +78,12 @@ describe('notice, home, banner, group', () => {
   test('group: name, owner, counts and both member lists', () => {
     const { comp } = render('group-view', { group: views.group.group });
     expect(text(comp.querySelector('.group-name'))).toBe('企业版客户交流群');
-    expect(text(comp.querySelector('.group-owner'))).toBe('zhangsan');
+    expect(text(comp.querySelector('.group-owner'))).toBe('张三');
     expect(comp.querySelector('.group-notice')).toBeUndefined();
-    expect(text(comp.querySelector('.internal-members'))).toContain('zhangsan');
-    expect(text(comp.querySelector('.internal-members'))).toContain('群主');
+    expect(text(comp.querySelector('.internal-members'))).toContain('张三');
+    expect(text(comp.querySelector('.internal-members'))).not.toContain('zhangsan');
+    expect(text(comp.querySelector('.internal-members'))).toContain(views.group.group.labels.ownerBadge);
+    expect(text(comp.querySelector('.internal-members .section-title'))).toBe('Colleagues (1)');
     expect(text(comp.querySelector('.external-members'))).toContain('陈晓明');
     expect(text(comp.querySelector('.external-members'))).toContain('Joined via group QR code');
     expect(comp.querySelectorAll('.member')).toHaveLength(2);
@@ -91,12 +93,22 @@ describe('notice, home, banner, group', () => {
   test('group: admins who are not members are shown, with the core’s label', () => {
     const group = copy(views.group.group);
     group.admins = ['zhangsan', 'wangwu'];
-    group.adminsNotMembers = ['wangwu'];
+    group.adminsNotMembers = [{ userid: 'wangwu', name: '同事（未获取到姓名）', nameKnown: false, useridNote: 'wangwu', initial: 'W' }];
     group.adminsNotMembersLabel = '管理员（不在群内）';
     const { comp } = render('group-view', { group });
     const row = comp.querySelector('.admins-not-members');
     expect(text(row)).toContain('管理员（不在群内）');
-    expect(text(row)).toContain('wangwu');
+    // In words, with the userid in small secondary text.
+    expect(text(comp.querySelector('.group-admin .person-name'))).toBe('同事（未获取到姓名）');
+    expect(text(comp.querySelector('.group-admin .person-note'))).toBe('wangwu');
     expect(comp.querySelectorAll('.group-admin')).toHaveLength(1);
+  });
+
+  test('group: an owner without a name shows words and the userid apart', () => {
+    const group = copy(views.group.group);
+    group.owner = { userid: 'zhangsan', name: '同事（未获取到姓名）', nameKnown: false, useridNote: 'zhangsan', initial: 'Z' };
+    const { comp } = render('group-view', { group });
+    expect(text(comp.querySelector('.group-owner .person-name'))).toBe('同事（未获取到姓名）');
+    expect(text(comp.querySelector('.group-owner .person-note'))).toBe('zhangsan');
   });
 });

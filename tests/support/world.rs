@@ -42,6 +42,14 @@ pub struct World {
     pub logs: Vec<String>,
     pub renders: usize,
     pub now: f64,
+    /// Requests whose URL contains one of these wait in `held` until
+    /// [`World::release_held`] (a slow backend).
+    pub hold_urls: Vec<String>,
+    pub held: Vec<(u32, String, String, Value, Value)>,
+    /// `wx[api](args)` calls, in order (toasts, phone calls, clipboard).
+    pub wx_calls: Vec<(String, Value)>,
+    /// `wx` APIs that fail (api → errMsg tail).
+    pub wx_fail: BTreeMap<&'static str, String>,
 }
 
 pub fn ok_backend() -> Backend {
@@ -52,6 +60,8 @@ pub fn ok_backend() -> Backend {
                 json!({"token": "tok-1", "corpid": "ww7d2f1a3b9c4e5f60", "userid": "zhangsan"})
                     .to_string(),
             )
+        } else if url.contains("/api/members?") {
+            (200, members_answer(url).to_string())
         } else if url.contains("/api/corp-tags") {
             (200, corp_tags().to_string())
         } else if url.contains("/api/group-chats/") {
@@ -64,6 +74,31 @@ pub fn ok_backend() -> Backend {
             (404, "{}".into())
         }
     })
+}
+
+/// The members the fixture backend knows by name.
+pub const MEMBER_NAMES: &[(&str, &str)] =
+    &[("zhangsan", "张三"), ("lisi", "李四"), ("wangwu", "王五")];
+
+/// `GET /api/members?userids=a,b`: `{members: [{userid, name, known, reason}]}`.
+pub fn members_answer(url: &str) -> Value {
+    let list = url.split_once("userids=").map(|(_, l)| l).unwrap_or("");
+    let members: Vec<Value> = list
+        .split(',')
+        .filter(|u| !u.is_empty())
+        .map(|u| {
+            match MEMBER_NAMES
+                .iter()
+                .find(|(id, _)| id.eq_ignore_ascii_case(u))
+            {
+                Some((_, name)) => {
+                    json!({"userid": u, "name": name, "known": true, "reason": null})
+                }
+                None => json!({"userid": u, "name": null, "known": false, "reason": "not_found"}),
+            }
+        })
+        .collect();
+    json!({ "members": members })
 }
 
 pub fn wechat_customer() -> Value {
@@ -125,6 +160,10 @@ impl World {
             logs: Vec::new(),
             renders: 0,
             now: 1_700_000_000_000.0,
+            hold_urls: Vec::new(),
+            held: Vec::new(),
+            wx_calls: Vec::new(),
+            wx_fail: BTreeMap::new(),
         }
     }
 
@@ -243,11 +282,18 @@ impl World {
                 self.storage.remove(&key);
                 None
             }
-            Effect::Wx { id, api, .. } => Some(Event::WxResult {
-                id,
-                api: api.clone(),
-                result: json!({"errMsg": format!("{api}:ok")}),
-            }),
+            Effect::Wx { id, api, args } => {
+                self.wx_calls.push((api.clone(), args));
+                let result = match self.wx_fail.get(api.as_str()) {
+                    Some(why) => json!({"errMsg": format!("{api}:{why}")}),
+                    None => json!({"errMsg": format!("{api}:ok")}),
+                };
+                Some(Event::WxResult {
+                    id,
+                    api: api.clone(),
+                    result,
+                })
+            }
             Effect::Http {
                 id,
                 method,
@@ -264,6 +310,10 @@ impl World {
                         body: String::new(),
                         err_msg: "request:fail network unavailable".into(),
                     });
+                }
+                if self.hold_urls.iter().any(|h| url.contains(h.as_str())) {
+                    self.held.push((id, method, url, body, headers));
+                    return None;
                 }
                 let (status, text) = (self.backend)(&method, &url, &body, &headers);
                 Some(Event::HttpResult {
@@ -327,6 +377,20 @@ impl World {
         }
     }
 
+    /// Answers the held requests now, with the backend as it is now.
+    pub fn release_held(&mut self) {
+        self.hold_urls.clear();
+        for (id, method, url, body, headers) in std::mem::take(&mut self.held) {
+            let (status, text) = (self.backend)(&method, &url, &body, &headers);
+            self.dispatch(Event::HttpResult {
+                id,
+                status,
+                body: text,
+                err_msg: String::new(),
+            });
+        }
+    }
+
     /// Fires every collected timer (time passes).
     pub fn fire_timers(&mut self) {
         let timers: Vec<(u32, u32)> = std::mem::take(&mut self.timers);
@@ -374,6 +438,15 @@ impl World {
 
     pub fn text(&self) -> String {
         self.page.to_string()
+    }
+
+    /// The titles of the toasts shown so far.
+    pub fn toasts(&self) -> Vec<String> {
+        self.wx_calls
+            .iter()
+            .filter(|(api, _)| api == "showToast")
+            .map(|(_, a)| a["title"].as_str().unwrap_or("").to_owned())
+            .collect()
     }
 
     pub fn writes(&self) -> Vec<&(String, String, Value, Value)> {

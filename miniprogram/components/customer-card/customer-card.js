@@ -13,13 +13,25 @@ Component({
     form: { type: Object, value: /** @type {import('../../core/types').FormView | null} */ (null) },
     formMessage: { type: String, value: /** @type {string | null} */ (null) },
     pendingSaves: { type: Number, value: 0 },
+    pendingSavesLabel: { type: String, value: /** @type {string | null} */ (null) },
     // A `null` passed to an Array property arrives as [] (truthy): the
     // component reads the picker's state from the core's label and the
     // list's length, never from the list's truthiness.
     tagPicker: { type: Array, value: /** @type {import('../../core/types').TagOptionGroup[] | null} */ (null) },
     tagPickerLabel: { type: String, value: '' },
   },
+  data: { avatarFailed: false },
+  observers: {
+    // A new picture gets its own chance to load.
+    'card.customer.avatar'() {
+      if (this.data.avatarFailed) this.setData({ avatarFailed: false });
+    },
+  },
   methods: {
+    /** The customer's picture did not load: the initial stands in. */
+    onAvatarError() {
+      this.setData({ avatarFailed: true });
+    },
     /** @param {WechatMiniprogram.CustomEvent<import('../forward-events.js').ActionDetail>} e */
     forwardAction(e) {
       this.triggerEvent('action', e.detail);

@@ -39,10 +39,19 @@ pub const MEDIAID_MAX: usize = 256;
 /// The composer's side of a message type (the type itself, the
 /// `sendChatMessage` `msgtype`, is in the capability table's module).
 impl MsgType {
-    /// Lenient: case and surrounding spaces are ignored.
+    /// The composer's tabs. `video` and `file` are sent only from the
+    /// materials library, so they have no tab.
+    pub const TABS: [MsgType; 4] = [
+        MsgType::Text,
+        MsgType::News,
+        MsgType::Miniprogram,
+        MsgType::Image,
+    ];
+
+    /// Lenient: case and surrounding spaces are ignored. Only a tab.
     pub fn parse(s: &str) -> Result<MsgType, ComposeError> {
         let lower = s.trim().to_ascii_lowercase();
-        MsgType::ALL
+        MsgType::TABS
             .into_iter()
             .find(|t| t.as_str() == lower)
             .ok_or_else(|| ComposeError::UnknownMsgType {
@@ -56,6 +65,8 @@ impl MsgType {
             MsgType::News => Localized::new("图文链接", "Link card"),
             MsgType::Miniprogram => Localized::new("小程序", "Mini program"),
             MsgType::Image => Localized::new("图片", "Image"),
+            MsgType::Video => Localized::new("视频", "Video"),
+            MsgType::File => Localized::new("文件", "File"),
         }
     }
 
@@ -75,7 +86,9 @@ impl MsgType {
                 ComposerField::MiniprogramImgUrl,
                 ComposerField::MiniprogramPage,
             ],
-            MsgType::Image => &[ComposerField::ImageMediaid],
+            // Set by a picture from the phone (never typed: the view
+            // does not show it).
+            MsgType::Image | MsgType::Video | MsgType::File => &[ComposerField::ImageMediaid],
         }
     }
 }
@@ -530,7 +543,7 @@ impl Composer {
                 body.insert("imgUrl".into(), Value::from(m.img_url.trim()));
                 body.insert("page".into(), Value::from(m.page.trim()));
             }
-            MsgType::Image => {
+            MsgType::Image | MsgType::Video | MsgType::File => {
                 body.insert("mediaid".into(), Value::from(self.image.mediaid.trim()));
             }
         }
@@ -582,7 +595,7 @@ impl Composer {
                 }
             })
             .collect();
-        let msg_types = MsgType::ALL
+        let msg_types = MsgType::TABS
             .into_iter()
             .map(|t| MsgTypeOption {
                 value: t.as_str(),

@@ -23,6 +23,7 @@ use crate::wecom::ids::GroupChatId;
 
 pub mod compose;
 pub mod draft;
+pub mod materials;
 pub mod templates;
 
 /// What an outstanding effect id of this slice is for.

@@ -109,6 +109,7 @@ mod tests {
                 "addTag" | "removeTag" => json!("etLevelA0001"),
                 "msgType" => json!("news"),
                 "quickReply" => json!(QUICK_REPLIES[0].id),
+                "sendMaterial" => json!("mat_0001"),
                 "handoverKind" => json!("onjob"),
                 "handoverToggle" => json!("wmHandover0000000000000000000001"),
                 _ => Value::Null,

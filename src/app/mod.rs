@@ -182,6 +182,7 @@ impl Model {
                 Ask::OpenComposer => {
                     let host = self.host();
                     self.chat.load_draft(&host);
+                    self.chat_do(fx, |c, ctx| c.ensure_materials(ctx));
                 }
                 Ask::Refetch => {
                     if !self.card_do(fx, |c, ctx| c.refetch(ctx)) {
@@ -540,11 +541,15 @@ pub fn update(model: &mut Model, event: Event) -> Vec<Effect> {
             }
         }
         Event::QyResult { id, api, result } => model.on_qy_result(id, &api, &result, &mut fx),
-        Event::WxResult { id, .. } => {
-            // An acknowledgement: nothing on the page can change.
-            model.forget(id);
-            return fx;
-        }
+        Event::WxResult { id, result, .. } => match model.chat.pending.remove(&id) {
+            // The chat slice's picture from the phone.
+            Some(p) => model.chat_do(&mut fx, |c, ctx| c.on_wx_result(ctx, p, &result)),
+            None => {
+                // An acknowledgement: nothing on the page can change.
+                model.forget(id);
+                return fx;
+            }
+        },
         Event::HttpResult {
             id,
             status,

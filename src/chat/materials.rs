@@ -11,7 +11,8 @@
 //! `miniprogram: {appid, title, imgUrl, page}`.
 
 use crate::chat::compose::{ComposeError, Composer, ComposerField, MsgType, TITLE_MAX};
-use crate::support::locale::Localized;
+pub use crate::chat::library::{MaterialItemView, MaterialSectionView, Scope};
+use crate::support::locale::{Locale, Localized};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -111,39 +112,6 @@ impl MaterialKind {
             MaterialKind::Link => Localized::new("链接", "Links"),
             MaterialKind::Miniprogram => Localized::new("小程序", "Mini programs"),
         }
-    }
-}
-
-/// Where a material is offered: every chat, one-to-one chats only, or group
-/// chats only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Scope {
-    #[default]
-    All,
-    Single,
-    Group,
-}
-
-impl Scope {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scope::All => "all",
-            Scope::Single => "single",
-            Scope::Group => "group",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Scope> {
-        [Scope::All, Scope::Single, Scope::Group]
-            .into_iter()
-            .find(|k| k.as_str() == s)
-    }
-
-    /// Whether a material of this scope is offered in a chat of `here`
-    /// (`Single` or `Group`).
-    pub fn offered_in(self, here: Scope) -> bool {
-        self == Scope::All || here == Scope::All || self == here
     }
 }
 
@@ -317,27 +285,30 @@ pub fn check_material(body: &Value) -> Result<Material, Vec<MaterialViolation>> 
             "The body must be a JSON object.".into(),
         )]);
     };
-    let kind = match obj.get("kind").and_then(Value::as_str) {
-        Some(k) => match MaterialKind::parse(k) {
-            Some(k) => k,
-            None => return Err(vec![violation(
+    let kind =
+        match obj.get("kind").and_then(Value::as_str) {
+            Some(k) => match MaterialKind::parse(k) {
+                Some(k) => k,
+                None => {
+                    return Err(vec![violation(
                 "kind",
                 "bad_kind",
                 format!("素材类型「{k}」不存在（text、image、video、file、link、miniprogram）。"),
                 format!(
                     "\"{k}\" is not a material kind (text, image, video, file, link, miniprogram)."
                 ),
-            )]),
-        },
-        None => {
-            return Err(vec![violation(
-                "kind",
-                "required",
-                "请填写素材类型（kind）。".into(),
-                "kind is required.".into(),
             )])
-        }
-    };
+                }
+            },
+            None => {
+                return Err(vec![violation(
+                    "kind",
+                    "required",
+                    "请填写素材类型（kind）。".into(),
+                    "kind is required.".into(),
+                )])
+            }
+        };
     let allowed = keys(kind);
     for k in obj.keys() {
         if !["kind", "title", "group", "scope"].contains(&k.as_str())
@@ -522,6 +493,123 @@ pub fn check_filename(kind: MaterialKind, name: &str) -> Option<MaterialViolatio
         ));
     }
     None
+}
+
+// --- the composer's view of the library ---------------------------------------
+
+fn tab(kind: MaterialKind) -> &'static str {
+    match kind {
+        MaterialKind::Text => "text",
+        MaterialKind::Link => "news",
+        MaterialKind::Miniprogram => "miniprogram",
+        MaterialKind::Image | MaterialKind::Video | MaterialKind::File => "image",
+    }
+}
+
+/// Whether `m` is offered in a chat of `here` (see `templates::offered`:
+/// where the chat is not known only `all` materials, and a text that names
+/// the customer only where a customer is known).
+pub fn offered(m: &Material, here: Scope, customer_known: bool) -> bool {
+    let text = if m.kind == MaterialKind::Text {
+        m.text.as_str()
+    } else {
+        ""
+    };
+    crate::chat::templates::offered(text, m.scope, here, customer_known)
+}
+
+/// The library's sections for the composer: quick replies by group (in the
+/// order the groups first appear), then links, mini programs, images,
+/// videos and files.
+pub fn library_view(
+    list: &[Material],
+    here: Scope,
+    tmpl: &crate::chat::templates::TemplateContext,
+    customer_known: bool,
+    locale: Locale,
+) -> Vec<MaterialSectionView> {
+    let mut sections: Vec<MaterialSectionView> = Vec::new();
+    let mut push =
+        |key: String, kind: MaterialKind, title: String, item: MaterialItemView| match sections
+            .iter_mut()
+            .find(|s| s.key == key)
+        {
+            Some(s) => s.items.push(item),
+            None => sections.push(MaterialSectionView {
+                key,
+                tab: tab(kind),
+                title,
+                items: vec![item],
+            }),
+        };
+    let offered_here: Vec<&Material> = list
+        .iter()
+        .filter(|m| offered(m, here, customer_known))
+        .collect();
+    for m in offered_here.iter().filter(|m| m.kind == MaterialKind::Text) {
+        let f = crate::chat::templates::fill(&m.text, tmpl);
+        let hint = crate::chat::templates::hint(&f, locale);
+        let group = if m.group.trim().is_empty() {
+            MaterialKind::Text.label().get(locale).to_owned()
+        } else {
+            m.group.trim().to_owned()
+        };
+        push(
+            format!("text:{group}"),
+            MaterialKind::Text,
+            group,
+            MaterialItemView {
+                id: m.id.clone(),
+                kind: m.kind.as_str(),
+                title: m.title.clone(),
+                ready: f.ready(),
+                preview: f.text,
+                hint,
+            },
+        );
+    }
+    for kind in [
+        MaterialKind::Link,
+        MaterialKind::Miniprogram,
+        MaterialKind::Image,
+        MaterialKind::Video,
+        MaterialKind::File,
+    ] {
+        for m in offered_here.iter().filter(|m| m.kind == kind) {
+            let ready = !kind.is_media() || m.media_id.as_deref().is_some_and(|i| !i.is_empty());
+            let preview = match kind {
+                MaterialKind::Link => m.url.clone(),
+                MaterialKind::Miniprogram => m.page.clone(),
+                _ => format!(
+                    "{} · {}",
+                    m.filename,
+                    crate::chat::labels::file_size(m.size)
+                ),
+            };
+            push(
+                kind.as_str().to_owned(),
+                kind,
+                kind.label().get(locale).to_owned(),
+                MaterialItemView {
+                    id: m.id.clone(),
+                    kind: kind.as_str(),
+                    title: m.title.clone(),
+                    preview,
+                    ready,
+                    hint: (!ready).then(|| {
+                        MaterialError::MediaUnavailable
+                            .message()
+                            .get(locale)
+                            .to_owned()
+                    }),
+                },
+            );
+        }
+    }
+    for s in &mut sections {
+        s.title = crate::chat::labels::section_title(&s.title, s.items.len(), locale);
+    }
+    sections
 }
 
 #[cfg(test)]

@@ -178,6 +178,18 @@ impl<'a> Ctx<'a> {
         id
     }
 
+    /// Calls `wx[api](args)` (`chooseMedia`, `uploadFile`); the shell
+    /// answers with a `wxResult` carrying the success or fail object.
+    pub fn wx(&mut self, api: &str, args: Value) -> EffectId {
+        let id = self.id();
+        self.fx.push(Effect::Wx {
+            id,
+            api: api.to_owned(),
+            args,
+        });
+        id
+    }
+
     /// A request to the app's backend, signed with the session if any.
     pub fn http(
         &mut self,

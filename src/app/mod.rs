@@ -607,6 +607,12 @@ pub fn update(model: &mut Model, event: Event) -> Vec<Effect> {
             }
         }
     }
+    // The composer shows the materials library: read it when it is shown
+    // (once; again when older than 10 minutes).
+    if matches!(model.launch.route, Route::Compose | Route::Group) && model.launch.session.is_some()
+    {
+        model.chat_do(&mut fx, |c, ctx| c.ensure_materials(ctx));
+    }
     // Hand-over requests parked by a 401 or a relaunch go once signed in again.
     if model.handover.has_parked() && model.launch.session.is_some() {
         model.handover_do(&mut fx, |h, ctx| h.resume(ctx));

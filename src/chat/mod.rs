@@ -177,6 +177,9 @@ pub struct State {
     /// The last read failed (the cached list, if any, is still shown).
     #[serde(default)]
     pub materials_failed: bool,
+    /// When a read last failed (ms): not tried again on its own for a while.
+    #[serde(default)]
+    pub materials_failed_at: Option<f64>,
     /// Where a picture from the phone is.
     #[serde(default)]
     pub picture: picture::Step,
@@ -316,10 +319,10 @@ impl State {
 
     /// Reads the library unless a fresh copy is here or a read is out.
     pub fn ensure_materials(&mut self, ctx: &mut Ctx) {
-        let fresh = self
-            .materials_at
-            .is_some_and(|at| ctx.now() - at < MATERIALS_MAX_AGE_MS && ctx.now() >= at);
-        if fresh && !self.materials_failed {
+        let now = ctx.now();
+        let recent =
+            |at: Option<f64>| at.is_some_and(|at| now - at < MATERIALS_MAX_AGE_MS && now >= at);
+        if recent(self.materials_at) || recent(self.materials_failed_at) {
             return;
         }
         self.fetch_materials(ctx);
@@ -344,6 +347,7 @@ impl State {
                 self.materials = list;
                 self.materials_at = Some(ctx.now());
                 self.materials_failed = false;
+                self.materials_failed_at = None;
                 let stored = StoredMaterials {
                     v: 1,
                     fetched_at: ctx.now(),
@@ -354,6 +358,7 @@ impl State {
             }
             None => {
                 self.materials_failed = true;
+                self.materials_failed_at = Some(ctx.now());
                 ctx.log(
                     "warn",
                     &format!("the materials library could not be read (status {status})"),

@@ -37,6 +37,9 @@ pub struct World {
     pub qy_fail: BTreeMap<&'static str, String>,
     pub backend: Backend,
     pub qy_calls: Vec<(String, Value)>,
+    /// What `wx[api]` answers (default `{errMsg: "<api>:ok"}`), and the calls made.
+    pub wx_results: BTreeMap<&'static str, Value>,
+    pub wx_calls: Vec<(String, Value)>,
     pub requests: Vec<(String, String, Value, Value)>,
     pub timers: Vec<(u32, u32)>,
     pub logs: Vec<String>,
@@ -56,6 +59,8 @@ pub fn ok_backend() -> Backend {
             (200, corp_tags().to_string())
         } else if url.contains("/api/group-chats/") {
             (200, group_chat().to_string())
+        } else if url.ends_with("/api/materials") {
+            (200, materials().to_string())
         } else if url.contains("/remark") || url.contains("/mark-tag") {
             (200, json!({"errcode": 0, "errmsg": "ok"}).to_string())
         } else if url.contains("/api/external-contacts/") {
@@ -78,6 +83,18 @@ pub fn wechat_customer() -> Value {
         ],
         "next_cursor": ""
     })
+}
+
+/// The materials library as wcc-server answers it.
+pub fn materials() -> Value {
+    json!({"errcode": 0, "errmsg": "ok", "materials": [
+        {"id": "mat_greet", "kind": "text", "title": "问候", "group": "开场白", "scope": "all", "text": "{name}您好，我是{me}"},
+        {"id": "mat_intro", "kind": "text", "title": "介绍", "group": "开场白", "scope": "all", "text": "您好，我是{me}"},
+        {"id": "mat_welcome", "kind": "text", "title": "欢迎入群", "group": "群聊", "scope": "group", "text": "欢迎大家加入！"},
+        {"id": "mat_site", "kind": "link", "title": "官网", "scope": "all", "url": "https://example.com", "desc": "产品介绍"},
+        {"id": "mat_poster", "kind": "image", "title": "新品海报", "scope": "all", "filename": "poster.jpg", "size": 204800, "media_id": "MEDIA_POSTER_1"},
+        {"id": "mat_price", "kind": "file", "title": "价目表", "scope": "all", "filename": "价目表.pdf", "size": 51200, "media_id": "MEDIA_PRICE_1"}
+    ]})
 }
 
 pub fn corp_tags() -> Value {
@@ -118,6 +135,8 @@ impl World {
             logged_in: false,
             online: true,
             qy_fail: BTreeMap::new(),
+            wx_results: BTreeMap::new(),
+            wx_calls: Vec::new(),
             backend: ok_backend(),
             qy_calls: Vec::new(),
             requests: Vec::new(),
@@ -243,11 +262,19 @@ impl World {
                 self.storage.remove(&key);
                 None
             }
-            Effect::Wx { id, api, .. } => Some(Event::WxResult {
-                id,
-                api: api.clone(),
-                result: json!({"errMsg": format!("{api}:ok")}),
-            }),
+            Effect::Wx { id, api, args } => {
+                self.wx_calls.push((api.clone(), args.clone()));
+                let result = self
+                    .wx_results
+                    .get(api.as_str())
+                    .cloned()
+                    .unwrap_or_else(|| json!({"errMsg": format!("{api}:ok")}));
+                Some(Event::WxResult {
+                    id,
+                    api: api.clone(),
+                    result,
+                })
+            }
             Effect::Http {
                 id,
                 method,

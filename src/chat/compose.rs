@@ -649,6 +649,7 @@ impl Composer {
             library: Vec::new(),
             library_loading: false,
             library_failed: false,
+            send_offered: self.msg_type != MsgType::Image,
             can_pick_picture: false,
             picture_busy: false,
         }
@@ -925,6 +926,9 @@ pub struct ComposerView {
     pub library_loading: bool,
     /// The last read of the library failed (what was cached is shown).
     pub library_failed: bool,
+    /// The send button is shown: on the 图片 tab a picture is sent by
+    /// tapping it (the library, the phone), never typed.
+    pub send_offered: bool,
     /// 从手机选择图片 is offered.
     pub can_pick_picture: bool,
     /// A picture is being chosen or uploaded.

@@ -672,3 +672,27 @@ mod tests {
         assert!(v.message.en.contains("tag id"), "{}", v.message.en);
     }
 }
+
+// --- the materials library ----------------------------------------------------
+
+pub use crate::chat::materials::{Material, MaterialKind, Scope as MaterialScope};
+
+/// Checks an admin's material (`POST /api/admin/materials`) with the
+/// composer's rules (`chat::materials::check_material`): what the library
+/// holds, the composer can send. The bytes of a media material are the
+/// server's to check.
+pub fn check_material(body: &Value) -> Result<Material, Vec<RuleViolation>> {
+    crate::chat::materials::check_material(body).map_err(|vs| {
+        vs.into_iter()
+            .map(|v| RuleViolation::new(v.field, None, v.code, v.message))
+            .collect()
+    })
+}
+
+/// A media material's file name (also for a picture from the phone).
+pub fn check_media_filename(kind: MaterialKind, name: &str) -> Result<(), RuleViolation> {
+    match crate::chat::materials::check_filename(kind, name) {
+        None => Ok(()),
+        Some(v) => Err(RuleViolation::new(v.field, None, v.code, v.message)),
+    }
+}

@@ -264,3 +264,159 @@ fn the_composer_offers_the_way_back_to_the_card() {
     w.launch();
     assert_eq!(w.page["canBackToCard"], false);
 }
+
+// --- the materials library ----------------------------------------------------
+
+fn library_ids(w: &World) -> Vec<String> {
+    w.page["composer"]["library"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no library: {}", w.page["composer"]))
+        .iter()
+        .flat_map(|s| s["items"].as_array().unwrap().iter())
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn materials_reads(w: &World) -> usize {
+    w.requests
+        .iter()
+        .filter(|r| r.0 == "GET" && r.1.ends_with("/api/materials"))
+        .count()
+}
+
+#[test]
+fn the_composer_lists_the_library_and_sends_a_picture_from_it_without_a_media_id() {
+    let mut w = compose_from_card();
+    assert_eq!(materials_reads(&w), 1);
+    let ids = library_ids(&w);
+    assert_eq!(
+        ids,
+        [
+            "mat_greet",
+            "mat_intro",
+            "mat_site",
+            "mat_poster",
+            "mat_price"
+        ],
+        "no group-only entry in a one-to-one chat"
+    );
+    let sections: Vec<(String, String)> = w.page["composer"]["library"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["tab"].as_str().unwrap().into(),
+                s["title"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(sections[0], ("text".into(), "开场白 (2)".into()));
+    assert_eq!(sections[2].0, "image");
+    w.tap("msgType", json!("image"));
+    assert!(
+        w.page["composer"]["fields"].as_array().unwrap().is_empty(),
+        "no media id to type: {}",
+        w.page["composer"]["fields"]
+    );
+    assert_eq!(w.page["composer"]["canPickPicture"], true);
+    w.tap("sendMaterial", json!("mat_poster"));
+    let sent = sends(&w);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0]["msgtype"], "image");
+    assert_eq!(sent[0]["image"], json!({"mediaid": "MEDIA_POSTER_1"}));
+    assert_eq!(w.page["composer"]["lastResult"]["sent"], true);
+    w.tap("sendMaterial", json!("mat_greet"));
+    assert_eq!(sends(&w)[1]["text"]["content"], "陈晓明您好，我是张三");
+}
+
+#[test]
+fn a_group_chat_gets_the_group_library_without_customer_templates() {
+    let mut w = World::new("group_chat_tools");
+    w.launch();
+    assert_eq!(w.route(), "group");
+    let ids = library_ids(&w);
+    assert!(ids.contains(&"mat_welcome".to_owned()), "{ids:?}");
+    assert!(
+        !ids.contains(&"mat_greet".to_owned()),
+        "{{name}} means nothing in a group: {ids:?}"
+    );
+    for q in w.page["quickReplies"].as_array().unwrap() {
+        assert_eq!(q["ready"], true, "{q}");
+        assert!(!q["text"].as_str().unwrap().contains("{name}"), "{q}");
+    }
+    let text = w.text();
+    assert!(!text.contains("Missing: customer name"), "{text}");
+}
+
+#[test]
+fn a_picture_from_the_phone_goes_through_the_server_and_into_the_chat() {
+    let mut w = compose_from_card();
+    w.wx_results.insert(
+        "chooseMedia",
+        json!({"errMsg": "chooseMedia:ok", "type": "image", "tempFiles": [{"tempFilePath": "wxfile://tmp_42.jpg", "size": 80000, "fileType": "image"}]}),
+    );
+    w.wx_results.insert(
+        "uploadFile",
+        json!({"errMsg": "uploadFile:ok", "statusCode": 200, "data": "{\"errcode\":0,\"type\":\"image\",\"media_id\":\"MEDIA_PHONE_7\"}"}),
+    );
+    w.tap("msgType", json!("image"));
+    w.tap("pickPicture", Value::Null);
+    let apis: Vec<&str> = w.wx_calls.iter().map(|(a, _)| a.as_str()).collect();
+    assert_eq!(apis, ["chooseMedia", "uploadFile"]);
+    let upload = &w.wx_calls[1].1;
+    assert_eq!(upload["url"], "https://api.example.com/api/media");
+    assert_eq!(upload["filePath"], "wxfile://tmp_42.jpg");
+    assert_eq!(upload["header"]["Authorization"], "Bearer tok-1");
+    let sent = sends(&w);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0]["image"]["mediaid"], "MEDIA_PHONE_7");
+    assert_eq!(w.page["composer"]["pictureBusy"], false);
+}
+
+#[test]
+fn ios_refusing_an_image_is_said_in_words_with_the_errmsg_only_in_english() {
+    for (zh, locale_world) in [
+        (false, World::new("single_chat_tools")),
+        (true, World::zh("single_chat_tools")),
+    ] {
+        let mut w = locale_world;
+        w.platform = "ios";
+        w.qy_fail.insert(
+            "sendChatMessage",
+            "sendChatMessage:fail unsupported msgtype".into(),
+        );
+        w.launch();
+        w.tap("compose", Value::Null);
+        w.tap("sendMaterial", json!("mat_poster"));
+        let msg = w.page["composer"]["lastResult"]["message"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert_eq!(w.page["composer"]["lastResult"]["sent"], false);
+        if zh {
+            assert!(
+                !msg.contains("sendChatMessage") && !msg.contains("unsupported"),
+                "{msg}"
+            );
+            assert!(msg.contains("iOS"), "{msg}");
+        } else {
+            assert!(msg.contains("iOS") || msg.contains("update"), "{msg}");
+        }
+    }
+}
+
+#[test]
+fn the_library_survives_a_kill_and_shows_offline() {
+    let mut w = compose_from_card();
+    assert!(w.storage.contains_key("wcc:materials"));
+    w.online = false;
+    w.relaunch();
+    w.tap("compose", Value::Null);
+    assert_eq!(w.route(), "compose");
+    let ids = library_ids(&w);
+    assert!(
+        ids.contains(&"mat_poster".to_owned()),
+        "restored from storage: {ids:?}"
+    );
+}

@@ -3,7 +3,7 @@
 //!
 //! support ← wecom ← protocol ← {launch, card, chat, handover, people} ← app ← boundary.
 //! `rules` (the edit rules the server reuses) sits beside app and may read
-//! the card slice's form.
+//! the card slice's form and the chat slice's materials.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -24,7 +24,9 @@ fn allowed(layer: &str) -> &'static [&'static str] {
         "app" => &[
             "support", "wecom", "protocol", "launch", "card", "chat", "handover", "people", "app",
         ],
-        "rules" => &["support", "wecom", "protocol", "card", "handover", "rules"],
+        "rules" => &[
+            "support", "wecom", "protocol", "card", "chat", "handover", "rules",
+        ],
         "boundary" => &["support", "protocol", "app", "boundary"],
         // lib.rs declares the layers.
         "lib" => &[

@@ -64,6 +64,9 @@ pub struct Config {
     /// Lower-cased userids of the members who may hand customers over
     /// (`WCC_HANDOVER_ADMINS`); empty = nobody.
     pub handover_admins: Vec<String>,
+    /// Lower-cased userids of the members who may fill the materials library
+    /// (`WCC_MATERIAL_ADMINS`); empty = nobody.
+    pub material_admins: Vec<String>,
 }
 
 /// Why the configuration cannot be used: names the variable, never its value.
@@ -262,6 +265,22 @@ impl Config {
             handover_admins.push(id.key());
         }
 
+        let mut material_admins = vec![];
+        for u in get("WCC_MATERIAL_ADMINS")
+            .unwrap_or("")
+            .split(',')
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+        {
+            let id = wecom_contact_core::wecom::ids::UserId::parse(u).map_err(|_| {
+                err(
+                    "WCC_MATERIAL_ADMINS",
+                    "is malformed: expected comma-separated member userids",
+                )
+            })?;
+            material_admins.push(id.key());
+        }
+
         let upstream_timeout = seconds(vars, "WCC_UPSTREAM_TIMEOUT_SECS", 10)?;
         let idempotency_lease = seconds(vars, "WCC_IDEMPOTENCY_LEASE_SECS", 60)?;
         Ok(Config {
@@ -280,12 +299,13 @@ impl Config {
             member_cache_ttl: seconds(vars, "WCC_MEMBER_CACHE_SECS", 3600)?,
             exit_after_upstream_write: get("WCC_TEST_EXIT_AFTER_UPSTREAM_WRITE") == Some("1"),
             handover_admins,
+            material_admins,
         })
     }
 }
 
 /// Every variable the server reads.
-pub const KNOWN: [&str; 15] = [
+pub const KNOWN: [&str; 16] = [
     "WCC_LISTEN",
     "WCC_DATABASE_URL",
     "WECOM_CORP_ID",
@@ -301,6 +321,7 @@ pub const KNOWN: [&str; 15] = [
     "WCC_MEMBER_CACHE_SECS",
     "WCC_TEST_EXIT_AFTER_UPSTREAM_WRITE",
     "WCC_HANDOVER_ADMINS",
+    "WCC_MATERIAL_ADMINS",
 ];
 
 #[cfg(test)]

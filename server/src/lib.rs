@@ -9,8 +9,10 @@ pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod error;
+pub mod form_data;
 pub mod handover;
 pub mod idempotency;
+pub mod materials;
 pub mod members;
 pub mod wecom;
 
@@ -558,6 +560,16 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/api/handover/transfers", post(handover::start))
         .route("/api/handover/transfers/{id}", get(handover::read))
+        .route("/api/materials", get(materials::list))
+        .route("/api/media", post(materials::post_picture))
+        .route(
+            "/api/admin/materials",
+            get(materials::list_admin).post(materials::create),
+        )
+        .route(
+            "/api/admin/materials/{id}",
+            axum::routing::delete(materials::delete),
+        )
         .route(
             "/wecom/callback",
             get(callback::verify_url).post(callback::receive),
@@ -618,6 +630,10 @@ pub async fn start(cfg: Config) -> Result<Running, String> {
             tick.tick().await;
             if let Err(e) = sweeper.db.sweep().await {
                 tracing::warn!(error = %log_safe_db_error(&e), "sweep failed");
+            }
+            // Temporary media expire after 3 days: renew those past 2.5.
+            if let Err(e) = materials::refresh_due(&sweeper).await {
+                tracing::warn!(error = ?e, "renewing media ids failed");
             }
         }
     });

@@ -39,6 +39,13 @@ pub enum Method {
     Post,
 }
 
+/// What a call sends: JSON, or a `multipart/form-data` body (`media/upload`).
+#[derive(Clone, Debug)]
+pub enum Payload<'a> {
+    Json(&'a Value),
+    Form { content_type: String, bytes: Bytes },
+}
+
 struct SecretSlot {
     secret: Secret,
     /// SHA-256 of corp id and secret: names the row, reveals nothing.
@@ -139,7 +146,7 @@ impl WeCom {
         method: Method,
         api: &str,
         query: &[(&str, &str)],
-        body: Option<&Value>,
+        body: Option<Payload<'_>>,
     ) -> Result<Answer, Upstream> {
         let url = format!("{}/cgi-bin/{api}", self.base);
         let req = match method {
@@ -148,9 +155,15 @@ impl WeCom {
         };
         let req = req.query(query);
         let req = match body {
-            Some(b) => req
+            Some(Payload::Json(b)) => req
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(b.to_string()),
+            Some(Payload::Form {
+                content_type,
+                bytes,
+            }) => req
+                .header(reqwest::header::CONTENT_TYPE, content_type)
+                .body(bytes),
             None => req,
         };
         let _permit = self
@@ -348,12 +361,25 @@ impl WeCom {
         query: &[(&str, &str)],
         body: Option<&Value>,
     ) -> Result<Answer, crate::error::ApiError> {
+        self.call_with(which, method, api, query, body.map(Payload::Json))
+            .await
+    }
+
+    /// [`WeCom::call`] with any payload (a form for `media/upload`).
+    pub async fn call_with(
+        &self,
+        which: Secretly,
+        method: Method,
+        api: &str,
+        query: &[(&str, &str)],
+        body: Option<Payload<'_>>,
+    ) -> Result<Answer, crate::error::ApiError> {
         let mut token = self.token(which, None).await?;
         for attempt in 0..2 {
             let sent_at = now_ms();
             let mut q: Vec<(&str, &str)> = vec![("access_token", token.as_str())];
             q.extend_from_slice(query);
-            let a = self.send(method, api, &q, body).await?;
+            let a = self.send(method, api, &q, body.clone()).await?;
             let code = a.errcode();
             if TOKEN_REJECTED.contains(&code) {
                 if attempt == 0 {

@@ -112,6 +112,7 @@ mod tests {
                 "copyAttr" => json!(1),
                 "msgType" => json!("news"),
                 "quickReply" => json!(QUICK_REPLIES[0].id),
+                "sendMaterial" => json!("mat_0001"),
                 "handoverKind" => json!("onjob"),
                 "handoverToggle" => json!("wmHandover0000000000000000000001"),
                 _ => Value::Null,

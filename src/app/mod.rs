@@ -248,6 +248,7 @@ impl Model {
                     let host = self.host();
                     self.shared.touched.chat = true;
                     self.chat.load_draft(&host);
+                    self.chat_do(fx, |c, ctx| c.ensure_materials(ctx));
                 }
                 Ask::Refetch => {
                     if !self.card_do(fx, |c, ctx| c.refetch(ctx)) {
@@ -645,8 +646,12 @@ pub fn update(model: &mut Model, event: Event) -> Vec<Effect> {
         }
         Event::QyResult { id, api, result } => model.on_qy_result(id, &api, &result, &mut fx),
         Event::WxResult { id, result, .. } => {
-            if matches!(model.card.pending.remove(&id), Some(card::Pending::Copy)) {
+            if matches!(model.card.pending.get(&id), Some(card::Pending::Copy)) {
+                model.card.pending.remove(&id);
                 model.card_do(&mut fx, |c, ctx| c.on_copied(ctx, &result));
+            } else if let Some(p) = model.chat.pending.remove(&id) {
+                // The chat slice's picture from the phone.
+                model.chat_do(&mut fx, |c, ctx| c.on_wx_result(ctx, p, &result));
             } else {
                 // An acknowledgement: nothing on the page can change.
                 model.forget(id);
@@ -709,6 +714,12 @@ pub fn update(model: &mut Model, event: Event) -> Vec<Effect> {
                 }
             }
         }
+    }
+    // The composer shows the materials library: read it when it is shown
+    // (once; again when older than 10 minutes).
+    if matches!(model.launch.route, Route::Compose | Route::Group) && model.launch.session.is_some()
+    {
+        model.chat_do(&mut fx, |c, ctx| c.ensure_materials(ctx));
     }
     // Hand-over requests parked by a 401 or a relaunch go once signed in again.
     if model.handover.has_parked() && model.launch.session.is_some() {

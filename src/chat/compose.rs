@@ -39,10 +39,19 @@ pub const MEDIAID_MAX: usize = 256;
 /// The composer's side of a message type (the type itself, the
 /// `sendChatMessage` `msgtype`, is in the capability table's module).
 impl MsgType {
-    /// Lenient: case and surrounding spaces are ignored.
+    /// The composer's tabs. `video` and `file` are sent only from the
+    /// materials library, so they have no tab.
+    pub const TABS: [MsgType; 4] = [
+        MsgType::Text,
+        MsgType::News,
+        MsgType::Miniprogram,
+        MsgType::Image,
+    ];
+
+    /// Lenient: case and surrounding spaces are ignored. Only a tab.
     pub fn parse(s: &str) -> Result<MsgType, ComposeError> {
         let lower = s.trim().to_ascii_lowercase();
-        MsgType::ALL
+        MsgType::TABS
             .into_iter()
             .find(|t| t.as_str() == lower)
             .ok_or_else(|| ComposeError::UnknownMsgType {
@@ -56,6 +65,8 @@ impl MsgType {
             MsgType::News => Localized::new("图文链接", "Link card"),
             MsgType::Miniprogram => Localized::new("小程序", "Mini program"),
             MsgType::Image => Localized::new("图片", "Image"),
+            MsgType::Video => Localized::new("视频", "Video"),
+            MsgType::File => Localized::new("文件", "File"),
         }
     }
 
@@ -75,7 +86,9 @@ impl MsgType {
                 ComposerField::MiniprogramImgUrl,
                 ComposerField::MiniprogramPage,
             ],
-            MsgType::Image => &[ComposerField::ImageMediaid],
+            // Set by a picture from the phone (never typed: the view
+            // does not show it).
+            MsgType::Image | MsgType::Video | MsgType::File => &[ComposerField::ImageMediaid],
         }
     }
 }
@@ -530,7 +543,7 @@ impl Composer {
                 body.insert("imgUrl".into(), Value::from(m.img_url.trim()));
                 body.insert("page".into(), Value::from(m.page.trim()));
             }
-            MsgType::Image => {
+            MsgType::Image | MsgType::Video | MsgType::File => {
                 body.insert("mediaid".into(), Value::from(self.image.mediaid.trim()));
             }
         }
@@ -551,6 +564,12 @@ impl Composer {
         self.last_result = Some(result.clone());
     }
 
+    /// Records the outcome of a send that did not come from the composer
+    /// (a material, a picture): nothing the member typed is cleared.
+    pub fn note_result(&mut self, result: &SendResult) {
+        self.last_result = Some(result.clone());
+    }
+
     /// Hides the last outcome banner.
     pub fn dismiss_result(&mut self) {
         self.last_result = None;
@@ -563,6 +582,9 @@ impl Composer {
             .msg_type
             .fields()
             .iter()
+            // A media id is never typed: pictures come from the library or
+            // the phone.
+            .filter(|f| **f != ComposerField::ImageMediaid)
             .map(|&field| {
                 let value = self.value(field);
                 let shown = self.is_touched(field) || !value.trim().is_empty();
@@ -582,7 +604,7 @@ impl Composer {
                 }
             })
             .collect();
-        let msg_types = MsgType::ALL
+        let msg_types = MsgType::TABS
             .into_iter()
             .map(|t| MsgTypeOption {
                 value: t.as_str(),
@@ -623,6 +645,13 @@ impl Composer {
                 .last_result
                 .as_ref()
                 .map(|r| ResultView::new(r, locale)),
+            labels: crate::chat::labels::ComposerLabels::new(locale),
+            library: Vec::new(),
+            library_loading: false,
+            library_failed: false,
+            send_offered: self.msg_type != MsgType::Image,
+            can_pick_picture: false,
+            picture_busy: false,
         }
     }
 }
@@ -793,13 +822,14 @@ impl SendResult {
                 "The cover image URL is invalid: it must start with http:// or https://. Your message is kept.",
             ),
             SendResult::Unsupported => Localized::new(
-                "当前企业微信版本或会话不支持发送此消息，请升级企业微信后重试。消息已保留。",
-                "This WeCom version or chat does not support sending this message; update WeCom and try again. Your message is kept.",
+                "当前企业微信版本或会话不支持发送此类消息。部分 iOS 版本的企业微信不能从小程序发送图片、视频或文件：请改发文字或链接，或把企业微信升级到最新版后重试。消息已保留。",
+                "This WeCom version or chat does not support this kind of message. Some WeCom versions on iOS refuse images, videos and files from a mini program: send text or a link instead, or update WeCom and try again. Your message is kept.",
             ),
-            // WeCom's errMsg is English: quoted in English only.
+            // WeCom's errMsg is English and not in our table: it goes in
+            // the English text only.
             SendResult::Failed { err_msg } => Localized::new(
-                "发送失败：企业微信返回了无法识别的错误。消息已保留，可以重试。",
-                format!("Sending failed ({err_msg}). Your message is kept; you can try again."),
+                "发送失败：企业微信没有发出这条消息。如果发送的是图片、视频或文件，部分 iOS 版本的企业微信不支持，请改发文字或链接，或升级企业微信后重试。消息已保留。",
+                format!("Sending failed: WeCom answered \"{err_msg}\". Some WeCom versions on iOS refuse images, videos and files: send text or a link instead, or update WeCom and try again. Your message is kept."),
             ),
         }
     }
@@ -888,6 +918,21 @@ pub struct ComposerView {
     /// Why the current message type cannot be sent from here.
     pub blocked: Option<ErrorView>,
     pub last_result: Option<ResultView>,
+    /// The panel's fixed text, in the member's language.
+    pub labels: crate::chat::labels::ComposerLabels,
+    /// The materials library offered here: each section under its tab.
+    pub library: Vec<crate::chat::library::MaterialSectionView>,
+    /// The library is being read for the first time.
+    pub library_loading: bool,
+    /// The last read of the library failed (what was cached is shown).
+    pub library_failed: bool,
+    /// The send button is shown: on the 图片 tab a picture is sent by
+    /// tapping it (the library, the phone), never typed.
+    pub send_offered: bool,
+    /// 从手机选择图片 is offered.
+    pub can_pick_picture: bool,
+    /// A picture is being chosen or uploaded.
+    pub picture_busy: bool,
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::chat::compose::{Composer, ComposerField, ComposerView, MsgType, SendCaps, SendResult};
 use crate::chat::draft::{compose_key, ComposeDraft, ATTACHMENT_CONTEXT, COMPOSE_PREFIX};
+use crate::chat::materials::{Material, MaterialKind, Scope};
 use crate::chat::templates::{quick_reply_views, QuickReplyView, TemplateContext, QUICK_REPLIES};
 use crate::protocol::ctx::{Ask, Ctx, Host};
 use crate::protocol::effect::EffectId;
@@ -24,7 +25,26 @@ use crate::wecom::ids::GroupChatId;
 pub mod compose;
 pub mod draft;
 pub mod group_labels;
+pub mod labels;
+pub mod library;
+pub mod materials;
+pub mod picture;
 pub mod templates;
+
+/// The materials list in storage: `{"v":1,"fetchedAt":<ms>,"materials":[…]}`.
+pub const MATERIALS_KEY: &str = "wcc:materials";
+/// The list is fetched again when older than this (ms). The server renews
+/// media ids after 2.5 days, so a cached id stays valid far longer.
+pub const MATERIALS_MAX_AGE_MS: f64 = 10.0 * 60.0 * 1000.0;
+
+/// The stored materials list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredMaterials {
+    pub v: u64,
+    pub fetched_at: f64,
+    pub materials: Vec<Material>,
+}
 
 /// What an outstanding effect id of this slice is for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,6 +52,14 @@ pub mod templates;
 pub enum Pending {
     FetchGroup,
     Send,
+    /// `GET /api/materials`.
+    FetchMaterials,
+    /// A material sent from the library (the composer's text stays).
+    SendMaterial,
+    /// `wx.chooseMedia` for a picture from the phone.
+    PickPicture,
+    /// `wx.uploadFile` of that picture to `POST /api/media`.
+    UploadPicture,
     StorageWrite {
         key: String,
         /// What waits for this write to be acknowledged (write-ahead).
@@ -43,7 +71,7 @@ pub enum Pending {
 impl Pending {
     pub fn qy_api(&self) -> Option<Api> {
         match self {
-            Pending::Send => Some(Api::SendChatMessage),
+            Pending::Send | Pending::SendMaterial => Some(Api::SendChatMessage),
             _ => None,
         }
     }
@@ -65,6 +93,12 @@ pub enum Tap {
     QuickReply(&'static str),
     DismissResult,
     Send,
+    /// Sends one material of the library (its id).
+    SendMaterial(String),
+    /// Opens the phone's album or camera for a picture to send.
+    PickPicture,
+    /// Reads the library again.
+    RefreshMaterials,
 }
 
 impl Tap {
@@ -74,6 +108,9 @@ impl Tap {
         "quickReply",
         "dismissResult",
         "send",
+        "sendMaterial",
+        "pickPicture",
+        "refreshMaterials",
     ];
 
     /// `None`: not one of this slice's actions.
@@ -103,6 +140,18 @@ impl Tap {
             }),
             "dismissResult" => Ok(Tap::DismissResult),
             "send" => Ok(Tap::Send),
+            "sendMaterial" => text().and_then(|id| {
+                if id.is_empty() || id.len() > 64 {
+                    Err(format!(
+                        "sendMaterial: not a material id {:?}",
+                        crate::support::text_preview(id)
+                    ))
+                } else {
+                    Ok(Tap::SendMaterial(id.to_owned()))
+                }
+            }),
+            "pickPicture" => Ok(Tap::PickPicture),
+            "refreshMaterials" => Ok(Tap::RefreshMaterials),
             _ => return None,
         })
     }
@@ -120,6 +169,21 @@ pub struct State {
     #[serde(default)]
     pub compose_drafts: BTreeMap<String, ComposeDraft>,
     pub compose_note: Option<Localized>,
+    /// The materials library as last read (persisted under [`MATERIALS_KEY`]).
+    #[serde(default)]
+    pub materials: Vec<Material>,
+    /// When it was read (ms); `None`: never.
+    #[serde(default)]
+    pub materials_at: Option<f64>,
+    /// The last read failed (the cached list, if any, is still shown).
+    #[serde(default)]
+    pub materials_failed: bool,
+    /// When a read last failed (ms): not tried again on its own for a while.
+    #[serde(default)]
+    pub materials_failed_at: Option<f64>,
+    /// Where a picture from the phone is.
+    #[serde(default)]
+    pub picture: picture::Step,
     pub pending: BTreeMap<EffectId, Pending>,
     #[serde(skip)]
     pub group: Option<GroupChat>,
@@ -149,11 +213,20 @@ impl State {
     }
 
     pub fn owns_key(key: &str) -> bool {
-        key.starts_with(COMPOSE_PREFIX)
+        key.starts_with(COMPOSE_PREFIX) || key == MATERIALS_KEY
     }
 
     /// Reads one of this slice's storage keys at launch; `Err`: damaged.
     pub fn restore_key(&mut self, key: &str, raw: &str) -> Result<(), ()> {
+        if key == MATERIALS_KEY {
+            let stored: StoredMaterials = serde_json::from_str(raw).map_err(|_| ())?;
+            if stored.v != 1 {
+                return Err(());
+            }
+            self.materials = stored.materials;
+            self.materials_at = Some(stored.fetched_at);
+            return Ok(());
+        }
         let Some(ctx) = key.strip_prefix(COMPOSE_PREFIX) else {
             return Ok(());
         };
@@ -171,7 +244,8 @@ impl State {
     pub fn release(&self, ctx: &mut Ctx, key: &str) {
         let held = key
             .strip_prefix(COMPOSE_PREFIX)
-            .is_some_and(|c| self.compose_drafts.contains_key(c));
+            .is_some_and(|c| self.compose_drafts.contains_key(c))
+            || (key == MATERIALS_KEY && self.materials_at.is_some());
         if !held {
             ctx.remove(key);
         }
@@ -241,6 +315,69 @@ impl State {
         ctx.ask(Ask::Loading);
         let http = ctx.http("GET", &paths::group_chat(id.as_str()), Value::Null, None);
         self.pending.insert(http, Pending::FetchGroup);
+        self.ensure_materials(ctx);
+    }
+
+    /// Reads the library unless a fresh copy is here or a read is out.
+    pub fn ensure_materials(&mut self, ctx: &mut Ctx) {
+        let now = ctx.now();
+        let recent =
+            |at: Option<f64>| at.is_some_and(|at| now - at < MATERIALS_MAX_AGE_MS && now >= at);
+        if recent(self.materials_at) || recent(self.materials_failed_at) {
+            return;
+        }
+        self.fetch_materials(ctx);
+    }
+
+    fn fetch_materials(&mut self, ctx: &mut Ctx) {
+        if ctx.host.session.is_none()
+            || self.pending.values().any(|p| *p == Pending::FetchMaterials)
+        {
+            return;
+        }
+        let id = ctx.http("GET", paths::MATERIALS, Value::Null, None);
+        self.pending.insert(id, Pending::FetchMaterials);
+    }
+
+    fn on_materials(&mut self, ctx: &mut Ctx, status: u16, body: &str) {
+        let list = (status == 200)
+            .then(|| materials::parse_list(body).ok())
+            .flatten();
+        match list {
+            Some(list) => {
+                self.materials = list;
+                self.materials_at = Some(ctx.now());
+                self.materials_failed = false;
+                self.materials_failed_at = None;
+                let stored = StoredMaterials {
+                    v: 1,
+                    fetched_at: ctx.now(),
+                    materials: self.materials.clone(),
+                };
+                let json = serde_json::to_string(&stored).unwrap_or_default();
+                self.store_then(ctx, MATERIALS_KEY, json, Vec::new());
+            }
+            None => {
+                self.materials_failed = true;
+                self.materials_failed_at = Some(ctx.now());
+                ctx.log(
+                    "warn",
+                    &format!("the materials library could not be read (status {status})"),
+                );
+            }
+        }
+    }
+
+    /// Where the composer sends: a one-to-one chat with a known customer,
+    /// a group, or a chat it cannot name (the attachment bar).
+    pub fn here(&self, host: &Host) -> Scope {
+        if host.customer.is_some() {
+            Scope::Single
+        } else if self.chat_id.is_some() || host.chat.is_some() {
+            Scope::Group
+        } else {
+            Scope::All
+        }
     }
 
     /// A retry of the page's fetch fired: `false` if no group is shown.
@@ -296,6 +433,18 @@ impl State {
                 self.send(ctx, tmpl);
                 return;
             }
+            Tap::SendMaterial(id) => {
+                self.send_material(ctx, &id, tmpl);
+                return;
+            }
+            Tap::PickPicture => {
+                self.pick_picture(ctx);
+                return;
+            }
+            Tap::RefreshMaterials => {
+                self.fetch_materials(ctx);
+                return;
+            }
         }
         self.write_draft(ctx, false, Vec::new());
     }
@@ -348,6 +497,137 @@ impl State {
         }
     }
 
+    /// Whether `msg_type` may be sent from here; else the note says why.
+    fn may_send(&mut self, ctx: &mut Ctx, msg_type: MsgType) -> Option<SendCaps> {
+        let caps = State::send_caps(ctx.host);
+        if let Err(line) = ctx.host.check_act(Api::SendChatMessage) {
+            ctx.banner(Some(line));
+            return None;
+        }
+        if !caps.allowed.contains(&msg_type) {
+            let e = if caps.allowed.is_empty() {
+                crate::chat::compose::ComposeError::CannotSendHere
+            } else {
+                crate::chat::compose::ComposeError::MsgTypeNotAllowed { msg_type }
+            };
+            self.compose_note = Some(caps.note.clone().unwrap_or_else(|| e.message()));
+            return None;
+        }
+        Some(caps)
+    }
+
+    fn with_enter_chat(&self, caps: &SendCaps, mut args: Value) -> Value {
+        if caps.enter_chat {
+            args["enterChat"] = Value::Bool(self.composer.enter_chat);
+        }
+        args
+    }
+
+    /// Sends one material of the library at once: nothing typed is at stake,
+    /// so there is no draft to write first, and the composer keeps its text.
+    fn send_material(&mut self, ctx: &mut Ctx, id: &str, tmpl: &TemplateContext) {
+        let Some(m) = self.materials.iter().find(|m| m.id == id).cloned() else {
+            self.compose_note = Some(Localized::new(
+                "这个素材已不在素材库里，请刷新后再选。",
+                "That material is no longer in the library; refresh and pick again.",
+            ));
+            self.fetch_materials(ctx);
+            return;
+        };
+        let mut text = String::new();
+        if m.kind == MaterialKind::Text {
+            let filled = crate::chat::templates::fill(&m.text, tmpl);
+            if !filled.ready() {
+                // Into the composer, to be finished by hand (never sent with
+                // a placeholder in it).
+                let _ = self.composer.set(ComposerField::MsgType, "text".into());
+                let _ = self.composer.set(ComposerField::Text, filled.text);
+                self.compose_note = Some(Localized::new(
+                    "这条快捷回复有内容无法自动填写，已放入输入框，请修改后发送。",
+                    "Some of this quick reply cannot be filled in; it is in the text box for you to finish and send.",
+                ));
+                self.write_draft(ctx, false, Vec::new());
+                return;
+            }
+            text = filled.text;
+        }
+        let Some(caps) = self.may_send(ctx, m.kind.msg_type()) else {
+            return;
+        };
+        match m.send_args(&text) {
+            Ok(args) => {
+                self.compose_note = None;
+                let args = self.with_enter_chat(&caps, args);
+                let effect = ctx.qy(Api::SendChatMessage, args);
+                self.pending.insert(effect, Pending::SendMaterial);
+            }
+            Err(e) => {
+                self.compose_note = Some(e.message());
+                self.fetch_materials(ctx);
+            }
+        }
+    }
+
+    /// `wx.chooseMedia` for one picture (the 图片 tab's 从手机选择图片).
+    fn pick_picture(&mut self, ctx: &mut Ctx) {
+        if self.picture != picture::Step::Idle {
+            return;
+        }
+        if self.may_send(ctx, MsgType::Image).is_none() {
+            return;
+        }
+        if ctx.host.session.is_none() {
+            self.compose_note = Some(picture::not_signed_in());
+            return;
+        }
+        self.compose_note = None;
+        let id = ctx.wx(picture::CHOOSE_API, picture::choose_args());
+        self.pending.insert(id, Pending::PickPicture);
+        self.picture = picture::Step::Choosing;
+    }
+
+    /// The answer to one of this slice's `wx` calls (the picture's).
+    pub fn on_wx_result(&mut self, ctx: &mut Ctx, pending: Pending, result: &Value) {
+        match pending {
+            Pending::PickPicture => match picture::chosen(result) {
+                picture::Chosen::File { path } => {
+                    let Some(session) = ctx.host.session.clone() else {
+                        self.picture = picture::Step::Idle;
+                        self.compose_note = Some(picture::not_signed_in());
+                        return;
+                    };
+                    let key = format!("pic-{}-{}", ctx.now() as u64, ctx.id());
+                    let args = picture::upload_args(&ctx.host.base, &session.token, &key, &path);
+                    let id = ctx.wx(picture::UPLOAD_API, args);
+                    self.pending.insert(id, Pending::UploadPicture);
+                    self.picture = picture::Step::Uploading;
+                }
+                picture::Chosen::Cancelled => self.picture = picture::Step::Idle,
+                picture::Chosen::Refused(note) => {
+                    self.picture = picture::Step::Idle;
+                    self.compose_note = Some(note);
+                }
+            },
+            Pending::UploadPicture => {
+                self.picture = picture::Step::Idle;
+                match picture::uploaded(result) {
+                    Ok(media_id) => {
+                        let Some(caps) = self.may_send(ctx, MsgType::Image) else {
+                            return;
+                        };
+                        let args =
+                            serde_json::json!({"msgtype": "image", "image": {"mediaid": media_id}});
+                        let args = self.with_enter_chat(&caps, args);
+                        let id = ctx.qy(Api::SendChatMessage, args);
+                        self.pending.insert(id, Pending::SendMaterial);
+                    }
+                    Err(note) => self.compose_note = Some(note),
+                }
+            }
+            other => ctx.log("warn", &format!("a wx result answered {other:?}; ignored")),
+        }
+    }
+
     /// Calls sendChatMessage (after the composer draft is durable).
     fn send_now(&mut self, ctx: &mut Ctx, args: Value) {
         let id = ctx.qy(Api::SendChatMessage, args);
@@ -358,6 +638,20 @@ impl State {
     pub fn on_qy_result(&mut self, ctx: &mut Ctx, pending: Pending, result: &Value) {
         match pending {
             Pending::Send => self.on_sent(ctx, result),
+            Pending::SendMaterial => {
+                let msg = result
+                    .get("errMsg")
+                    .and_then(Value::as_str)
+                    .unwrap_or("sendChatMessage:fail");
+                let outcome = SendResult::from_err_msg(msg);
+                if !outcome.is_sent() {
+                    ctx.log(
+                        "warn",
+                        &format!("sendChatMessage refused a material: {msg}"),
+                    );
+                }
+                self.composer.note_result(&outcome);
+            }
             other => ctx.log(
                 "warn",
                 &format!("a wx.qy result answered {other:?}; ignored"),
@@ -393,6 +687,7 @@ impl State {
                 }
                 self.on_group_body(ctx, body);
             }
+            Pending::FetchMaterials => self.on_materials(ctx, status, body),
             other => ctx.log("warn", &format!("unexpected http result for {other:?}")),
         }
     }
@@ -438,10 +733,23 @@ impl State {
     pub fn can_rewrite(&self, key: &str) -> bool {
         key.strip_prefix(COMPOSE_PREFIX)
             .is_some_and(|c| self.compose_drafts.contains_key(c))
+            || (key == MATERIALS_KEY && self.materials_at.is_some())
     }
 
     /// Writes again what failed, with what waits on it.
     pub fn rewrite(&mut self, ctx: &mut Ctx, key: &str, then: Vec<AfterWrite>) {
+        if key == MATERIALS_KEY {
+            if let Some(at) = self.materials_at {
+                let stored = StoredMaterials {
+                    v: 1,
+                    fetched_at: at,
+                    materials: self.materials.clone(),
+                };
+                let json = serde_json::to_string(&stored).unwrap_or_default();
+                self.store_then(ctx, key, json, then);
+            }
+            return;
+        }
         if let Some(d) = key
             .strip_prefix(COMPOSE_PREFIX)
             .and_then(|c| self.compose_drafts.get(c))
@@ -472,6 +780,19 @@ impl State {
             return ChatPart::default();
         }
         let caps = State::send_caps(host);
+        let here = self.here(host);
+        let customer_known = host.customer.is_some();
+        let mut composer = self.composer.view(&caps, locale);
+        composer.labels = labels::ComposerLabels::new(locale);
+        composer.library =
+            materials::library_view(&self.materials, here, tmpl, customer_known, locale);
+        composer.library_loading = self.materials_at.is_none()
+            && self.pending.values().any(|p| *p == Pending::FetchMaterials);
+        composer.library_failed = self.materials_failed;
+        composer.can_pick_picture = caps.allowed.contains(&MsgType::Image)
+            && host.session.is_some()
+            && self.picture == picture::Step::Idle;
+        composer.picture_busy = self.picture != picture::Step::Idle;
         ChatPart {
             group: if route == Route::Group && with_group {
                 self.group.as_ref().map(|g| {
@@ -482,9 +803,9 @@ impl State {
             } else {
                 None
             },
-            composer: Some(self.composer.view(&caps, locale)),
+            composer: Some(composer),
             compose_note: self.compose_note.as_ref().map(|m| m.get(locale).to_owned()),
-            quick_replies: quick_reply_views(tmpl, locale),
+            quick_replies: quick_reply_views(tmpl, here, customer_known, locale),
         }
     }
 }

@@ -8,6 +8,7 @@
 //! stays visible in the text as written and makes [`Filled::ready`] false,
 //! so a literal `{name}` is never sent by accident.
 
+use crate::chat::library::Scope;
 use crate::support::locale::{Locale, Localized};
 use serde::Serialize;
 
@@ -193,6 +194,8 @@ pub struct QuickReply {
     pub title_en: &'static str,
     pub zh: &'static str,
     pub en: &'static str,
+    /// Where it is offered: group-only replies speak to everyone.
+    pub scope: Scope,
 }
 
 impl QuickReply {
@@ -212,14 +215,32 @@ impl QuickReply {
     }
 }
 
-/// The built-in quick replies.
+/// The built-in quick replies. Those that name the customer are offered
+/// only where a customer is known (see [`offered`]).
 pub const QUICK_REPLIES: &[QuickReply] = &[
+    QuickReply {
+        id: "intro",
+        title_zh: "自我介绍",
+        title_en: "Introduction",
+        zh: "您好，我是{me}，很高兴为您服务！有任何问题随时联系我。",
+        en: "Hello, this is {me}. Happy to help, so reach out any time.",
+        scope: Scope::All,
+    },
+    QuickReply {
+        id: "group_welcome",
+        title_zh: "欢迎入群",
+        title_en: "Welcome to the group",
+        zh: "欢迎大家加入本群！我是{me}，有任何问题都可以在群里找我。",
+        en: "Welcome to the group, everyone! I'm {me}; ask me anything here.",
+        scope: Scope::Group,
+    },
     QuickReply {
         id: "greeting",
         title_zh: "问候",
         title_en: "Greeting",
         zh: "{name}您好，我是{me}，很高兴为您服务！有任何问题随时联系我。",
         en: "Hi {name}, this is {me}. Happy to help, so reach out any time.",
+        scope: Scope::Single,
     },
     QuickReply {
         id: "follow_up",
@@ -227,6 +248,7 @@ pub const QUICK_REPLIES: &[QuickReply] = &[
         title_en: "Follow-up",
         zh: "{name}您好，上次沟通的方案您看得怎么样了？有需要调整的地方请告诉我。",
         en: "Hi {name}, have you had a chance to look at the proposal? Let me know if anything should change.",
+        scope: Scope::Single,
     },
     QuickReply {
         id: "meeting",
@@ -234,6 +256,7 @@ pub const QUICK_REPLIES: &[QuickReply] = &[
         title_en: "Meeting",
         zh: "{name}您好，想和您约个时间详细聊聊，请问您这周什么时候方便？",
         en: "Hi {name}, could we find a time to talk this week? When suits you?",
+        scope: Scope::Single,
     },
     QuickReply {
         id: "thanks",
@@ -241,6 +264,7 @@ pub const QUICK_REPLIES: &[QuickReply] = &[
         title_en: "Thanks",
         zh: "感谢{company}的信任与支持，期待继续合作！—— {me}",
         en: "Thank you, {company}, for your trust. Looking forward to working together. - {me}",
+        scope: Scope::Single,
     },
     QuickReply {
         id: "holiday",
@@ -248,6 +272,7 @@ pub const QUICK_REPLIES: &[QuickReply] = &[
         title_en: "Holiday wishes",
         zh: "{name}，祝您节日快乐，万事如意！🎉",
         en: "Happy holidays, {name}! 🎉",
+        scope: Scope::Single,
     },
 ];
 
@@ -266,10 +291,40 @@ pub struct QuickReplyView {
     pub hint: Option<String>,
 }
 
-/// Every built-in quick reply, filled for this customer.
-pub fn quick_reply_views(ctx: &TemplateContext, locale: Locale) -> Vec<QuickReplyView> {
+/// Whether a template names the customer (`{name}`, `{remark}`,
+/// `{company}`, `{position}`): outside a customer chat such a template
+/// means nothing, and is not offered.
+pub fn needs_customer(template: &str) -> bool {
+    fill(template, &TemplateContext::default())
+        .missing
+        .iter()
+        .any(|k| k != Placeholder::Me.key())
+}
+
+/// Whether a template of `scope` is offered in a chat of `here`
+/// (`Single` with a customer, `Group`, or `All` where the chat is not
+/// known, as in the attachment bar).
+pub fn offered(template: &str, scope: Scope, here: Scope, customer_known: bool) -> bool {
+    let scope_fits = match here {
+        Scope::All => scope == Scope::All,
+        _ => scope.offered_in(here),
+    };
+    scope_fits && (customer_known || !needs_customer(template))
+}
+
+/// The built-in quick replies offered here, filled for this customer.
+pub fn quick_reply_views(
+    ctx: &TemplateContext,
+    here: Scope,
+    customer_known: bool,
+    locale: Locale,
+) -> Vec<QuickReplyView> {
     QUICK_REPLIES
         .iter()
+        .filter(|q| {
+            // Both languages of a reply use the same placeholders.
+            offered(q.zh, q.scope, here, customer_known)
+        })
         .map(|q| {
             let f = q.fill(ctx, locale);
             let hint = hint(&f, locale);
@@ -286,7 +341,7 @@ pub fn quick_reply_views(ctx: &TemplateContext, locale: Locale) -> Vec<QuickRepl
         .collect()
 }
 
-fn hint(f: &Filled, locale: Locale) -> Option<String> {
+pub fn hint(f: &Filled, locale: Locale) -> Option<String> {
     if f.ready() {
         return None;
     }
@@ -444,6 +499,7 @@ mod tests {
                 let empty = q.fill(&TemplateContext::default(), locale);
                 assert!(empty.unknown.is_empty(), "{}", q.id);
             }
+            assert_eq!(needs_customer(q.zh), needs_customer(q.en), "{}", q.id);
             assert!(!ids.contains(&q.id), "duplicate id {}", q.id);
             ids.push(q.id);
         }
@@ -456,16 +512,66 @@ mod tests {
             me: Some("李四".into()),
             ..Default::default()
         };
-        let views = quick_reply_views(&ctx, Locale::Zh);
+        // A customer whose name is not known.
+        let views = quick_reply_views(&ctx, Scope::Single, true, Locale::Zh);
         let greet = views.iter().find(|v| v.id == "greeting").unwrap();
         assert!(!greet.ready);
         assert_eq!(greet.missing, ["name"]);
         assert_eq!(greet.hint.as_deref(), Some("缺少：客户名称"));
         assert!(greet.text.contains("{name}") && greet.text.contains("李四"));
-        let en = quick_reply_views(&full(), Locale::En);
+        let en = quick_reply_views(&full(), Scope::Single, true, Locale::En);
         assert!(en.iter().all(|v| v.ready && v.hint.is_none()));
         let j = serde_json::to_value(&en[0]).unwrap();
         assert_eq!(j["hint"], serde_json::Value::Null);
         assert!(j.get("ready").is_some());
+    }
+
+    fn ids(views: &[QuickReplyView]) -> Vec<&'static str> {
+        views.iter().map(|v| v.id).collect()
+    }
+
+    #[test]
+    fn without_a_customer_no_reply_names_one() {
+        let ctx = TemplateContext {
+            me: Some("李四".into()),
+            ..Default::default()
+        };
+        // The attachment bar: who the chat is with is not known.
+        let views = quick_reply_views(&ctx, Scope::All, false, Locale::Zh);
+        assert_eq!(ids(&views), ["intro"]);
+        for v in &views {
+            assert!(v.ready && v.hint.is_none(), "{v:?}");
+            assert!(!v.text.contains('{'), "{}", v.text);
+        }
+    }
+
+    #[test]
+    fn a_group_chat_gets_the_group_replies() {
+        let ctx = TemplateContext {
+            me: Some("李四".into()),
+            ..Default::default()
+        };
+        let views = quick_reply_views(&ctx, Scope::Group, false, Locale::En);
+        assert_eq!(ids(&views), ["intro", "group_welcome"]);
+        assert!(views.iter().all(|v| v.ready && !v.text.contains("{name}")));
+    }
+
+    #[test]
+    fn a_customer_chat_gets_the_customer_replies_and_no_group_ones() {
+        let views = quick_reply_views(&full(), Scope::Single, true, Locale::Zh);
+        let got = ids(&views);
+        assert!(
+            got.contains(&"greeting") && got.contains(&"intro"),
+            "{got:?}"
+        );
+        assert!(!got.contains(&"group_welcome"));
+    }
+
+    #[test]
+    fn which_templates_name_the_customer() {
+        assert!(needs_customer("{name}您好"));
+        assert!(needs_customer("感谢{ Company }"));
+        assert!(!needs_customer("我是{me}"));
+        assert!(!needs_customer("{{name}} 是字面量"));
     }
 }

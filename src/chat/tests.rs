@@ -415,3 +415,545 @@ fn a_quick_reply_fills_the_text_and_writes_the_draft() {
     assert_eq!(kinds(&fx), [format!("set {DRAFT}")]);
     assert_eq!(s.composer.text, "Happy holidays, 陈晓明! 🎉");
 }
+
+// --- the materials library and pictures from the phone ----------------------
+
+fn signed(h: Host) -> Host {
+    Host {
+        session: Some(crate::protocol::session::Session {
+            token: "tok".into(),
+            corpid: crate::wecom::ids::CorpId::parse("ww7d2f1a3b9c4e5f60").unwrap(),
+            userid: crate::wecom::ids::UserId::parse("zhangsan").unwrap(),
+        }),
+        ..h
+    }
+}
+
+fn library_body() -> String {
+    json!({"errcode": 0, "materials": [
+        {"id": "mat_greet", "kind": "text", "title": "问候", "group": "开场白", "scope": "all", "text": "{name}您好，我是{me}"},
+        {"id": "mat_intro", "kind": "text", "title": "介绍", "group": "开场白", "scope": "all", "text": "我是{me}"},
+        {"id": "mat_welcome", "kind": "text", "title": "欢迎", "group": "群聊", "scope": "group", "text": "欢迎大家"},
+        {"id": "mat_site", "kind": "link", "title": "官网", "scope": "single", "url": "https://example.com", "desc": "产品"},
+        {"id": "mat_shop", "kind": "miniprogram", "title": "商城", "appid": "wx8bd80126147df384", "page": "pages/shop.html", "img_url": "https://example.com/c.png"},
+        {"id": "mat_poster", "kind": "image", "title": "海报", "filename": "poster.jpg", "size": 2048, "media_id": "MEDIA_POSTER"},
+        {"id": "mat_demo", "kind": "video", "title": "演示", "filename": "demo.mp4", "size": 4096, "media_id": null},
+        {"id": "mat_price", "kind": "file", "title": "价目表", "filename": "价目表.pdf", "size": 100, "media_id": "MEDIA_PDF"}
+    ]})
+    .to_string()
+}
+
+/// A slice that has read the library.
+fn with_library(h: &Host) -> State {
+    let mut s = State::default();
+    step(&mut s, h, |s, ctx| {
+        s.on_http_result(ctx, Pending::FetchMaterials, 200, &library_body())
+    });
+    s.pending.clear();
+    s
+}
+
+fn tmpl() -> TemplateContext {
+    TemplateContext {
+        name: Some("陈小明".into()),
+        me: Some("张三".into()),
+        ..TemplateContext::default()
+    }
+}
+
+fn qy_args(fx: &[Effect]) -> Value {
+    fx.iter()
+        .find_map(|e| match e {
+            Effect::Qy { args, .. } => Some(args.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no wx.qy call: {fx:?}"))
+}
+
+#[test]
+fn opening_a_group_reads_the_library_once_signed_in() {
+    let mut s = State::default();
+    let h = signed(group_host());
+    let (fx, _) = step(&mut s, &h, |s, ctx| s.open_group(ctx, chat_id()));
+    assert!(
+        kinds(&fx).contains(&"GET https://api.example.com/api/materials".to_string()),
+        "{fx:?}"
+    );
+    // Not twice while the read is out, nor while the copy is fresh.
+    let (fx, _) = step(&mut s, &h, |s, ctx| s.ensure_materials(ctx));
+    assert!(fx.is_empty(), "{fx:?}");
+    let mut s = with_library(&h);
+    let (fx, _) = step(&mut s, &h, |s, ctx| s.ensure_materials(ctx));
+    assert!(fx.is_empty(), "fresh: {fx:?}");
+    let later = Host {
+        now: h.now + MATERIALS_MAX_AGE_MS + 1.0,
+        ..h.clone()
+    };
+    let (fx, _) = step(&mut s, &later, |s, ctx| s.ensure_materials(ctx));
+    assert_eq!(kinds(&fx), ["GET https://api.example.com/api/materials"]);
+}
+
+#[test]
+fn without_a_session_the_library_is_not_read() {
+    let mut s = State::default();
+    let (fx, _) = step(&mut s, &host(), |s, ctx| s.ensure_materials(ctx));
+    assert!(fx.is_empty());
+}
+
+#[test]
+fn the_library_is_kept_in_storage_and_read_back_at_launch() {
+    let h = signed(host());
+    let mut s = State::default();
+    let (fx, _) = step(&mut s, &h, |s, ctx| {
+        s.on_http_result(ctx, Pending::FetchMaterials, 200, &library_body())
+    });
+    assert_eq!(kinds(&fx), [format!("set {MATERIALS_KEY}")]);
+    let Effect::StorageSet { value, .. } = &fx[0] else {
+        unreachable!()
+    };
+    let mut restored = State::default();
+    assert!(restored.restore_key(MATERIALS_KEY, value).is_ok());
+    assert_eq!(restored.materials, s.materials);
+    assert_eq!(restored.materials.len(), 8);
+    assert_eq!(restored.materials_at, Some(h.now));
+    assert!(State::owns_key(MATERIALS_KEY));
+}
+
+#[test]
+fn a_damaged_stored_library_is_refused() {
+    let mut s = State::default();
+    assert!(s.restore_key(MATERIALS_KEY, "{not json").is_err());
+    assert!(s
+        .restore_key(MATERIALS_KEY, r#"{"v":9,"fetchedAt":1,"materials":[]}"#)
+        .is_err());
+    assert!(s.materials.is_empty());
+}
+
+#[test]
+fn a_failed_read_keeps_the_cached_list_and_says_so() {
+    let h = signed(host());
+    let mut s = with_library(&h);
+    let (fx, _) = step(&mut s, &h, |s, ctx| {
+        s.on_http_result(ctx, Pending::FetchMaterials, 503, "")
+    });
+    assert_eq!(kinds(&fx), ["log warn"]);
+    assert_eq!(s.materials.len(), 8, "the cached copy stays");
+    assert!(s.materials_failed);
+    let part = s.view(&h, &tmpl(), Route::Compose);
+    assert!(part.composer.unwrap().library_failed);
+}
+
+fn sections(s: &State, h: &Host) -> Vec<(String, &'static str, Vec<String>)> {
+    let part = s.view(h, &tmpl(), Route::Compose);
+    part.composer
+        .unwrap()
+        .library
+        .into_iter()
+        .map(|sec| {
+            (
+                sec.title,
+                sec.tab,
+                sec.items.into_iter().map(|i| i.id).collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_customer_chat_lists_quick_replies_by_group_and_media_by_kind() {
+    let h = signed(Host {
+        locale: Locale::Zh,
+        ..host()
+    });
+    let s = with_library(&h);
+    let got = sections(&s, &h);
+    let titles: Vec<&str> = got.iter().map(|(t, _, _)| t.as_str()).collect();
+    assert_eq!(
+        titles,
+        [
+            "开场白（2）",
+            "链接（1）",
+            "小程序（1）",
+            "图片（1）",
+            "视频（1）",
+            "文件（1）"
+        ]
+    );
+    assert_eq!(got[0].1, "text");
+    assert_eq!(got[0].2, ["mat_greet", "mat_intro"]);
+    assert_eq!(got[1].1, "news");
+    assert_eq!(got[3].1, "image");
+    let part = s.view(&h, &tmpl(), Route::Compose);
+    let c = part.composer.unwrap();
+    let greet = &c.library[0].items[0];
+    assert_eq!(greet.preview, "陈小明您好，我是张三");
+    assert!(greet.ready);
+    let demo = &c.library[4].items[0];
+    assert!(!demo.ready, "no media id: cannot be sent now");
+    assert!(demo.hint.as_deref().unwrap().contains("稍后"));
+    assert!(c.can_pick_picture);
+    assert_eq!(c.labels.pick_picture, "从手机选择图片");
+    assert!(
+        c.fields.iter().all(|f| f.key != "imageMediaid"),
+        "no media id to type"
+    );
+}
+
+#[test]
+fn a_group_chat_gets_group_materials_and_nothing_that_names_a_customer() {
+    let h = signed(group_host());
+    let mut s = with_library(&h);
+    s.chat_id = Some(chat_id());
+    let got = sections(&s, &h);
+    let ids: Vec<String> = got.iter().flat_map(|(_, _, i)| i.clone()).collect();
+    assert!(ids.contains(&"mat_welcome".to_string()) && ids.contains(&"mat_intro".to_string()));
+    assert!(
+        !ids.contains(&"mat_greet".to_string()),
+        "{{name}} means nothing in a group"
+    );
+    assert!(!ids.contains(&"mat_site".to_string()), "one-to-one only");
+    let part = s.view(
+        &h,
+        &TemplateContext {
+            me: Some("张三".into()),
+            ..Default::default()
+        },
+        Route::Group,
+    );
+    for q in part.quick_replies {
+        assert!(
+            q.ready && q.hint.is_none() && !q.text.contains("{name}"),
+            "{q:?}"
+        );
+    }
+}
+
+#[test]
+fn the_attachment_bar_offers_no_template_that_needs_a_customer() {
+    let h = signed(Host {
+        entry: Some("chat_attachment".into()),
+        customer: None,
+        ..host()
+    });
+    let s = with_library(&h);
+    let part = s.view(
+        &h,
+        &TemplateContext {
+            me: Some("张三".into()),
+            ..Default::default()
+        },
+        Route::Compose,
+    );
+    assert!(
+        part.quick_replies
+            .iter()
+            .all(|q| q.ready && !q.text.contains('{')),
+        "{:?}",
+        part.quick_replies
+    );
+    let c = part.composer.unwrap();
+    let all: Vec<&str> = c
+        .library
+        .iter()
+        .flat_map(|s| s.items.iter().map(|i| i.id.as_str()))
+        .collect();
+    assert!(
+        !all.contains(&"mat_greet") && all.contains(&"mat_intro"),
+        "{all:?}"
+    );
+    assert!(
+        !all.contains(&"mat_welcome"),
+        "the chat is not known to be a group"
+    );
+}
+
+fn send_material(s: &mut State, h: &Host, id: &str) -> (Vec<Effect>, Vec<Ask>) {
+    let t = tmpl();
+    step(s, h, |s, ctx| {
+        s.on_tap(ctx, Tap::SendMaterial(id.into()), &t)
+    })
+}
+
+#[test]
+fn tapping_a_material_sends_it_as_its_msgtype_and_keeps_the_typed_text() {
+    let h = signed(host());
+    let mut s = with_library(&h);
+    s.composer.text = "还没写完".into();
+    for (id, want) in [
+        (
+            "mat_poster",
+            json!({"msgtype": "image", "image": {"mediaid": "MEDIA_POSTER"}}),
+        ),
+        (
+            "mat_price",
+            json!({"msgtype": "file", "file": {"mediaid": "MEDIA_PDF"}}),
+        ),
+        (
+            "mat_site",
+            json!({"msgtype": "news", "news": {"link": "https://example.com", "title": "官网", "desc": "产品"}}),
+        ),
+        (
+            "mat_shop",
+            json!({"msgtype": "miniprogram", "miniprogram": {"appid": "wx8bd80126147df384", "title": "商城", "imgUrl": "https://example.com/c.png", "page": "pages/shop.html"}}),
+        ),
+        (
+            "mat_greet",
+            json!({"msgtype": "text", "text": {"content": "陈小明您好，我是张三"}}),
+        ),
+    ] {
+        let (fx, _) = send_material(&mut s, &h, id);
+        let mut args = qy_args(&fx);
+        args.as_object_mut().unwrap().remove("enterChat");
+        assert_eq!(args, want, "{id}");
+        assert_eq!(
+            kinds(&fx),
+            ["qy sendChatMessage"],
+            "no draft write for a material"
+        );
+        let (pid, p) = s
+            .pending
+            .iter()
+            .next()
+            .map(|(k, v)| (*k, v.clone()))
+            .unwrap();
+        assert_eq!(p, Pending::SendMaterial);
+        s.pending.remove(&pid);
+        step(&mut s, &h, |s, ctx| {
+            s.on_qy_result(ctx, p, &json!({"errMsg": "sendChatMessage:ok"}))
+        });
+        assert_eq!(s.composer.text, "还没写完", "what was typed stays");
+        assert!(s.composer.last_result.as_ref().unwrap().is_sent());
+    }
+}
+
+#[test]
+fn a_material_without_a_media_id_is_not_sent_and_the_library_is_read_again() {
+    let h = signed(host());
+    let mut s = with_library(&h);
+    let (fx, _) = send_material(&mut s, &h, "mat_demo");
+    assert_eq!(kinds(&fx), ["GET https://api.example.com/api/materials"]);
+    assert!(s.compose_note.as_ref().unwrap().en.contains("renew"));
+}
+
+#[test]
+fn a_material_no_longer_in_the_library() {
+    let h = signed(host());
+    let mut s = with_library(&h);
+    let (fx, _) = send_material(&mut s, &h, "mat_gone");
+    assert_eq!(kinds(&fx), ["GET https://api.example.com/api/materials"]);
+    assert!(s.compose_note.as_ref().unwrap().zh.contains("刷新"));
+}
+
+#[test]
+fn a_quick_reply_that_cannot_be_filled_goes_into_the_text_box_instead() {
+    let h = signed(host());
+    let mut s = with_library(&h);
+    let t = TemplateContext {
+        me: Some("张三".into()),
+        ..TemplateContext::default()
+    };
+    let (fx, _) = step(&mut s, &h, |s, ctx| {
+        s.on_tap(ctx, Tap::SendMaterial("mat_greet".into()), &t)
+    });
+    assert_eq!(kinds(&fx), [format!("set {DRAFT}")], "nothing sent");
+    assert_eq!(s.composer.text, "{name}您好，我是张三");
+}
+
+#[test]
+fn a_material_of_a_type_the_entry_cannot_send() {
+    let h = signed(Host {
+        entry: Some("contact_profile".into()),
+        ..host()
+    });
+    let mut s = with_library(&h);
+    let (fx, asks) = send_material(&mut s, &h, "mat_poster");
+    assert!(fx.is_empty(), "{fx:?}");
+    assert!(
+        matches!(asks.as_slice(), [Ask::Banner(Some(_))]),
+        "the reason is shown: {asks:?}"
+    );
+}
+
+#[test]
+fn a_refused_material_says_why_in_words_and_quotes_errmsg_only_in_english() {
+    let h = signed(host());
+    let mut s = with_library(&h);
+    send_material(&mut s, &h, "mat_poster");
+    let (pid, p) = s
+        .pending
+        .iter()
+        .next()
+        .map(|(k, v)| (*k, v.clone()))
+        .unwrap();
+    s.pending.remove(&pid);
+    let (fx, _) = step(&mut s, &h, |s, ctx| {
+        s.on_qy_result(
+            ctx,
+            p,
+            &json!({"errMsg": "sendChatMessage:fail invalid msgtype image"}),
+        )
+    });
+    assert_eq!(kinds(&fx), ["log warn"], "never silent");
+    let r = s.composer.last_result.clone().unwrap();
+    assert!(!r.is_sent());
+    let m = r.message();
+    assert!(
+        m.en.contains("sendChatMessage:fail invalid msgtype image"),
+        "{}",
+        m.en
+    );
+    assert!(
+        !m.zh.is_ascii() && !m.zh.contains("fail") && !m.zh.contains("msgtype"),
+        "{}",
+        m.zh
+    );
+    assert!(m.zh.contains("iOS") && m.zh.contains("文字"), "{}", m.zh);
+}
+
+#[test]
+fn a_picture_from_the_phone_is_chosen_uploaded_and_sent() {
+    let h = signed(host());
+    let mut s = with_library(&h);
+    let t = tmpl();
+    let (fx, _) = step(&mut s, &h, |s, ctx| s.on_tap(ctx, Tap::PickPicture, &t));
+    assert_eq!(kinds(&fx), ["wx chooseMedia"]);
+    let Effect::Wx { args, .. } = &fx[0] else {
+        unreachable!()
+    };
+    assert_eq!(args["mediaType"], json!(["image"]));
+    assert_eq!(s.picture, picture::Step::Choosing);
+    // A second tap while choosing does nothing.
+    let (fx, _) = step(&mut s, &h, |s, ctx| s.on_tap(ctx, Tap::PickPicture, &t));
+    assert!(fx.is_empty());
+    let (pid, p) = s
+        .pending
+        .iter()
+        .next()
+        .map(|(k, v)| (*k, v.clone()))
+        .unwrap();
+    s.pending.remove(&pid);
+    let chosen = json!({"errMsg": "chooseMedia:ok", "tempFiles": [{"tempFilePath": "wxfile://tmp_9.jpg", "size": 90000}]});
+    let (fx, _) = step(&mut s, &h, |s, ctx| s.on_wx_result(ctx, p, &chosen));
+    assert_eq!(kinds(&fx), ["wx uploadFile"]);
+    let Effect::Wx { args, .. } = &fx[0] else {
+        unreachable!()
+    };
+    assert_eq!(args["url"], "https://api.example.com/api/media");
+    assert_eq!(args["filePath"], "wxfile://tmp_9.jpg");
+    assert_eq!(args["header"]["Authorization"], "Bearer tok");
+    assert!(args["header"]["Idempotency-Key"]
+        .as_str()
+        .unwrap()
+        .starts_with("pic-"));
+    assert_eq!(s.picture, picture::Step::Uploading);
+    assert!(
+        s.view(&h, &t, Route::Compose)
+            .composer
+            .unwrap()
+            .picture_busy
+    );
+    let (pid, p) = s
+        .pending
+        .iter()
+        .next()
+        .map(|(k, v)| (*k, v.clone()))
+        .unwrap();
+    s.pending.remove(&pid);
+    let up = json!({"errMsg": "uploadFile:ok", "statusCode": 200, "data": "{\"errcode\":0,\"media_id\":\"MEDIA_PHONE\"}"});
+    let (fx, _) = step(&mut s, &h, |s, ctx| s.on_wx_result(ctx, p, &up));
+    let mut args = qy_args(&fx);
+    args.as_object_mut().unwrap().remove("enterChat");
+    assert_eq!(
+        args,
+        json!({"msgtype": "image", "image": {"mediaid": "MEDIA_PHONE"}})
+    );
+    assert_eq!(s.picture, picture::Step::Idle);
+}
+
+#[test]
+fn backing_out_of_the_album_changes_nothing() {
+    let h = signed(host());
+    let mut s = State::default();
+    step(&mut s, &h, |s, ctx| {
+        s.on_tap(ctx, Tap::PickPicture, &TemplateContext::default())
+    });
+    let (pid, p) = s
+        .pending
+        .iter()
+        .next()
+        .map(|(k, v)| (*k, v.clone()))
+        .unwrap();
+    s.pending.remove(&pid);
+    let (fx, _) = step(&mut s, &h, |s, ctx| {
+        s.on_wx_result(ctx, p, &json!({"errMsg": "chooseMedia:fail cancel"}))
+    });
+    assert!(fx.is_empty());
+    assert_eq!(s.picture, picture::Step::Idle);
+    assert!(s.compose_note.is_none());
+}
+
+#[test]
+fn a_failed_upload_says_why_and_sends_nothing() {
+    let h = signed(host());
+    let mut s = State::default();
+    s.picture = picture::Step::Uploading;
+    let (fx, _) = step(&mut s, &h, |s, ctx| {
+        s.on_wx_result(
+            ctx,
+            Pending::UploadPicture,
+            &json!({"statusCode": 503, "data": "{}"}),
+        )
+    });
+    assert!(fx.is_empty());
+    assert_eq!(s.picture, picture::Step::Idle);
+    assert!(s.compose_note.as_ref().unwrap().zh.contains("繁忙"));
+}
+
+#[test]
+fn no_picture_without_a_session_or_where_images_cannot_be_sent() {
+    let mut s = State::default();
+    let (fx, _) = step(&mut s, &host(), |s, ctx| {
+        s.on_tap(ctx, Tap::PickPicture, &TemplateContext::default())
+    });
+    assert!(fx.is_empty());
+    assert!(s.compose_note.is_some());
+    let h = signed(Host {
+        entry: Some("contact_profile".into()),
+        ..host()
+    });
+    let mut s = State::default();
+    let (fx, _) = step(&mut s, &h, |s, ctx| {
+        s.on_tap(ctx, Tap::PickPicture, &TemplateContext::default())
+    });
+    assert!(fx.is_empty());
+    assert!(
+        !s.view(&h, &TemplateContext::default(), Route::Compose)
+            .composer
+            .unwrap()
+            .can_pick_picture
+    );
+}
+
+#[test]
+fn the_new_taps_parse_and_refuse_a_bad_id() {
+    assert_eq!(
+        Tap::parse("sendMaterial", &json!("mat_1")),
+        Some(Ok(Tap::SendMaterial("mat_1".into())))
+    );
+    assert!(matches!(
+        Tap::parse("sendMaterial", &json!("")),
+        Some(Err(_))
+    ));
+    assert!(matches!(
+        Tap::parse("sendMaterial", &json!(3)),
+        Some(Err(_))
+    ));
+    assert_eq!(
+        Tap::parse("pickPicture", &Value::Null),
+        Some(Ok(Tap::PickPicture))
+    );
+    assert_eq!(
+        Tap::parse("refreshMaterials", &Value::Null),
+        Some(Ok(Tap::RefreshMaterials))
+    );
+}

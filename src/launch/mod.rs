@@ -560,6 +560,15 @@ impl State {
                 let raw = result.get("chatId").and_then(Value::as_str).unwrap_or("");
                 match GroupChatId::parse(raw) {
                     Ok(id) => ctx.ask(Ask::OpenGroup(id)),
+                    // Not a customer group's id: say so, and still let the
+                    // member send into the chat.
+                    Err(_) if crate::wecom::ids::is_numeric_chat_id(raw) => self.open_chain_composer(
+                        ctx,
+                        Localized::new(
+                            "这个群聊不是客户群（企业微信返回的群 ID 不是客户群的 wr 开头格式，可能是内部群），因此无法显示群资料；仍可以在这里向当前群聊发送消息",
+                            "This chat is not a customer group (WeCom gave an id that is not a customer group's wr… id; it may be an internal group), so there is no group profile; you can still send messages into this chat here",
+                        ),
+                    ),
                     Err(e) => self.block(
                         ctx,
                         Notice {

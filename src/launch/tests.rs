@@ -592,6 +592,36 @@ fn a_chain_group_chat_opens_the_composer_even_with_a_numeric_chat_id() {
     assert!(banner_en(&asks).unwrap().contains("not a customer group"));
 }
 
+#[test]
+fn a_numeric_chat_id_from_a_group_toolbar_is_explained_and_the_composer_opens() {
+    let (mut s, fx) = chain("group_chat_tools");
+    assert_eq!(kinds(&fx), ["qy getCurExternalChat"]);
+    let (_, asks) = answer(
+        &mut s,
+        &host(),
+        Pending::GetCurExternalChat,
+        json!({"errMsg": "getCurExternalChat:ok", "chatId": "10987654321"}),
+    );
+    assert!(asks.contains(&Ask::OpenComposer), "{asks:?}");
+    assert!(!asks.iter().any(|a| matches!(a, Ask::OpenGroup(_))));
+    assert_eq!(s.route, Route::Compose);
+    assert!(s.notice.is_none(), "not a failure");
+    assert!(banner_en(&asks).unwrap().contains("not a customer group"));
+}
+
+#[test]
+fn a_malformed_chat_id_that_is_not_numeric_still_blocks() {
+    let (mut s, _) = chain("group_chat_tools");
+    answer(
+        &mut s,
+        &host(),
+        Pending::GetCurExternalChat,
+        json!({"errMsg": "getCurExternalChat:ok", "chatId": "xyz123"}),
+    );
+    assert_eq!(s.route, Route::Notice);
+    assert_eq!(s.notice.as_ref().unwrap().code, "id_bad_prefix");
+}
+
 fn chain_contact_answer(result: Value) -> State {
     let (mut s, _) = chain("chain_single_chat_tools");
     answer(&mut s, &host(), Pending::GetCurCorpGroupContact, result);

@@ -178,6 +178,19 @@ impl<'a> Ctx<'a> {
         id
     }
 
+    /// Calls `wx[api](args)` (`chooseMedia`, `uploadFile`, a toast, a phone
+    /// call, the clipboard); the shell answers with a `wxResult` carrying
+    /// the success or fail object.
+    pub fn wx(&mut self, api: &str, args: Value) -> EffectId {
+        let id = self.id();
+        self.fx.push(Effect::Wx {
+            id,
+            api: api.to_owned(),
+            args,
+        });
+        id
+    }
+
     /// A request to the app's backend, signed with the session if any.
     pub fn http(
         &mut self,
@@ -219,17 +232,6 @@ impl<'a> Ctx<'a> {
         self.fx.push(Effect::StorageRemove {
             key: key.to_owned(),
         });
-    }
-
-    /// Calls `wx[api](args)` (a toast, a phone call, the clipboard).
-    pub fn wx(&mut self, api: &str, args: Value) -> EffectId {
-        let id = self.id();
-        self.fx.push(Effect::Wx {
-            id,
-            api: api.to_owned(),
-            args,
-        });
-        id
     }
 
     /// A short success note (`wx.showToast`), instead of the banner, which

@@ -19,6 +19,10 @@ pub const SESSION_KEY: &str = "wcc:session";
 pub mod paths {
     pub const SESSION: &str = "/api/session";
     pub const CORP_TAGS: &str = "/api/corp-tags";
+    /// The materials library (`wcc-server`: GET /api/materials).
+    pub const MATERIALS: &str = "/api/materials";
+    /// A picture from the phone, uploaded for a media id (POST /api/media).
+    pub const MEDIA: &str = "/api/media";
 
     pub fn customer(external_userid: &str, cursor: Option<&str>) -> String {
         match cursor {

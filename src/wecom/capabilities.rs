@@ -283,8 +283,9 @@ pub fn open_enterprise_chat_returns_chat_id(env: &Environment) -> bool {
 }
 
 /// The `msgtype` values of `sendChatMessage` this app sends (wecom:93863;
-/// `video` and `file` exist too, and the 微信客服 toolbar adds `msgmenu`
-/// and `channels_shop_product`, wecom:97014). The composer's own words and
+/// the 微信客服 toolbar adds `msgmenu` and `channels_shop_product`,
+/// wecom:97014). `video` and `file` are sent only from the materials
+/// library (a media id the server uploaded). The composer's own words and
 /// fields for each are in `chat::compose`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -293,14 +294,18 @@ pub enum MsgType {
     News,
     Miniprogram,
     Image,
+    Video,
+    File,
 }
 
 impl MsgType {
-    pub const ALL: [MsgType; 4] = [
+    pub const ALL: [MsgType; 6] = [
         MsgType::Text,
         MsgType::News,
         MsgType::Miniprogram,
         MsgType::Image,
+        MsgType::Video,
+        MsgType::File,
     ];
 
     /// The `msgtype` value of `sendChatMessage`.
@@ -310,6 +315,8 @@ impl MsgType {
             MsgType::News => "news",
             MsgType::Miniprogram => "miniprogram",
             MsgType::Image => "image",
+            MsgType::Video => "video",
+            MsgType::File => "file",
         }
     }
 }
@@ -1209,7 +1216,7 @@ mod tests {
     #[test]
     fn caps_chat_attachment_version_and_mac() {
         let ok = caps("windows", Some((3, 1, 6)), "chat_attachment");
-        assert_eq!(ok.allowed.len(), 4);
+        assert_eq!(ok.allowed.len(), MsgType::ALL.len());
         let old = caps("android", Some((3, 1, 5)), "chat_attachment");
         assert!(old.allowed.is_empty() && !old.enter_chat);
         assert!(old.note.unwrap().zh.contains("3.1.6"));
@@ -1217,7 +1224,7 @@ mod tests {
         assert!(mac.allowed.is_empty());
         assert!(mac.note.unwrap().en.contains("Mac"));
         let unknown_version = caps("ios", None, "chat_attachment");
-        assert_eq!(unknown_version.allowed.len(), 4);
+        assert_eq!(unknown_version.allowed.len(), MsgType::ALL.len());
         assert!(!unknown_version.enter_chat);
     }
 
@@ -1251,7 +1258,7 @@ mod tests {
         ] {
             assert_eq!(
                 caps("ios", Some((4, 1, 0)), entry).allowed.len(),
-                4,
+                MsgType::ALL.len(),
                 "{entry}"
             );
         }
@@ -1302,7 +1309,7 @@ mod tests {
     fn caps_enter_chat_is_not_offered_on_harmony_or_devtools() {
         for p in ["ohos", "devtools", "unknown"] {
             let c = caps(p, Some((4, 1, 0)), "single_chat_tools");
-            assert_eq!(c.allowed.len(), 4, "{p}");
+            assert_eq!(c.allowed.len(), MsgType::ALL.len(), "{p}");
             assert!(!c.enter_chat, "{p}");
         }
     }
@@ -1310,7 +1317,10 @@ mod tests {
     #[test]
     fn msg_type_names_are_sendchatmessage_msgtypes() {
         let names: Vec<&str> = MsgType::ALL.iter().map(|t| t.as_str()).collect();
-        assert_eq!(names, ["text", "news", "miniprogram", "image"]);
+        assert_eq!(
+            names,
+            ["text", "news", "miniprogram", "image", "video", "file"]
+        );
         for t in MsgType::ALL {
             assert_eq!(
                 serde_json::to_value(t).unwrap(),

@@ -359,6 +359,14 @@ impl ExternalUserId {
     }
 }
 
+/// A chat id of digits only. Users report `getCurExternalChat` answering such
+/// ids (WeCom forum): not a customer group chat's `wr…`, so no
+/// `externalcontact/groupchat/*` API takes it, but the chat is open and
+/// `sendChatMessage` still sends into it.
+pub fn is_numeric_chat_id(s: &str) -> bool {
+    (1..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+}
+
 impl GroupChatId {
     pub fn parse(s: &str) -> Result<Self, IdError> {
         let kind = IdKind::GroupChat;

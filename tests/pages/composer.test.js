@@ -72,17 +72,19 @@ describe('composer', () => {
     comp.querySelector('#enter-chat').dispatchEvent('change', { detail: { value: true } });
     await simulate.sleep(0);
     const replies = comp.querySelectorAll('.quick-reply');
-    expect(replies).toHaveLength(5);
-    expect(text(replies[0])).toContain('Greeting');
-    expect(text(replies[0])).toContain('Hi {name}, this is 张三.');
-    expect(text(replies[0])).toContain('Missing: customer name');
-    await tap(replies[3]);
+    // The attachment bar names no customer: no reply that needs one.
+    expect(replies).toHaveLength(1);
+    expect(text(replies[0])).toContain('Introduction');
+    expect(text(replies[0])).toContain('Hello, this is 张三.');
+    expect(comp.dom.textContent).not.toContain('{name}');
+    expect(comp.dom.textContent).not.toContain('Missing: customer name');
+    await tap(replies[0]);
     await tap(comp.querySelector('.result-close'));
     expect(text(comp.querySelector('.compose-note'))).toBe('A note');
     expect(events.map((e) => e.detail)).toEqual([
       { action: 'msgType', arg: 'news' },
       { action: 'enterChat', arg: null },
-      { action: 'quickReply', arg: 'thanks' },
+      { action: 'quickReply', arg: 'intro' },
       { action: 'dismissResult', arg: null },
     ]);
     expect(undefinedPaths(events)).toEqual([]);
@@ -95,5 +97,83 @@ describe('composer', () => {
     const { comp } = render('composer-panel', props(v));
     expect(comp.querySelector('#enter-chat')).toBeUndefined();
     expect(comp.querySelector('.quick-reply-hint')).toBeUndefined();
+  });
+
+  test('a quick reply that is not ready shows its hint', () => {
+    const v = copy(views.compose);
+    v.quickReplies = [{ hint: 'Missing: customer name', id: 'greeting', missing: ['name'], ready: false, text: 'Hi {name}', title: 'Greeting', unknown: [] }];
+    const { comp } = render('composer-panel', props(v));
+    expect(text(comp.querySelector('.quick-reply-hint'))).toBe('Missing: customer name');
+  });
+});
+
+describe('the materials library', () => {
+  const props = (v) => ({ composer: v.composer, quickReplies: v.quickReplies, composeNote: v.composeNote });
+  const library = [
+    { key: 'text:Openers', tab: 'text', title: 'Openers (1)', items: [
+      { id: 'mat_intro', kind: 'text', title: 'Intro', preview: 'Hello, this is 张三', ready: true, hint: null }] },
+    { key: 'image', tab: 'image', title: 'Images (2)', items: [
+      { id: 'mat_poster', kind: 'image', title: 'Poster', preview: 'poster.jpg · 200 KB', ready: true, hint: null },
+      { id: 'mat_old', kind: 'image', title: 'Old poster', preview: 'old.jpg · 10 KB', ready: false, hint: 'Cannot be sent right now' }] },
+    { key: 'file', tab: 'image', title: 'Files (1)', items: [
+      { id: 'mat_price', kind: 'file', title: 'Prices', preview: 'prices.pdf · 50 KB', ready: true, hint: null }] },
+  ];
+
+  test('each section shows under its tab, and a tap sends one', async () => {
+    const v = copy(views.compose);
+    v.composer.library = library;
+    const onText = render('composer-panel', props(v));
+    expect(onText.comp.querySelectorAll('.library-section-title').map(text)).toEqual(['Openers (1)']);
+    await tap(onText.comp.querySelector('.material'));
+    expect(onText.events.map((e) => e.detail)).toEqual([{ action: 'sendMaterial', arg: 'mat_intro' }]);
+
+    v.composer.msgType = 'image';
+    v.composer.fields = [];
+    v.composer.sendOffered = false;
+    const onImage = render('composer-panel', props(v));
+    expect(onImage.comp.querySelectorAll('.library-section-title').map(text)).toEqual(['Images (2)', 'Files (1)']);
+    expect(onImage.comp.querySelector('#send')).toBeUndefined();
+    expect(onImage.comp.querySelectorAll('input')).toHaveLength(0);
+    const items = onImage.comp.querySelectorAll('.material');
+    expect(text(items[1])).toContain('Cannot be sent right now');
+    await tap(items[1]);
+    await tap(items[2]);
+    expect(onImage.events.map((e) => e.detail)).toEqual([{ action: 'sendMaterial', arg: 'mat_price' }]);
+    expect(undefinedPaths(onImage.events)).toEqual([]);
+  });
+
+  test('从手机选择图片 on the image tab; busy while uploading', async () => {
+    const v = copy(views.compose);
+    v.composer.msgType = 'image';
+    v.composer.fields = [];
+    v.composer.canPickPicture = true;
+    const { comp, events } = render('composer-panel', props(v));
+    const pick = comp.querySelector('#pick-picture');
+    expect(text(pick)).toBe(v.composer.labels.pickPicture);
+    await tap(pick);
+    await tap(comp.querySelector('#refresh-materials'));
+    expect(events.map((e) => e.detail)).toEqual([
+      { action: 'pickPicture', arg: null },
+      { action: 'refreshMaterials', arg: null },
+    ]);
+    v.composer.canPickPicture = false;
+    v.composer.pictureBusy = true;
+    const busy = render('composer-panel', props(v));
+    expect(text(busy.comp.querySelector('#pick-picture'))).toBe(v.composer.labels.uploading);
+    await tap(busy.comp.querySelector('#pick-picture'));
+    expect(busy.events).toEqual([]);
+  });
+
+  test('every fixed label comes from composer.labels', () => {
+    const v = copy(views.compose);
+    for (const k of Object.keys(v.composer.labels)) v.composer.labels[k] = `L:${k}`;
+    v.composer.library = []; // the fixture's materials are Chinese data, not labels
+    v.composer.enterChatOffered = true;
+    const { comp } = render('composer-panel', Object.assign(props(v), { canBackToCard: true }));
+    const t = comp.dom.textContent;
+    for (const k of ['backToCard', 'enterChat', 'send', 'quickReplies', 'library', 'refresh', 'tapToSend']) {
+      expect(t).toContain(`L:${k}`);
+    }
+    expect(t).not.toMatch(/[\u4e00-\u9fff]/);
   });
 });

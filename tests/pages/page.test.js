@@ -107,7 +107,7 @@ describe('rendering by route', () => {
     expect(text(find(page, '.group-name', ['#group-view']))).toBe('企业版客户交流群');
     expect(find(page, '#send', ['#composer-panel'])).toBeDefined();
     const all = page.dom.textContent;
-    expect(all.indexOf('企业版客户交流群')).toBeLessThan(all.indexOf('Greeting'));
+    expect(all.indexOf('企业版客户交流群')).toBeLessThan(all.indexOf('Introduction'));
   });
 
   test('compose: only the composer', () => {
@@ -191,7 +191,7 @@ describe('events to the core', () => {
       { type: 'input', field: 'composer.text', value: 'hello', index: null },
       { type: 'tap', action: 'msgType', arg: 'miniprogram' },
       { type: 'tap', action: 'enterChat', arg: null },
-      { type: 'tap', action: 'quickReply', arg: 'greeting' },
+      { type: 'tap', action: 'quickReply', arg: 'intro' },
     ]);
   });
 });

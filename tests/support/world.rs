@@ -37,6 +37,11 @@ pub struct World {
     pub qy_fail: BTreeMap<&'static str, String>,
     pub backend: Backend,
     pub qy_calls: Vec<(String, Value)>,
+    /// What `wx[api]` answers (default `{errMsg: "<api>:ok"}`; `wx_fail`
+    /// wins), and the calls made, in order (pictures, toasts, phone calls,
+    /// the clipboard).
+    pub wx_results: BTreeMap<&'static str, Value>,
+    pub wx_calls: Vec<(String, Value)>,
     pub requests: Vec<(String, String, Value, Value)>,
     pub timers: Vec<(u32, u32)>,
     pub logs: Vec<String>,
@@ -46,8 +51,6 @@ pub struct World {
     /// [`World::release_held`] (a slow backend).
     pub hold_urls: Vec<String>,
     pub held: Vec<(u32, String, String, Value, Value)>,
-    /// `wx[api](args)` calls, in order (toasts, phone calls, clipboard).
-    pub wx_calls: Vec<(String, Value)>,
     /// `wx` APIs that fail (api → errMsg tail).
     pub wx_fail: BTreeMap<&'static str, String>,
 }
@@ -66,6 +69,8 @@ pub fn ok_backend() -> Backend {
             (200, corp_tags().to_string())
         } else if url.contains("/api/group-chats/") {
             (200, group_chat().to_string())
+        } else if url.ends_with("/api/materials") {
+            (200, materials().to_string())
         } else if url.contains("/remark") || url.contains("/mark-tag") {
             (200, json!({"errcode": 0, "errmsg": "ok"}).to_string())
         } else if url.contains("/api/external-contacts/") {
@@ -115,6 +120,18 @@ pub fn wechat_customer() -> Value {
     })
 }
 
+/// The materials library as wcc-server answers it.
+pub fn materials() -> Value {
+    json!({"errcode": 0, "errmsg": "ok", "materials": [
+        {"id": "mat_greet", "kind": "text", "title": "问候", "group": "开场白", "scope": "all", "text": "{name}您好，我是{me}"},
+        {"id": "mat_intro", "kind": "text", "title": "介绍", "group": "开场白", "scope": "all", "text": "您好，我是{me}"},
+        {"id": "mat_welcome", "kind": "text", "title": "欢迎入群", "group": "群聊", "scope": "group", "text": "欢迎大家加入！"},
+        {"id": "mat_site", "kind": "link", "title": "官网", "scope": "all", "url": "https://example.com", "desc": "产品介绍"},
+        {"id": "mat_poster", "kind": "image", "title": "新品海报", "scope": "all", "filename": "poster.jpg", "size": 204800, "media_id": "MEDIA_POSTER_1"},
+        {"id": "mat_price", "kind": "file", "title": "价目表", "scope": "all", "filename": "价目表.pdf", "size": 51200, "media_id": "MEDIA_PRICE_1"}
+    ]})
+}
+
 pub fn corp_tags() -> Value {
     json!({"errcode": 0, "errmsg": "ok", "tag_group": [
         {"group_id": "etGRP0001", "group_name": "客户等级", "order": 1, "tag": [
@@ -153,6 +170,8 @@ impl World {
             logged_in: false,
             online: true,
             qy_fail: BTreeMap::new(),
+            wx_results: BTreeMap::new(),
+            wx_calls: Vec::new(),
             backend: ok_backend(),
             qy_calls: Vec::new(),
             requests: Vec::new(),
@@ -162,7 +181,6 @@ impl World {
             now: 1_700_000_000_000.0,
             hold_urls: Vec::new(),
             held: Vec::new(),
-            wx_calls: Vec::new(),
             wx_fail: BTreeMap::new(),
         }
     }
@@ -283,10 +301,14 @@ impl World {
                 None
             }
             Effect::Wx { id, api, args } => {
-                self.wx_calls.push((api.clone(), args));
+                self.wx_calls.push((api.clone(), args.clone()));
                 let result = match self.wx_fail.get(api.as_str()) {
                     Some(why) => json!({"errMsg": format!("{api}:{why}")}),
-                    None => json!({"errMsg": format!("{api}:ok")}),
+                    None => self
+                        .wx_results
+                        .get(api.as_str())
+                        .cloned()
+                        .unwrap_or_else(|| json!({"errMsg": format!("{api}:ok")})),
                 };
                 Some(Event::WxResult {
                     id,

@@ -48,6 +48,8 @@ const DEFAULT_SCENARIO = {
   latencyMs: 0,
   backend: undefined,
   selectContacts: undefined, // default: [externalUserId]; or 'cancel'
+  // wx.chooseMedia: the picture the member picks ({ tempFilePath, size }), or 'cancel' / 'deny'.
+  pickedMedia: { tempFilePath: 'wxfile://tmp_photo_0001.jpg', size: 182044, fileType: 'image' },
   results: {},
   storageLimitBytes: 10 * 1024 * 1024,
   storageItemLimitBytes: 1024 * 1024,

@@ -247,6 +247,31 @@ function makeWx(rt) {
   wx.getNetworkType = A('getNetworkType', () => ({ networkType: s.network ? s.networkType : 'none' }));
   [wx.onNetworkStatusChange, wx.offNetworkStatusChange] = listenerPair(rt, 'networkStatus');
 
+  // ---- media: pick a picture, upload a file (to the scenario's backend, as a form)
+  wx.chooseMedia = A('chooseMedia', () => {
+    const m = s.pickedMedia;
+    if (m === 'cancel' || !m) fail('cancel');
+    if (m === 'deny') fail('auth deny');
+    return { type: 'image', tempFiles: [Object.assign({ fileType: 'image' }, m)] };
+  });
+  wx.uploadFile = A('uploadFile', (o) => {
+    if (typeof o.url !== 'string' || !/^https?:\/\//i.test(o.url)) fail('invalid url');
+    if (typeof o.filePath !== 'string' || !o.filePath) fail('parameter error: filePath');
+    if (typeof o.name !== 'string' || !o.name) fail('parameter error: name');
+    if (!s.network) fail('network unavailable');
+    if (typeof s.backend !== 'function') fail('no backend configured in scenario');
+    const req = {
+      url: o.url, method: 'POST', header: jsonCopy(o.header || {}),
+      data: { upload: { filePath: o.filePath, name: o.name }, formData: jsonCopy(o.formData || {}) },
+    };
+    rt.log.requests.push({ url: o.url, method: 'POST', data: copyForLog(req.data), header: req.header, t: rt.sched.now, state: 'upload' });
+    // uploadFile answers the body as a string, whatever its type.
+    return Promise.resolve(s.backend(req)).then((r) => ({
+      data: typeof r.data === 'string' ? r.data : JSON.stringify(r.data),
+      statusCode: r.statusCode === undefined ? 200 : r.statusCode,
+    }));
+  });
+
   // ---- app events
   [wx.onAppShow, wx.offAppShow] = listenerPair(rt, 'appShow');
   [wx.onAppHide, wx.offAppHide] = listenerPair(rt, 'appHide');

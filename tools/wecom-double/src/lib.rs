@@ -5,11 +5,13 @@
 //! control API under `/__double/…` for tests, the simulator and benches. See README.md.
 
 mod data;
+mod media;
 mod params;
 mod server;
 mod transfer;
 
 pub use data::{demo_ids, Customer, Dataset, Member};
+pub use media::{Media, MEDIA_TTL_SECS};
 pub use transfer::{encrypt as callback_encrypt, signature as callback_signature, TransferOutcome};
 
 use std::collections::{BTreeMap, HashMap};
@@ -115,6 +117,8 @@ pub(crate) struct State {
     pub resigned: HashMap<String, u64>,
     /// Customer hand-overs, outcomes set by tests, and the callback.
     pub handover: transfer::Handover,
+    /// Temporary media (`media/upload`), by media_id.
+    pub media: HashMap<String, media::Media>,
 }
 
 impl State {
@@ -182,6 +186,7 @@ impl State {
                 .map(|(u, t)| (u.to_lowercase(), *t))
                 .collect(),
             handover: transfer::Handover::default(),
+            media: HashMap::new(),
         }
     }
 
@@ -421,6 +426,21 @@ impl Double {
     pub fn follow_user_tags(&self, external_userid: &str, userid: &str) -> Vec<String> {
         let st = self.shared.lock();
         server::tag_ids(&st, external_userid, userid)
+    }
+
+    /// A temporary media file uploaded with `media/upload`, whether or not it has expired.
+    pub fn media(&self, media_id: &str) -> Option<Media> {
+        self.shared.lock().media.get(media_id).cloned()
+    }
+
+    /// Whether `media_id` is a media id WeCom would still accept: uploaded, and less than
+    /// 3 days old by the double's clock.
+    pub fn media_valid(&self, media_id: &str) -> bool {
+        let st = self.shared.lock();
+        let now = self.shared.now(&st);
+        st.media
+            .get(media_id)
+            .is_some_and(|m| now < m.created_at + MEDIA_TTL_SECS)
     }
 
     /// What `external_userid`'s next hand-over comes to after 24 hours (default: done).

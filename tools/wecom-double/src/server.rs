@@ -40,7 +40,11 @@ pub(crate) const APIS: &[&str] = &[
     "externalcontact/groupchat/list",
     "externalcontact/groupchat/transfer",
     "externalcontact/groupchat/onjob_transfer",
+    "media/upload",
 ];
+
+/// The largest body the double reads (`media/upload` takes files of up to 20 MB).
+const MAX_BODY: usize = 21 * 1024 * 1024;
 
 pub(crate) async fn serve(listener: tokio::net::TcpListener, shared: Sh) {
     let mut stop = shared.shutdown.clone();
@@ -59,6 +63,7 @@ pub(crate) async fn serve(listener: tokio::net::TcpListener, shared: Sh) {
         .route_layer(middleware::from_fn(loopback_only));
     let app = Router::new()
         .route("/cgi-bin/{*api}", any(cgi))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .nest("/__double", control)
         .with_state(shared);
     let served = axum::serve(
@@ -247,6 +252,10 @@ fn dispatch(
         "externalcontact/groupchat/list" => transfer::groupchat_list(sh, st, body),
         "externalcontact/groupchat/transfer" => transfer::groupchat_transfer(st, body, true),
         "externalcontact/groupchat/onjob_transfer" => transfer::groupchat_transfer(st, body, false),
+        "media/upload" => {
+            let now = sh.now(st);
+            crate::media::upload(&mut st.media, q, body, now, random_token(64))
+        }
         _ => e(-1, "system error"),
     }
 }

@@ -6,3 +6,4 @@ mod common;
 mod control;
 mod externalcontact;
 mod handover;
+mod media;

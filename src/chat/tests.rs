@@ -895,8 +895,10 @@ fn backing_out_of_the_album_changes_nothing() {
 #[test]
 fn a_failed_upload_says_why_and_sends_nothing() {
     let h = signed(host());
-    let mut s = State::default();
-    s.picture = picture::Step::Uploading;
+    let mut s = State {
+        picture: picture::Step::Uploading,
+        ..State::default()
+    };
     let (fx, _) = step(&mut s, &h, |s, ctx| {
         s.on_wx_result(
             ctx,

@@ -169,6 +169,8 @@ describe('the materials library', () => {
     for (const k of Object.keys(v.composer.labels)) v.composer.labels[k] = `L:${k}`;
     v.composer.library = []; // the fixture's materials are Chinese data, not labels
     v.composer.enterChatOffered = true;
+    // Replies sign with the member's name (张三): data, not labels.
+    v.quickReplies = v.quickReplies.map((r) => Object.assign({}, r, { text: r.text.replace(/张三/g, 'Zhang San') }));
     const { comp } = render('composer-panel', Object.assign(props(v), { canBackToCard: true }));
     const t = comp.dom.textContent;
     for (const k of ['backToCard', 'enterChat', 'send', 'quickReplies', 'library', 'refresh', 'tapToSend']) {

@@ -208,3 +208,29 @@ fn without_my_name_a_reply_marks_it_missing_instead_of_my_userid() {
     assert!(!replies.contains("我是zhangsan"), "{replies}");
     assert!(replies.contains("我的名字"), "{replies}");
 }
+
+/// A names request refused with 401 (a stored session the backend no
+/// longer knows) is not asked again with the same refused token: the app
+/// signs in anew and asks once more with the new session, then stops. The
+/// property tests found the loop this guards against (every 401 asked again).
+#[test]
+fn a_refused_session_does_not_ask_for_names_again_and_again() {
+    let mut w = World::zh("single_chat_tools");
+    w.storage.insert(
+        "wcc:session".into(),
+        r#"{"token":"stored-token","corpid":"ww7d2f1a3b9c4e5f60","userid":"zhangsan"}"#.into(),
+    );
+    members_answered_with(&mut w, 401, r#"{"errcode":42001,"errmsg":"token expired"}"#);
+    w.launch();
+    let asked = members_requests(&w).len();
+    assert!(
+        (1..=4).contains(&asked),
+        "asked {asked} times: {:?}",
+        members_requests(&w)
+    );
+    // Time passes, nothing changes: no more asking with a refused token.
+    w.tap("refresh", Value::Null);
+    assert!(members_requests(&w).len() <= asked + 2, "{:?}", members_requests(&w));
+    let lisi = &w.page["card"]["colleagues"][0]["person"];
+    assert_ne!(lisi["name"], "lisi", "never the userid as a name");
+}

@@ -202,6 +202,8 @@ impl Model {
         let me = self.launch.session.as_ref().map(|s| s.userid.clone());
         let mut h = std::collections::hash_map::DefaultHasher::new();
         me.as_ref().map(|u| u.key()).hash(&mut h);
+        // A new session (after a 401) asks again; the refused one does not.
+        self.launch.session.as_ref().map(|s| s.token.as_str()).hash(&mut h);
         self.card.rev.hash(&mut h);
         self.card.fold_digest().hash(&mut h);
         self.card.external_userid.hash(&mut h);
@@ -502,15 +504,20 @@ impl Model {
         self.shared.pending.remove(&id);
         let exchange = launch_p == Some(launch::Pending::SessionExchange);
         if status == 401 && !exchange {
+            if let Some(p) = people_p {
+                // Names are not worth signing in again for: the request
+                // fails like any other (retried after a pause, the names
+                // shown in words meanwhile). A session that really expired
+                // is renewed by the next request that needs it; renewing it
+                // here looped when the backend refused only names.
+                self.people_do(fx, |h, ctx| h.on_http_result(ctx, p, status, body));
+                return;
+            }
             if let Some(p) = &card_p {
                 self.card.on_unauthorized(p);
             }
             if let Some(p) = &handover_p {
                 self.handover.on_unauthorized(p);
-            }
-            if people_p.is_some() {
-                // Asked again once signed in.
-                self.people.asked_for = None;
             }
             self.launch_do(fx, |l, ctx| l.relogin(ctx));
             return;

@@ -55,7 +55,11 @@ fn json_text(value: &JsValue, what: &'static str) -> Result<String, CoreError> {
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     let text =
         serde_json::to_string(value).map_err(|e| js_error(&CoreError::Serialize(e.to_string())))?;
-    js_sys::JSON::parse(&text).map_err(|_| js_error(&CoreError::Serialize("JSON.parse refused the core's output".into())))
+    js_sys::JSON::parse(&text).map_err(|_| {
+        js_error(&CoreError::Serialize(
+            "JSON.parse refused the core's output".into(),
+        ))
+    })
 }
 
 /// The core, as JS sees it: `new Core(config)`, `dispatch(event)`,
@@ -83,7 +87,10 @@ impl Core {
         let config: Config = serde_json::from_str(&text)
             .map_err(|e| js_error(&CoreError::BadConfig(e.to_string())))?;
         let model = Model::new(config).map_err(|e| js_error(&e))?;
-        Ok(Core { model, last: Vec::new() })
+        Ok(Core {
+            model,
+            last: Vec::new(),
+        })
     }
 
     /// Applies one event; returns the array of effects for the shell.
@@ -128,7 +135,10 @@ impl Core {
             .as_string()
             .ok_or_else(|| js_error(&CoreError::BadSnapshot("snapshot must be a string".into())))?;
         let model = app::restore(&text).map_err(|e| js_error(&e))?;
-        Ok(Core { model, last: Vec::new() })
+        Ok(Core {
+            model,
+            last: Vec::new(),
+        })
     }
 
     /// Crosses the boundary and does nothing: the floor for benchmarks.

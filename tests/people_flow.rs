@@ -230,7 +230,11 @@ fn a_refused_session_does_not_ask_for_names_again_and_again() {
     );
     // Time passes, nothing changes: no more asking with a refused token.
     w.tap("refresh", Value::Null);
-    assert!(members_requests(&w).len() <= asked + 2, "{:?}", members_requests(&w));
+    assert!(
+        members_requests(&w).len() <= asked + 2,
+        "{:?}",
+        members_requests(&w)
+    );
     let lisi = &w.page["card"]["colleagues"][0]["person"];
     assert_ne!(lisi["name"], "lisi", "never the userid as a name");
 }

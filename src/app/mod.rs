@@ -203,7 +203,11 @@ impl Model {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         me.as_ref().map(|u| u.key()).hash(&mut h);
         // A new session (after a 401) asks again; the refused one does not.
-        self.launch.session.as_ref().map(|s| s.token.as_str()).hash(&mut h);
+        self.launch
+            .session
+            .as_ref()
+            .map(|s| s.token.as_str())
+            .hash(&mut h);
         self.card.rev.hash(&mut h);
         self.card.fold_digest().hash(&mut h);
         self.card.external_userid.hash(&mut h);

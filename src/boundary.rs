@@ -84,7 +84,7 @@ impl Core {
                 len: text.len(),
             }));
         }
-        let config: Config = serde_json::from_str(&text)
+        let config: Config = crate::support::input::read_typed(&text)
             .map_err(|e| js_error(&CoreError::BadConfig(e.to_string())))?;
         let model = Model::new(config).map_err(|e| js_error(&e))?;
         Ok(Core {

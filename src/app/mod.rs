@@ -18,7 +18,7 @@ pub mod view;
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::card;
@@ -792,7 +792,9 @@ pub fn parse_event(json: &str) -> Result<Event, CoreError> {
         },
         other => CoreError::BadEvent(other.to_string()),
     })?;
-    serde_json::from_str(&text).map_err(|e| CoreError::BadEvent(e.to_string()))
+    let value: Value =
+        serde_json::from_str(&text).map_err(|e| CoreError::BadEvent(e.to_string()))?;
+    Event::read(value).map_err(CoreError::BadEvent)
 }
 
 /// Parses and applies one event given as JSON text: what the boundary does.
@@ -886,7 +888,7 @@ fn salvage_head(json: &str) -> Option<(String, EffectId)> {
     Some((field("type")?, field("id")?.parse().ok()?))
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct SnapshotFile {
     version: u32,
     model: Model,
@@ -911,17 +913,15 @@ pub fn restore(json: &str) -> Result<Model, CoreError> {
             len: json.len(),
         });
     }
-    // Read the version on its own first: the model's shape may differ
-    // between versions. (Going through `Value` would double the
-    // deserializer code for every model type.)
-    #[derive(Deserialize)]
-    struct VersionOnly {
-        version: Option<u64>,
-    }
-    let head: VersionOnly =
+    // One parse into a `Value`; the version is read from it first, as the
+    // model's shape may differ between versions. Every typed read goes
+    // through `from_value` (`support::input::read_typed`), so the model's
+    // deserializers exist once.
+    let mut value: Value =
         serde_json::from_str(json).map_err(|e| CoreError::BadSnapshot(e.to_string()))?;
-    let version = head
-        .version
+    let version = value
+        .get("version")
+        .and_then(Value::as_u64)
         .ok_or_else(|| CoreError::BadSnapshot("no version number".into()))?;
     if version > u64::from(SNAPSHOT_VERSION) {
         return Err(CoreError::SnapshotTooNew {
@@ -929,9 +929,12 @@ pub fn restore(json: &str) -> Result<Model, CoreError> {
             supported: SNAPSHOT_VERSION,
         });
     }
-    let file: SnapshotFile =
-        serde_json::from_str(json).map_err(|e| CoreError::BadSnapshot(e.to_string()))?;
-    let mut model = file.model;
+    let model = value
+        .get_mut("model")
+        .map(Value::take)
+        .ok_or_else(|| CoreError::BadSnapshot("no model".into()))?;
+    let mut model: Model =
+        serde_json::from_value(model).map_err(|e| CoreError::BadSnapshot(e.to_string()))?;
     model.rehydrate();
     match &model.shared.config {
         Some(config) => config

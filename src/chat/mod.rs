@@ -219,7 +219,7 @@ impl State {
     /// Reads one of this slice's storage keys at launch; `Err`: damaged.
     pub fn restore_key(&mut self, key: &str, raw: &str) -> Result<(), ()> {
         if key == MATERIALS_KEY {
-            let stored: StoredMaterials = serde_json::from_str(raw).map_err(|_| ())?;
+            let stored: StoredMaterials = crate::support::input::read_typed(raw).map_err(|_| ())?;
             if stored.v != 1 {
                 return Err(());
             }

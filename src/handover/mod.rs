@@ -369,7 +369,7 @@ impl State {
     /// Reads [`HANDOVER_KEY`] at launch: an unanswered request is replayed once signed
     /// in, a transfer is read again.
     pub fn restore_key(&mut self, raw: &str) -> Result<(), ()> {
-        let r: Record = serde_json::from_str(raw).map_err(|_| ())?;
+        let r: Record = crate::support::input::read_typed(raw).map_err(|_| ())?;
         if r.v != RECORD_VERSION {
             return Err(());
         }

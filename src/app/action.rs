@@ -86,6 +86,16 @@ impl TryFrom<RawTap> for Tap {
 }
 
 impl Tap {
+    /// Reads a tap's fields (`action`, `arg`, `now`) out of its event.
+    pub fn read(f: &mut crate::support::fields::Fields) -> Result<Tap, String> {
+        let action = f.string("action")?;
+        let arg = f.value("arg");
+        Ok(Tap {
+            action: Action::parse(&action, &arg)?,
+            now: f.f64_or_zero("now")?,
+        })
+    }
+
     /// For tests and tools: the tap a page would send.
     pub fn new(action: &str, arg: Value, now: f64) -> Result<Tap, String> {
         Ok(Tap {

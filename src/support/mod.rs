@@ -1,6 +1,7 @@
 //! The bottom layer: text counting and normalising, locales, privacy (phone
 //! masking) and the door for outside JSON. It imports nothing of ours.
 
+pub mod fields;
 pub mod input;
 pub mod locale;
 pub mod privacy;

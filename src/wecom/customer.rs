@@ -14,8 +14,7 @@
 use crate::support::locale::Localized;
 use crate::wecom::errcodes;
 use crate::wecom::ids::{ExternalKind, ExternalUserId, IdError, TagId, UserId};
-use crate::wecom::lenient;
-use serde::Deserialize;
+use crate::wecom::lenient::{self, Record};
 use serde_json::Value;
 
 // ---------------------------------------------------------------------------
@@ -482,88 +481,118 @@ impl CustomerError {
 // Raw, lenient model of the JSON
 // ---------------------------------------------------------------------------
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
 struct RawGetResponse {
     external_contact: Value,
-    #[serde(deserialize_with = "lenient::items")]
     follow_user: Vec<Value>,
-    #[serde(deserialize_with = "lenient::string")]
     next_cursor: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
+impl RawGetResponse {
+    fn read(mut r: Record) -> Self {
+        RawGetResponse {
+            external_contact: r.value("external_contact"),
+            follow_user: r.items("follow_user"),
+            next_cursor: r.string("next_cursor"),
+        }
+    }
+}
+
 struct RawExternalContact {
-    #[serde(deserialize_with = "lenient::string")]
     external_userid: Option<String>,
-    #[serde(deserialize_with = "lenient::string")]
     name: Option<String>,
-    #[serde(deserialize_with = "lenient::string")]
     position: Option<String>,
-    #[serde(deserialize_with = "lenient::string")]
     avatar: Option<String>,
-    #[serde(deserialize_with = "lenient::string")]
     corp_name: Option<String>,
-    #[serde(deserialize_with = "lenient::string")]
     corp_full_name: Option<String>,
-    #[serde(rename = "type", deserialize_with = "lenient::int")]
     kind: Option<i64>,
-    #[serde(deserialize_with = "lenient::int")]
     gender: Option<i64>,
-    #[serde(deserialize_with = "lenient::string")]
     unionid: Option<String>,
     external_profile: Value,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
+impl RawExternalContact {
+    fn read(mut r: Record) -> Self {
+        RawExternalContact {
+            external_userid: r.string("external_userid"),
+            name: r.string("name"),
+            position: r.string("position"),
+            avatar: r.string("avatar"),
+            corp_name: r.string("corp_name"),
+            corp_full_name: r.string("corp_full_name"),
+            kind: r.int("type"),
+            gender: r.int("gender"),
+            unionid: r.string("unionid"),
+            external_profile: r.value("external_profile"),
+        }
+    }
+}
+
 struct RawAttr {
-    #[serde(rename = "type", deserialize_with = "lenient::int")]
     kind: Option<i64>,
-    #[serde(deserialize_with = "lenient::string")]
     name: Option<String>,
     text: Value,
     web: Value,
     miniprogram: Value,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
+impl RawAttr {
+    fn read(mut r: Record) -> Self {
+        RawAttr {
+            kind: r.int("type"),
+            name: r.string("name"),
+            text: r.value("text"),
+            web: r.value("web"),
+            miniprogram: r.value("miniprogram"),
+        }
+    }
+}
+
 struct RawFollowUser {
-    #[serde(deserialize_with = "lenient::string")]
     userid: Option<String>,
-    #[serde(deserialize_with = "lenient::string")]
     remark: Option<String>,
-    #[serde(deserialize_with = "lenient::string")]
     description: Option<String>,
-    #[serde(deserialize_with = "lenient::int")]
     createtime: Option<i64>,
-    #[serde(deserialize_with = "lenient::items")]
     tags: Vec<Value>,
-    #[serde(deserialize_with = "lenient::string")]
     remark_corp_name: Option<String>,
-    #[serde(deserialize_with = "lenient::items")]
     remark_mobiles: Vec<Value>,
-    #[serde(deserialize_with = "lenient::int")]
     add_way: Option<i64>,
-    #[serde(deserialize_with = "lenient::string")]
     oper_userid: Option<String>,
-    #[serde(deserialize_with = "lenient::string")]
     state: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
+impl RawFollowUser {
+    fn read(mut r: Record) -> Self {
+        RawFollowUser {
+            userid: r.string("userid"),
+            remark: r.string("remark"),
+            description: r.string("description"),
+            createtime: r.int("createtime"),
+            tags: r.items("tags"),
+            remark_corp_name: r.string("remark_corp_name"),
+            remark_mobiles: r.items("remark_mobiles"),
+            add_way: r.int("add_way"),
+            oper_userid: r.string("oper_userid"),
+            state: r.string("state"),
+        }
+    }
+}
+
 struct RawTag {
-    #[serde(deserialize_with = "lenient::string")]
     group_name: Option<String>,
-    #[serde(deserialize_with = "lenient::string")]
     tag_name: Option<String>,
-    #[serde(rename = "type", deserialize_with = "lenient::int")]
     kind: Option<i64>,
-    #[serde(deserialize_with = "lenient::string")]
     tag_id: Option<String>,
+}
+
+impl RawTag {
+    fn read(mut r: Record) -> Self {
+        RawTag {
+            group_name: r.string("group_name"),
+            tag_name: r.string("tag_name"),
+            kind: r.int("type"),
+            tag_id: r.string("tag_id"),
+        }
+    }
 }
 
 /// A string field of a sub-object (`text.value`, `web.url`…), empty if absent.
@@ -588,16 +617,14 @@ pub fn parse_get_response(json: &str) -> Result<Page, CustomerError> {
     if let Some((errcode, errmsg)) = lenient::wecom_error(&top) {
         return Err(CustomerError::Wecom { errcode, errmsg });
     }
-    let raw: RawGetResponse = serde_json::from_value(top).map_err(|e| CustomerError::BadJson {
-        detail: e.to_string(),
-    })?;
-    if !raw.external_contact.is_object() {
+    let Some(raw) = Record::of(top).map(RawGetResponse::read) else {
+        return Err(CustomerError::BadJson {
+            detail: "the top level is not a JSON object".to_owned(),
+        });
+    };
+    let Some(contact) = Record::of(raw.external_contact).map(RawExternalContact::read) else {
         return Err(CustomerError::MissingCustomer);
-    }
-    let contact: RawExternalContact =
-        serde_json::from_value(raw.external_contact).map_err(|e| CustomerError::BadJson {
-            detail: e.to_string(),
-        })?;
+    };
     let external_userid =
         ExternalUserId::parse(contact.external_userid.as_deref().unwrap_or("").trim())
             .map_err(CustomerError::BadCustomerId)?;
@@ -656,11 +683,7 @@ fn parse_attrs(profile: Value, warnings: &mut Vec<ParseWarning>) -> Vec<External
     let mut attrs = Vec::new();
     for (i, item) in items.into_iter().enumerate() {
         let path = format!("external_contact.external_profile.external_attr[{i}]");
-        if !item.is_object() {
-            warnings.push(ParseWarning::new(path, ParseProblem::NotAnObject));
-            continue;
-        }
-        let Ok(raw) = serde_json::from_value::<RawAttr>(item) else {
+        let Some(raw) = Record::of(item).map(RawAttr::read) else {
             warnings.push(ParseWarning::new(path, ParseProblem::NotAnObject));
             continue;
         };
@@ -720,11 +743,7 @@ fn parse_follow_user(
     path: &str,
     warnings: &mut Vec<ParseWarning>,
 ) -> Option<FollowUser> {
-    if !item.is_object() {
-        warnings.push(ParseWarning::new(path, ParseProblem::NotAnObject));
-        return None;
-    }
-    let Ok(raw) = serde_json::from_value::<RawFollowUser>(item) else {
+    let Some(raw) = Record::of(item).map(RawFollowUser::read) else {
         warnings.push(ParseWarning::new(path, ParseProblem::NotAnObject));
         return None;
     };
@@ -781,11 +800,7 @@ fn parse_follow_tag(
     path: &str,
     warnings: &mut Vec<ParseWarning>,
 ) -> Option<FollowTag> {
-    if !item.is_object() {
-        warnings.push(ParseWarning::new(path, ParseProblem::NotAnObject));
-        return None;
-    }
-    let Ok(raw) = serde_json::from_value::<RawTag>(item) else {
+    let Some(raw) = Record::of(item).map(RawTag::read) else {
         warnings.push(ParseWarning::new(path, ParseProblem::NotAnObject));
         return None;
     };

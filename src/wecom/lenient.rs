@@ -12,7 +12,6 @@
 //! [`crate::support::input::parse_value`], which turns a lone surrogate
 //! escape (`"\ud83d"`, half an emoji) into U+FFFD.
 
-use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 /// A string, as sent; a number becomes its decimal text; anything else
@@ -103,24 +102,49 @@ pub fn wecom_error(top: &Value) -> Option<(i64, String)> {
     })
 }
 
-/// `#[serde(default, deserialize_with = "lenient::string")]`: [`as_string`].
-pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(as_string(&Value::deserialize(d)?))
-}
+/// The fields of one JSON object, each read leniently (as the `as_…`
+/// readers above) and taken out as it is read: the one reader every WeCom
+/// payload of this crate goes through, instead of a derived deserializer
+/// per payload type (each costs kilobytes of wasm). Missing and `null`
+/// fields read as absent.
+pub struct Record(serde_json::Map<String, Value>);
 
-/// `#[serde(default, deserialize_with = "lenient::int")]`: [`as_int`].
-pub fn int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    Ok(as_int(&Value::deserialize(d)?))
-}
+impl Record {
+    /// The fields of `v`; `None` when it is not an object.
+    pub fn of(v: Value) -> Option<Record> {
+        match v {
+            Value::Object(map) => Some(Record(map)),
+            _ => None,
+        }
+    }
 
-/// `#[serde(default, deserialize_with = "lenient::boolean")]`: [`as_bool`].
-pub fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    Ok(as_bool(&Value::deserialize(d)?))
-}
+    /// The field as sent, `null` when missing.
+    pub fn value(&mut self, key: &str) -> Value {
+        self.0.remove(key).unwrap_or(Value::Null)
+    }
 
-/// `#[serde(default, deserialize_with = "lenient::items")]`: [`as_items`].
-pub fn items<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> {
-    Ok(as_items(Value::deserialize(d)?))
+    /// [`as_string`] of the field.
+    pub fn string(&mut self, key: &str) -> Option<String> {
+        match self.0.remove(key)? {
+            Value::String(s) => Some(s),
+            other => as_string(&other),
+        }
+    }
+
+    /// [`as_int`] of the field.
+    pub fn int(&mut self, key: &str) -> Option<i64> {
+        as_int(&self.0.remove(key)?)
+    }
+
+    /// [`as_bool`] of the field.
+    pub fn boolean(&mut self, key: &str) -> Option<bool> {
+        as_bool(&self.0.remove(key)?)
+    }
+
+    /// [`as_items`] of the field (empty when missing).
+    pub fn items(&mut self, key: &str) -> Vec<Value> {
+        as_items(self.value(key))
+    }
 }
 
 /// Parses the top level of a response: it must be a JSON object.
@@ -339,41 +363,61 @@ mod tests {
         );
     }
 
-    // ---- serde adapters ----
+    // ---- Record ----
 
-    #[derive(Debug, Default, Deserialize)]
-    struct Raw {
-        #[serde(default, deserialize_with = "string")]
-        name: Option<String>,
-        #[serde(default, deserialize_with = "int")]
-        n: Option<i64>,
-        #[serde(default, deserialize_with = "boolean")]
-        b: Option<bool>,
-        #[serde(default, deserialize_with = "items")]
-        list: Vec<Value>,
+    fn record(v: Value) -> Record {
+        Record::of(v).unwrap()
     }
 
     #[test]
-    fn adapters_read_every_shape_without_failing() {
-        let r: Raw = serde_json::from_value(json!({
-            "name": 12, "n": "7", "b": "1", "list": {"one": 1}
-        }))
-        .unwrap();
-        assert_eq!(r.name.as_deref(), Some("12"));
-        assert_eq!(r.n, Some(7));
-        assert_eq!(r.b, Some(true));
-        assert_eq!(r.list, vec![json!({"one": 1})]);
-        let r: Raw = serde_json::from_value(json!({
-            "name": [], "n": {}, "b": "x", "list": null
-        }))
-        .unwrap();
-        assert_eq!((r.name, r.n, r.b, r.list.len()), (None, None, None, 0));
+    fn a_record_reads_every_shape_without_failing() {
+        let mut r = record(json!({"name": 12, "n": "7", "b": "1", "list": {"one": 1}, "v": [1]}));
+        assert_eq!(r.string("name").as_deref(), Some("12"));
+        assert_eq!(r.int("n"), Some(7));
+        assert_eq!(r.boolean("b"), Some(true));
+        assert_eq!(r.items("list"), vec![json!({"one": 1})]);
+        assert_eq!(r.value("v"), json!([1]));
+        let mut r = record(json!({"name": [], "n": {}, "b": "x", "list": null}));
+        assert_eq!(
+            (
+                r.string("name"),
+                r.int("n"),
+                r.boolean("b"),
+                r.items("list").len()
+            ),
+            (None, None, None, 0)
+        );
     }
 
     #[test]
-    fn adapters_with_default_accept_missing_fields() {
-        let r: Raw = serde_json::from_value(json!({})).unwrap();
-        assert_eq!((r.name, r.n, r.b, r.list.len()), (None, None, None, 0));
+    fn a_record_takes_missing_and_null_fields_as_absent() {
+        let mut r = record(json!({"name": null, "n": null, "b": null, "v": null}));
+        assert_eq!(
+            (r.string("name"), r.int("n"), r.boolean("b")),
+            (None, None, None)
+        );
+        assert_eq!(r.value("v"), Value::Null);
+        let mut r = record(json!({}));
+        assert_eq!(
+            (r.string("x"), r.int("x"), r.boolean("x")),
+            (None, None, None)
+        );
+        assert!(r.items("x").is_empty());
+        assert_eq!(r.value("x"), Value::Null);
+    }
+
+    #[test]
+    fn a_field_is_read_once() {
+        let mut r = record(json!({"name": "a"}));
+        assert_eq!(r.string("name").as_deref(), Some("a"));
+        assert_eq!(r.string("name"), None);
+    }
+
+    #[test]
+    fn only_an_object_is_a_record() {
+        for v in [json!([]), json!(1), json!("x"), json!(null), json!(true)] {
+            assert!(Record::of(v.clone()).is_none(), "{v}");
+        }
     }
 
     // ---- object ----

@@ -5,8 +5,8 @@ use crate::support::locale::{Locale, Localized};
 use crate::wecom::customer::{FollowTag, ParseProblem, ParseWarning, TagKind};
 use crate::wecom::errcodes;
 use crate::wecom::ids::{ExternalUserId, TagId, UserId};
-use crate::wecom::lenient;
-use serde::{Deserialize, Serialize};
+use crate::wecom::lenient::{self, Record};
+use serde::Serialize;
 use serde_json::{json, Value};
 use std::cmp::Reverse;
 use std::collections::BTreeSet;
@@ -98,43 +98,46 @@ impl TagListError {
     }
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct RawTagList {
-    #[serde(deserialize_with = "lenient::items")]
-    tag_group: Vec<Value>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
 struct RawGroup {
-    #[serde(deserialize_with = "lenient::string")]
     group_id: Option<String>,
-    #[serde(deserialize_with = "lenient::string")]
     group_name: Option<String>,
-    #[serde(deserialize_with = "lenient::int")]
     create_time: Option<i64>,
-    #[serde(deserialize_with = "lenient::int")]
     order: Option<i64>,
-    #[serde(deserialize_with = "lenient::boolean")]
     deleted: Option<bool>,
-    #[serde(deserialize_with = "lenient::items")]
     tag: Vec<Value>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
+impl RawGroup {
+    fn read(mut r: Record) -> Self {
+        RawGroup {
+            group_id: r.string("group_id"),
+            group_name: r.string("group_name"),
+            create_time: r.int("create_time"),
+            order: r.int("order"),
+            deleted: r.boolean("deleted"),
+            tag: r.items("tag"),
+        }
+    }
+}
+
 struct RawCorpTag {
-    #[serde(deserialize_with = "lenient::string")]
     id: Option<String>,
-    #[serde(deserialize_with = "lenient::string")]
     name: Option<String>,
-    #[serde(deserialize_with = "lenient::int")]
     create_time: Option<i64>,
-    #[serde(deserialize_with = "lenient::int")]
     order: Option<i64>,
-    #[serde(deserialize_with = "lenient::boolean")]
     deleted: Option<bool>,
+}
+
+impl RawCorpTag {
+    fn read(mut r: Record) -> Self {
+        RawCorpTag {
+            id: r.string("id"),
+            name: r.string("name"),
+            create_time: r.int("create_time"),
+            order: r.int("order"),
+            deleted: r.boolean("deleted"),
+        }
+    }
 }
 
 /// Parses `externalcontact/get_corp_tag_list`.
@@ -143,18 +146,16 @@ pub fn parse_corp_tag_list(json: &str) -> Result<CorpTagList, TagListError> {
     if let Some((errcode, errmsg)) = lenient::wecom_error(&top) {
         return Err(TagListError::Wecom { errcode, errmsg });
     }
-    let raw: RawTagList = serde_json::from_value(top).map_err(|e| TagListError::BadJson {
-        detail: e.to_string(),
-    })?;
+    let Some(mut top) = Record::of(top) else {
+        return Err(TagListError::BadJson {
+            detail: "the top level is not a JSON object".to_owned(),
+        });
+    };
     let mut warnings = Vec::new();
     let mut groups = Vec::new();
-    for (i, item) in raw.tag_group.into_iter().enumerate() {
+    for (i, item) in top.items("tag_group").into_iter().enumerate() {
         let path = format!("tag_group[{i}]");
-        let group = match item {
-            Value::Object(_) => serde_json::from_value::<RawGroup>(item).ok(),
-            _ => None,
-        };
-        let Some(group) = group else {
+        let Some(group) = Record::of(item).map(RawGroup::read) else {
             warnings.push(ParseWarning {
                 path,
                 problem: ParseProblem::NotAnObject,
@@ -167,11 +168,7 @@ pub fn parse_corp_tag_list(json: &str) -> Result<CorpTagList, TagListError> {
         let mut tags = Vec::new();
         for (j, item) in group.tag.into_iter().enumerate() {
             let tag_path = format!("{path}.tag[{j}]");
-            let tag = match item {
-                Value::Object(_) => serde_json::from_value::<RawCorpTag>(item).ok(),
-                _ => None,
-            };
-            let Some(tag) = tag else {
+            let Some(tag) = Record::of(item).map(RawCorpTag::read) else {
                 warnings.push(ParseWarning {
                     path: tag_path,
                     problem: ParseProblem::NotAnObject,

@@ -84,8 +84,10 @@ impl Core {
                 len: text.len(),
             }));
         }
-        let config: Config = crate::support::input::read_typed(&text)
-            .map_err(|e| js_error(&CoreError::BadConfig(e.to_string())))?;
+        let config = serde_json::from_str(&text)
+            .map_err(|e| e.to_string())
+            .and_then(Config::read)
+            .map_err(|e| js_error(&CoreError::BadConfig(e)))?;
         let model = Model::new(config).map_err(|e| js_error(&e))?;
         Ok(Core {
             model,

@@ -34,6 +34,7 @@ use crate::protocol::session::SESSION_KEY;
 use crate::protocol::storage::quarantine_key;
 use crate::support::locale::Localized;
 use crate::support::privacy::mask_phone_numbers;
+use crate::support::stored::Stored;
 
 pub use crate::app::event::Event;
 pub use crate::app::model::{Model, Pending, Shared, SNAPSHOT_VERSION};
@@ -914,9 +915,8 @@ pub fn restore(json: &str) -> Result<Model, CoreError> {
         });
     }
     // One parse into a `Value`; the version is read from it first, as the
-    // model's shape may differ between versions. Every typed read goes
-    // through `from_value` (`support::input::read_typed`), so the model's
-    // deserializers exist once.
+    // model's shape may differ between versions; the model is read by hand
+    // (`support::stored`), not by derived deserializers.
     let mut value: Value =
         serde_json::from_str(json).map_err(|e| CoreError::BadSnapshot(e.to_string()))?;
     let version = value
@@ -933,8 +933,7 @@ pub fn restore(json: &str) -> Result<Model, CoreError> {
         .get_mut("model")
         .map(Value::take)
         .ok_or_else(|| CoreError::BadSnapshot("no model".into()))?;
-    let mut model: Model =
-        serde_json::from_value(model).map_err(|e| CoreError::BadSnapshot(e.to_string()))?;
+    let mut model = Model::read_stored(model).map_err(CoreError::BadSnapshot)?;
     model.rehydrate();
     match &model.shared.config {
         Some(config) => config

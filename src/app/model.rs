@@ -52,6 +52,7 @@ pub struct Shared {
     #[serde(skip)]
     pub touched: Touched,
 }
+crate::support::stored::stored_struct!(Shared { config: "config", locale: "locale", now: "now", visible: "visible", online: "online", banner: "banner", storage_note: "storageNote", pending: "pending", next_id: "nextId"; skip: rendered, view_keys, touched });
 
 /// The slices one dispatch may have changed. `all` when the event's path
 /// is not one of the few that only reach slices through the app's wrappers.
@@ -82,6 +83,7 @@ pub enum Pending {
     /// when it is acknowledged.
     Quarantine { key: String },
 }
+crate::support::stored::stored_enum!(Pending { Quarantine = "quarantine" { key: "key" } });
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[serde(rename_all = "camelCase")]
@@ -98,6 +100,14 @@ pub struct Model {
     #[serde(default)]
     pub people: people::State,
 }
+crate::support::stored::stored_struct!(Model {
+    shared: "shared",
+    launch: "launch",
+    card: "card",
+    chat: "chat",
+    handover: "handover" = default,
+    people: "people" = default
+});
 
 impl Model {
     pub fn new(config: Config) -> Result<Model, CoreError> {

@@ -28,6 +28,12 @@ pub struct Draft {
     pub saved_at: f64,
     pub values: FormValues,
 }
+crate::support::stored::stored_struct!(Draft {
+    v: "v",
+    ext: "ext",
+    saved_at: "savedAt",
+    values: "values"
+});
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum DraftError {
@@ -66,7 +72,9 @@ impl Draft {
             .or_else(|| v.get("version"))
             .and_then(Value::as_u64);
         let draft = match version {
-            Some(2) => serde_json::from_value(v).map_err(|e| DraftError::Corrupt(e.to_string()))?,
+            Some(2) => {
+                crate::support::stored::Stored::read_stored(v).map_err(DraftError::Corrupt)?
+            }
             Some(1) => migrate_v1(&v, ext_from_key)?,
             Some(n) if n > u64::from(DRAFT_VERSION) => return Err(DraftError::TooNew(n)),
             _ => return Err(DraftError::Corrupt("no known version".into())),

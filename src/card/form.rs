@@ -85,6 +85,12 @@ pub struct FormValues {
     pub remark_company: String,
     pub mobiles: Vec<String>,
 }
+crate::support::stored::stored_struct!(FormValues {
+    remark: "remark" = default,
+    description: "description" = default,
+    remark_company: "remarkCompany" = default,
+    mobiles: "mobiles" = default
+});
 
 impl FormValues {
     fn text(&self, field: Field) -> Option<&str> {

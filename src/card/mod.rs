@@ -62,6 +62,7 @@ pub enum Pending {
     /// `wx.setClipboardData`: a toast says so once it worked.
     Copy,
 }
+crate::support::stored::stored_enum!(Pending { FetchCustomer = "fetchCustomer" { customer: "customer" = default, cursor: "cursor" }, FetchCorpTags = "fetchCorpTags", Save = "save" { key: "key" }, StorageWrite = "storageWrite" { key: "key", then: "then" = default }, OutboxRetry = "outboxRetry", UndoWindow = "undoWindow", Copy = "copy" });
 
 /// How long a removed tag can be taken back before its removal is sent.
 pub const UNDO_MS: u32 = 5000;
@@ -81,6 +82,7 @@ pub enum AfterWrite {
     /// A refused save whose values are now in a draft: drop it.
     DropParked { key: String },
 }
+crate::support::stored::stored_enum!(AfterWrite { Release = "release" { key: "key" }, DropParked = "dropParked" { key: "key" } });
 
 /// What the backend says of the customer's latest hand-over (`wcc_handover` on the first
 /// page of `GET /api/external-contacts/{id}`).
@@ -283,6 +285,7 @@ pub struct State {
     #[serde(skip)]
     pub rev: u64,
 }
+crate::support::stored::stored_struct!(State { external_userid: "externalUserid", customer_pages: "customerPages", corp_tags_body: "corpTagsBody", applied: "applied", form: "form", form_message: "formMessage", tag_picker: "tagPicker", outbox: "outbox", drafts: "drafts", seq: "seq", confirmed_tags: "confirmedTags" = default, fold: "fold" = default, pending: "pending"; skip: customer, corp_tags, restore_note, handover, rev });
 
 impl State {
     /// Rebuilds the parsed caches from the stored raw bodies (after restore).

@@ -22,6 +22,7 @@ pub enum OutboxKind {
     /// `externalcontact/mark_tag`
     Tags,
 }
+crate::support::stored::stored_enum!(OutboxKind { Remark = "remark", Tags = "tags" });
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -49,6 +50,18 @@ pub struct OutboxEntry {
     #[serde(default, skip_serializing_if = "is_zero")]
     pub hold_until: f64,
 }
+crate::support::stored::stored_struct!(OutboxEntry {
+    key: "key",
+    external_userid: "externalUserid",
+    kind: "kind",
+    body: "body",
+    values: "values",
+    in_flight: "inFlight" = default,
+    attempts: "attempts" = default,
+    created_at: "createdAt",
+    parked: "parked" = default,
+    hold_until: "holdUntil" = default
+});
 
 fn is_zero(v: &f64) -> bool {
     *v == 0.0
@@ -63,6 +76,10 @@ pub struct Outbox {
     #[serde(default)]
     pub kept: Vec<Value>,
 }
+crate::support::stored::stored_struct!(Outbox {
+    entries: "entries",
+    kept: "kept" = default
+});
 
 /// What reading the stored outbox found.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -253,7 +270,7 @@ impl Outbox {
             }
         };
         for item in entries {
-            match serde_json::from_value::<OutboxEntry>(item.clone()) {
+            match <OutboxEntry as crate::support::stored::Stored>::read_stored(item.clone()) {
                 Ok(mut e) => {
                     e.in_flight = false;
                     // The app was killed in an undo window: not undone, so sent.

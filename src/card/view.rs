@@ -30,6 +30,10 @@ pub struct Fold {
     #[serde(default)]
     pub tag_groups: BTreeSet<String>,
 }
+crate::support::stored::stored_struct!(Fold {
+    colleagues: "colleagues" = default,
+    tag_groups: "tagGroups" = default
+});
 
 /// How the card is shown beyond the customer's data: what is unfolded,
 /// and which of my tags wait in their undo window.

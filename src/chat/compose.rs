@@ -109,6 +109,7 @@ pub enum ComposerField {
     MiniprogramPage,
     ImageMediaid,
 }
+crate::support::stored::stored_enum!(ComposerField { MsgType = "MsgType", EnterChat = "EnterChat", Text = "Text", NewsLink = "NewsLink", NewsTitle = "NewsTitle", NewsDesc = "NewsDesc", NewsImgUrl = "NewsImgUrl", MiniprogramAppid = "MiniprogramAppid", MiniprogramTitle = "MiniprogramTitle", MiniprogramImgUrl = "MiniprogramImgUrl", MiniprogramPage = "MiniprogramPage", ImageMediaid = "ImageMediaid" });
 
 impl ComposerField {
     pub const ALL: [ComposerField; 12] = [
@@ -359,6 +360,12 @@ pub struct NewsFields {
     pub desc: String,
     pub img_url: String,
 }
+crate::support::stored::stored_struct!(NewsFields {
+    link: "link",
+    title: "title",
+    desc: "desc",
+    img_url: "img_url"
+});
 
 /// The `miniprogram` fields.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -368,12 +375,19 @@ pub struct MiniprogramFields {
     pub img_url: String,
     pub page: String,
 }
+crate::support::stored::stored_struct!(MiniprogramFields {
+    appid: "appid",
+    title: "title",
+    img_url: "img_url",
+    page: "page"
+});
 
 /// The `image` fields: `sendChatMessage` takes only a media id (wecom:93863).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImageFields {
     pub mediaid: String,
 }
+crate::support::stored::stored_struct!(ImageFields { mediaid: "mediaid" });
 
 /// The composer state. A failed send never clears it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -388,6 +402,16 @@ pub struct Composer {
     pub last_result: Option<SendResult>,
     touched: Vec<ComposerField>,
 }
+crate::support::stored::stored_struct!(Composer {
+    msg_type: "msg_type",
+    text: "text",
+    news: "news",
+    miniprogram: "miniprogram",
+    image: "image",
+    enter_chat: "enter_chat",
+    last_result: "last_result",
+    touched: "touched"
+});
 
 impl Default for Composer {
     fn default() -> Self {
@@ -748,6 +772,7 @@ pub enum SendResult {
     Unsupported,
     Failed { err_msg: String },
 }
+crate::support::stored::stored_enum!(SendResult { Sent = "Sent", Cancelled = "Cancelled", NoPermission = "NoPermission", NotInAllowList = "NotInAllowList", WrongEntry = "WrongEntry", InvalidImageUrl = "InvalidImageUrl", Unsupported = "Unsupported", Failed = "Failed" { err_msg: "err_msg" } });
 
 impl From<&Outcome> for SendResult {
     fn from(outcome: &Outcome) -> SendResult {

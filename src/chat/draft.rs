@@ -31,6 +31,12 @@ pub struct ComposeDraft {
     pub sending: bool,
     pub composer: Composer,
 }
+crate::support::stored::stored_struct!(ComposeDraft {
+    v: "v",
+    saved_at: "savedAt",
+    sending: "sending" = default,
+    composer: "composer"
+});
 
 impl ComposeDraft {
     pub fn new(saved_at: f64, sending: bool, composer: Composer) -> ComposeDraft {
@@ -51,7 +57,7 @@ impl ComposeDraft {
     pub fn parse(raw: &str) -> Result<ComposeDraft, String> {
         let v = crate::support::input::parse_value(raw).map_err(|e| e.to_string())?;
         match v.get("v").and_then(serde_json::Value::as_u64) {
-            Some(COMPOSE_VERSION) => serde_json::from_value(v).map_err(|e| e.to_string()),
+            Some(COMPOSE_VERSION) => crate::support::stored::Stored::read_stored(v),
             Some(n) => Err(format!(
                 "composer draft version {n} is not {COMPOSE_VERSION}"
             )),

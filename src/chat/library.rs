@@ -14,6 +14,7 @@ pub enum Scope {
     Single,
     Group,
 }
+crate::support::stored::stored_enum!(Scope { All = "all", Single = "single", Group = "group" });
 
 impl Scope {
     pub fn as_str(self) -> &'static str {

@@ -34,6 +34,7 @@ pub enum MaterialKind {
     Link,
     Miniprogram,
 }
+crate::support::stored::stored_enum!(MaterialKind { Text = "text", Image = "image", Video = "video", File = "file", Link = "link", Miniprogram = "miniprogram" });
 
 impl MaterialKind {
     pub const ALL: [MaterialKind; 6] = [
@@ -153,6 +154,22 @@ pub struct Material {
     #[serde(default)]
     pub media_id: Option<String>,
 }
+crate::support::stored::stored_struct!(Material {
+    id: "id",
+    kind: "kind",
+    title: "title",
+    group: "group" = default,
+    scope: "scope" = default,
+    text: "text" = default,
+    url: "url" = default,
+    desc: "desc" = default,
+    img_url: "img_url" = default,
+    appid: "appid" = default,
+    page: "page" = default,
+    filename: "filename" = default,
+    size: "size" = default,
+    media_id: "media_id" = default
+});
 
 /// Why the materials answer cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -168,7 +185,7 @@ pub fn parse_list(body: &str) -> Result<Vec<Material>, ListError> {
         .ok_or_else(|| ListError("no materials list".into()))?;
     Ok(list
         .iter()
-        .filter_map(|m| serde_json::from_value::<Material>(m.clone()).ok())
+        .filter_map(|m| <Material as crate::support::stored::Stored>::read_stored(m.clone()).ok())
         .take(LIST_MAX)
         .collect())
 }

@@ -45,6 +45,11 @@ pub struct StoredMaterials {
     pub fetched_at: f64,
     pub materials: Vec<Material>,
 }
+crate::support::stored::stored_struct!(StoredMaterials {
+    v: "v",
+    fetched_at: "fetchedAt",
+    materials: "materials"
+});
 
 /// What an outstanding effect id of this slice is for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,6 +72,7 @@ pub enum Pending {
         then: Vec<AfterWrite>,
     },
 }
+crate::support::stored::stored_enum!(Pending { FetchGroup = "fetchGroup", Send = "send", FetchMaterials = "fetchMaterials", SendMaterial = "sendMaterial", PickPicture = "pickPicture", UploadPicture = "uploadPicture", StorageWrite = "storageWrite" { key: "key", then: "then" = default } });
 
 impl Pending {
     pub fn qy_api(&self) -> Option<Api> {
@@ -84,6 +90,7 @@ pub enum AfterWrite {
     /// Send into the chat, now that what is being sent is in storage.
     Send { args: Value },
 }
+crate::support::stored::stored_enum!(AfterWrite { Send = "send" { args: "args" } });
 
 /// The taps this slice answers.
 #[derive(Debug, Clone, PartialEq)]
@@ -192,6 +199,7 @@ pub struct State {
     #[serde(skip)]
     pub rev: u64,
 }
+crate::support::stored::stored_struct!(State { chat_id: "chatId", group_body: "groupBody", composer: "composer", compose_drafts: "composeDrafts" = default, compose_note: "composeNote", materials: "materials" = default, materials_at: "materialsAt" = default, materials_failed: "materialsFailed" = default, materials_failed_at: "materialsFailedAt" = default, picture: "picture" = default, pending: "pending"; skip: group, rev });
 
 /// The chat slice's part of the page.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -219,7 +227,7 @@ impl State {
     /// Reads one of this slice's storage keys at launch; `Err`: damaged.
     pub fn restore_key(&mut self, key: &str, raw: &str) -> Result<(), ()> {
         if key == MATERIALS_KEY {
-            let stored: StoredMaterials = crate::support::input::read_typed(raw).map_err(|_| ())?;
+            let stored: StoredMaterials = crate::support::stored::read_text(raw).map_err(|_| ())?;
             if stored.v != 1 {
                 return Err(());
             }

@@ -29,6 +29,7 @@ pub enum Step {
     Choosing,
     Uploading,
 }
+crate::support::stored::stored_enum!(Step { Idle = "idle", Choosing = "choosing", Uploading = "uploading" });
 
 pub fn choose_args() -> Value {
     json!({

@@ -72,6 +72,7 @@ pub enum Kind {
     Resigned,
     Onjob,
 }
+crate::support::stored::stored_enum!(Kind { Resigned = "resigned", Onjob = "onjob" });
 
 impl Kind {
     pub fn word(self) -> &'static str {
@@ -107,6 +108,7 @@ pub enum Pending {
         id: String,
     },
 }
+crate::support::stored::stored_enum!(Pending { Customers = "customers" { giver: "giver", cursor: "cursor", page: "page" }, Chats = "chats" { giver: "giver", cursor: "cursor", page: "page" }, StoreThenSubmit = "storeThenSubmit", Store = "store", Submit = "submit" { key: "key" }, Read = "read" { id: "id" } });
 
 /// The taps this slice answers.
 #[derive(Debug, Clone, PartialEq)]
@@ -178,6 +180,10 @@ pub struct Candidate {
     #[serde(default)]
     pub dimission_time: i64,
 }
+crate::support::stored::stored_struct!(Candidate {
+    id: "id",
+    dimission_time: "dimissionTime" = default
+});
 
 /// One item of a transfer, as the server recorded it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -192,6 +198,13 @@ pub struct Item {
     /// The call (1-based) that carried it.
     pub call: Option<i64>,
 }
+crate::support::stored::stored_struct!(Item {
+    kind: "kind",
+    id: "id",
+    state: "state",
+    reason: "reason",
+    call: "call"
+});
 
 /// The transfer as the server last reported it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -208,6 +221,15 @@ pub struct Transfer {
     #[serde(default)]
     pub note: Option<String>,
 }
+crate::support::stored::stored_struct!(Transfer {
+    id: "id",
+    kind: "kind",
+    handover_userid: "handoverUserid",
+    takeover_userid: "takeoverUserid",
+    items: "items",
+    counts: "counts",
+    note: "note" = default
+});
 
 impl Transfer {
     /// The server's note in words: it sends one only when some calls never
@@ -233,6 +255,10 @@ pub struct Submission {
     pub key: String,
     pub body: Value,
 }
+crate::support::stored::stored_struct!(Submission {
+    key: "key",
+    body: "body"
+});
 
 /// What [`HANDOVER_KEY`] holds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -244,6 +270,11 @@ struct Record {
     #[serde(default)]
     transfer_id: Option<String>,
 }
+crate::support::stored::stored_struct!(Record {
+    v: "v",
+    submission: "submission" = default,
+    transfer_id: "transferId" = default
+});
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[serde(rename_all = "camelCase")]
@@ -284,6 +315,29 @@ pub struct State {
     /// Bumped on every change the view shows.
     pub rev: u64,
 }
+crate::support::stored::stored_struct!(State {
+    kind: "kind",
+    giver_text: "giverText",
+    giver: "giver",
+    customers: "customers",
+    chats: "chats",
+    loaded: "loaded",
+    selected: "selected",
+    taker_text: "takerText",
+    message: "message",
+    message_cut: "messageCut",
+    ids_text: "idsText",
+    problem: "problem",
+    denied: "denied",
+    submission: "submission",
+    transfer: "transfer",
+    follow: "follow",
+    pending: "pending",
+    parked: "parked",
+    seq: "seq",
+    now_secs: "nowSecs" = default,
+    rev: "rev"
+});
 
 fn violation_message(v: &Value) -> Option<Localized> {
     let m = &v["violations"][0]["message"];
@@ -369,7 +423,7 @@ impl State {
     /// Reads [`HANDOVER_KEY`] at launch: an unanswered request is replayed once signed
     /// in, a transfer is read again.
     pub fn restore_key(&mut self, raw: &str) -> Result<(), ()> {
-        let r: Record = crate::support::input::read_typed(raw).map_err(|_| ())?;
+        let r: Record = crate::support::stored::read_text(raw).map_err(|_| ())?;
         if r.v != RECORD_VERSION {
             return Err(());
         }

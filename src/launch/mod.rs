@@ -44,6 +44,7 @@ pub enum Step {
     Ready,
     Blocked,
 }
+crate::support::stored::stored_enum!(Step { Idle = "idle", CheckingSession = "checkingSession", LoggingIn = "loggingIn", Exchanging = "exchanging", ReadingClient = "readingClient", ReadingContext = "readingContext", Identifying = "identifying", Fetching = "fetching", Ready = "ready", Blocked = "blocked" });
 
 /// What the shell told us at launch; the environment is derived from it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -54,6 +55,12 @@ pub struct LaunchInfo {
     pub qy_apis: Vec<String>,
     pub wecom_version: Option<String>,
 }
+crate::support::stored::stored_struct!(LaunchInfo {
+    system_info: "systemInfo",
+    has_qy: "hasQy",
+    qy_apis: "qyApis",
+    wecom_version: "wecomVersion"
+});
 
 /// What an outstanding effect id of this slice is for.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,6 +86,7 @@ pub enum Pending {
         step: Step,
     },
 }
+crate::support::stored::stored_enum!(Pending { CheckSession = "checkSession", Login = "login", SessionExchange = "sessionExchange", QySystemInfo = "qySystemInfo", GetContext = "getContext", GetCurExternalContact = "getCurExternalContact", GetCurExternalChat = "getCurExternalChat", GetCurCorpGroupContact = "getCurCorpGroupContact", GetCurCorpGroupChat = "getCurCorpGroupChat", SelectContact = "selectContact", OpenProfile = "openProfile", OpenChat = "openChat", StoreSession = "storeSession", Retry = "retry" { step: "step" } });
 
 impl Pending {
     /// The wx.qy API this pending call asked, if it is one: a result is read
@@ -156,6 +164,7 @@ pub struct State {
     #[serde(skip)]
     system: SystemMemo,
 }
+crate::support::stored::stored_struct!(State { launch: "launch", session: "session", entry: "entry", step: "step", route: "route", notice: "notice", retry_attempt: "retryAttempt", retry_timer: "retryTimer", pending: "pending"; skip: system });
 
 /// A [`SystemInfo`] read once. Equal to any other: it is derived from the
 /// state beside it, so it never makes two states differ.
@@ -192,7 +201,7 @@ impl State {
     pub fn env(&self) -> Environment {
         let info = self.launch.as_ref();
         let system = self.system.0.get_or_init(|| {
-            info.and_then(|l| serde_json::from_value(l.system_info.clone()).ok())
+            info.map(|l| SystemInfo::from_value(&l.system_info))
                 .unwrap_or_default()
         });
         Environment::detect(
@@ -295,8 +304,8 @@ impl State {
     /// Reads the stored session; `Err` means the entry is damaged.
     pub fn restore_session(&mut self, raw: &str) -> Result<(), ()> {
         match crate::support::input::parse_value(raw).and_then(|v| {
-            serde_json::from_value::<Session>(v)
-                .map_err(|e| crate::support::input::InputError::Json(e.to_string()))
+            <Session as crate::support::stored::Stored>::read_stored(v)
+                .map_err(crate::support::input::InputError::Json)
         }) {
             Ok(s) => {
                 self.session = Some(s);

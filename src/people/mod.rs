@@ -51,6 +51,13 @@ pub struct Entry {
     pub reason: Option<String>,
     pub fetched_at: f64,
 }
+crate::support::stored::stored_struct!(Entry {
+    userid: "userid",
+    name: "name",
+    known: "known",
+    reason: "reason",
+    fetched_at: "fetchedAt"
+});
 
 impl Entry {
     fn member_name(&self) -> MemberName {
@@ -80,6 +87,7 @@ pub enum Pending {
     },
     StorageWrite,
 }
+crate::support::stored::stored_enum!(Pending { Fetch = "fetch" { userids: "userids" }, StorageWrite = "storageWrite" });
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
 #[serde(rename_all = "camelCase")]
@@ -100,6 +108,7 @@ pub struct State {
     #[serde(skip)]
     pub rev: u64,
 }
+crate::support::stored::stored_struct!(State { entries: "entries", pending: "pending", failed_at: "failedAt" = default; skip: asked_for, rev });
 
 /// Why a stored cache could not be read.
 #[derive(Debug, Clone, PartialEq)]
@@ -267,7 +276,7 @@ impl State {
             .and_then(Value::as_array)
             .ok_or(Unreadable)?;
         for item in items {
-            let Ok(e) = serde_json::from_value::<Entry>(item.clone()) else {
+            let Ok(e) = <Entry as crate::support::stored::Stored>::read_stored(item.clone()) else {
                 continue;
             };
             let Ok(u) = UserId::parse(&e.userid) else {

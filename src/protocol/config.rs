@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::protocol::error::CoreError;
+use crate::support::fields::Fields;
+use crate::support::stored::Stored;
 
 /// What the shell passes to the constructor.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -19,6 +21,18 @@ pub struct Config {
 }
 
 impl Config {
+    /// Reads a config as the constructor takes it, strictly: a missing or
+    /// mistyped `backendUrl` and any unknown field are refused by name.
+    pub fn read(v: serde_json::Value) -> Result<Config, String> {
+        let mut f = Fields::of(v, "the config")?;
+        let config = Config {
+            backend_url: f.string("backendUrl")?,
+            locale: f.string_opt("locale")?,
+        };
+        f.finish()?;
+        Ok(config)
+    }
+
     pub fn validate(&self) -> Result<(), CoreError> {
         let url = self.backend_url.trim();
         let ok = url.starts_with("https://")
@@ -40,5 +54,11 @@ impl Config {
 
     pub fn base(&self) -> &str {
         self.backend_url.trim().trim_end_matches('/')
+    }
+}
+
+impl Stored for Config {
+    fn read_stored(v: serde_json::Value) -> Result<Self, String> {
+        Config::read(v)
     }
 }

@@ -21,6 +21,7 @@ pub enum Route {
     /// Handing a member's customers over (admins; the server decides who).
     Handover,
 }
+crate::support::stored::stored_enum!(Route { Loading = "loading", Notice = "notice", Card = "card", Group = "group", Compose = "compose", Home = "home", Handover = "handover" });
 
 /// A message that replaces the page: what happened, and what to do.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,3 +33,10 @@ pub struct Notice {
     pub guidance: Option<Localized>,
     pub can_retry: bool,
 }
+crate::support::stored::stored_struct!(Notice {
+    code: "code",
+    title: "title",
+    message: "message",
+    guidance: "guidance",
+    can_retry: "canRetry"
+});

@@ -67,6 +67,11 @@ pub struct Session {
     pub corpid: CorpId,
     pub userid: UserId,
 }
+crate::support::stored::stored_struct!(Session {
+    token: "token",
+    corpid: "corpid",
+    userid: "userid"
+});
 
 /// Why the backend's session answer is unusable.
 #[derive(Debug, Clone, PartialEq)]

@@ -125,10 +125,14 @@ impl Fields {
     }
 
     pub fn string_or_empty(&mut self, key: &str) -> Result<String, String> {
+        Ok(self.string_opt(key)?.unwrap_or_default())
+    }
+
+    pub fn string_opt(&mut self, key: &str) -> Result<Option<String>, String> {
         match self.take(key) {
-            Some(Value::String(s)) => Ok(s),
+            Some(Value::String(s)) => Ok(Some(s)),
             Some(v) => Err(self.wrong(key, "a string", &v)),
-            None => Ok(String::new()),
+            None => Ok(None),
         }
     }
 

@@ -184,14 +184,6 @@ pub fn parse_value(json: &str) -> Result<Value, InputError> {
     serde_json::from_str(&text).map_err(|e| InputError::Json(e.to_string()))
 }
 
-/// Reads a JSON text as a `T` through a `Value`. Every typed read in the
-/// core goes through `serde_json::from_value`, so each type's derived
-/// deserializer exists once in the wasm (for the owned `Value`), not a
-/// second time inlined with serde_json's text reader.
-pub fn read_typed<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, serde_json::Error> {
-    serde_json::from_str::<Value>(json).and_then(serde_json::from_value)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

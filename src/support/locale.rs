@@ -10,6 +10,7 @@ pub enum Locale {
     Zh,
     En,
 }
+crate::support::stored::stored_enum!(Locale { Zh = "zh", En = "en" });
 
 impl Locale {
     /// Lenient: `zh_CN`, `zh-TW`, `en`, `en_US`… Anything else is Chinese.
@@ -28,6 +29,7 @@ pub struct Localized {
     pub zh: String,
     pub en: String,
 }
+crate::support::stored::stored_struct!(Localized { zh: "zh", en: "en" });
 
 impl Localized {
     pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {

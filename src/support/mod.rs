@@ -5,6 +5,7 @@ pub mod fields;
 pub mod input;
 pub mod locale;
 pub mod privacy;
+pub mod stored;
 pub mod text;
 
 /// A short, log-safe preview of untrusted text for error messages.

@@ -297,6 +297,7 @@ pub enum MsgType {
     Video,
     File,
 }
+crate::support::stored::stored_enum!(MsgType { Text = "text", News = "news", Miniprogram = "miniprogram", Image = "image", Video = "video", File = "file" });
 
 impl MsgType {
     pub const ALL: [MsgType; 6] = [

@@ -6,8 +6,8 @@
 //! the three to [`Environment::detect`]. Nothing here calls any API.
 
 use crate::support::locale::{Locale, Localized};
-use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 use std::fmt;
 
 /// A `major.minor.patch` version. Extra parts (`4.1.36.6011`) are ignored.
@@ -90,162 +90,45 @@ pub struct SystemInfo {
     pub model: Option<String>,
 }
 
+impl SystemInfo {
+    /// Reads `wx.getSystemInfoSync()` as the shell passed it, field by
+    /// field; anything that is not an object gives an empty `SystemInfo`.
+    /// Each field is a lenient string: trimmed (blank is `None`), a number
+    /// becomes its text (JS hands every number over as `f64`: `8.0` reads
+    /// "8"), anything else is `None`.
+    pub fn from_value(v: &Value) -> SystemInfo {
+        let field = |key: &str| v.get(key).and_then(lenient_text);
+        SystemInfo {
+            platform: field("platform"),
+            system: field("system"),
+            version: field("version"),
+            sdk_version: field("SDKVersion"),
+            environment: field("environment"),
+            language: field("language"),
+            brand: field("brand"),
+            model: field("model"),
+        }
+    }
+}
+
+fn lenient_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.trim()).filter(|t| !t.is_empty()).map(str::to_owned),
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => Some(i.to_string()),
+            (_, Some(u), _) => Some(u.to_string()),
+            (_, _, Some(f)) if !f.is_finite() => None,
+            (_, _, Some(f)) if f.fract() == 0.0 && f.abs() < 1e15 => Some(format!("{}", f as i64)),
+            (_, _, Some(f)) => Some(f.to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 impl<'de> Deserialize<'de> for SystemInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<SystemInfo, D::Error> {
-        deserializer.deserialize_any(SystemInfoVisitor)
-    }
-}
-
-/// Reads an object field by field (a repeated key: the last one wins);
-/// anything that is not an object gives an empty `SystemInfo`.
-struct SystemInfoVisitor;
-
-impl<'de> Visitor<'de> for SystemInfoVisitor {
-    type Value = SystemInfo;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SystemInfo, A::Error> {
-        let mut info = SystemInfo::default();
-        while let Some(key) = map.next_key::<String>()? {
-            let slot = match key.as_str() {
-                "platform" => &mut info.platform,
-                "system" => &mut info.system,
-                "version" => &mut info.version,
-                "SDKVersion" => &mut info.sdk_version,
-                "environment" => &mut info.environment,
-                "language" => &mut info.language,
-                "brand" => &mut info.brand,
-                "model" => &mut info.model,
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                    continue;
-                }
-            };
-            *slot = map.next_value::<LenientField>()?.0;
-        }
-        Ok(info)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<SystemInfo, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(SystemInfo::default())
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<SystemInfo, D::Error> {
-        d.deserialize_any(self)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<SystemInfo, E> {
-        Ok(SystemInfo::default())
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<SystemInfo, E> {
-        Ok(SystemInfo::default())
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<SystemInfo, E> {
-        Ok(SystemInfo::default())
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<SystemInfo, E> {
-        Ok(SystemInfo::default())
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<SystemInfo, E> {
-        Ok(SystemInfo::default())
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<SystemInfo, E> {
-        Ok(SystemInfo::default())
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<SystemInfo, E> {
-        Ok(SystemInfo::default())
-    }
-}
-
-/// One lenient string field (see [`LenientString`]).
-struct LenientField(Option<String>);
-
-impl<'de> Deserialize<'de> for LenientField {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<LenientField, D::Error> {
-        d.deserialize_any(LenientString).map(LenientField)
-    }
-}
-
-/// A string field that never fails: strings are trimmed (blank -> None),
-/// numbers become their text, everything else becomes None.
-struct LenientString;
-
-impl LenientString {
-    fn text(s: &str) -> Option<String> {
-        let t = s.trim();
-        if t.is_empty() {
-            None
-        } else {
-            Some(t.to_owned())
-        }
-    }
-}
-
-impl<'de> Visitor<'de> for LenientString {
-    type Value = Option<String>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string")
-    }
-
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
-        Ok(LenientString::text(s))
-    }
-
-    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Self::Value, E> {
-        Ok(Some(n.to_string()))
-    }
-
-    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Self::Value, E> {
-        Ok(Some(n.to_string()))
-    }
-
-    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Self::Value, E> {
-        if !n.is_finite() {
-            return Ok(None);
-        }
-        // JS hands every number over as f64; 8.0 should read "8", not "8.0".
-        if n.fract() == 0.0 && n.abs() < 1e15 {
-            Ok(Some(format!("{}", n as i64)))
-        } else {
-            Ok(Some(n.to_string()))
-        }
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(LenientString)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(None)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(None)
+        Value::deserialize(deserializer).map(|v| SystemInfo::from_value(&v))
     }
 }
 

@@ -256,6 +256,13 @@ macro_rules! string_id {
                 $name::parse(s)
             }
         }
+
+        impl $crate::support::stored::Stored for $name {
+            fn read_stored(v: serde_json::Value) -> Result<Self, String> {
+                let s = <String as $crate::support::stored::Stored>::read_stored(v)?;
+                $name::parse(&s).map_err(|e| e.to_string())
+            }
+        }
     };
 }
 

@@ -212,6 +212,7 @@ impl Shell {
                         // Only changed parts are rebuilt: the result must be the whole view.
                         assert_eq!(self.model.shared.rendered, app::view_value(&self.model));
                     }
+                    super::world::check_hand_restore(&self.model);
                     for e in effects {
                         match e {
                             // Rendering and removals happen at once (removals

@@ -11,6 +11,22 @@ use wecom_contact_core::protocol::effect::Effect;
 use wecom_contact_core::protocol::patch;
 use wecom_contact_core::wecom::capabilities::Api;
 
+/// The snapshot of `model` restores (by hand, `support::stored`) to the
+/// model the derived `Deserialize` reads from it: the hand readers know
+/// every field and variant the states reach in the journeys.
+pub fn check_hand_restore(model: &Model) {
+    let snapshot = app::snapshot(model);
+    let hand = app::restore(&snapshot).expect("the snapshot restores");
+    let value: Value = serde_json::from_str(&snapshot).unwrap();
+    let mut derived: Model = serde_json::from_value(value["model"].clone())
+        .expect("the derived reader reads the snapshot");
+    derived.rehydrate();
+    assert_eq!(
+        hand, derived,
+        "the hand restore differs from the derived one"
+    );
+}
+
 /// Every wx.qy function the facts list, as a shell would find them on `wx.qy`.
 pub fn all_qy() -> Vec<&'static str> {
     Api::ALL.iter().map(|api| api.name()).collect()
@@ -249,6 +265,7 @@ impl World {
                     "the incremental render differs from the whole view"
                 );
             }
+            check_hand_restore(&self.model);
             for effect in effects {
                 if let Some(next) = self.perform(effect) {
                     queue.push_back(next);

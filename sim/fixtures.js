@@ -186,6 +186,17 @@ function handoverWorld(nowSecs) {
  * 3,000 of them), and the members with their Chinese names. Every customer and chat of the panel's menus
  * is in it, except the ones labelled unknown.
  */
+/**
+ * The big customers' colleagues (colleague1 … colleague499 of bigCustomer(): 大客户 and 巨型客户,
+ * and the first of 超大客户's) by name in the double's directory, so the folded cards show people:
+ * 20 surnames × 25 given names, one distinct name each. 超大客户's colleague500 and on have none
+ * (the card shows 同事（未设置姓名）, the userid apart).
+ */
+const SURNAMES = [...'王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗'];
+const GIVEN = ['伟', '芳', '娜', '敏', '静', '磊', '洋', '艳', '勇', '军', '杰', '娟', '涛', '明', '超', '秀英', '霞', '平', '刚', '桂英', '晨', '浩然', '思远', '雨桐', '子涵'];
+const NAMED_COLLEAGUES = 499;
+const colleagueName = (i) => SURNAMES[Math.floor((i - 1) / GIVEN.length)] + GIVEN[(i - 1) % GIVEN.length];
+
 /** The fixture customers' pictures: external_userid → file in sim/static/avatars. */
 const AVATARS = {
   [data.WECHAT_ID]: 'chen',
@@ -216,6 +227,7 @@ function doubleDataset(nowSecs = Date.now() / 1000, o = {}) {
   const extra = data.bigCorpTags(3000).tag_group.filter((g) => !standard.some((x) => x.group_id === g.group_id));
   const members = {};
   for (const m of MEMBERS) members[m.id] = m.name;
+  for (let i = 1; i <= NAMED_COLLEAGUES; i++) members[`colleague${i}`] = colleagueName(i);
   members[HANDOVER.resigned] = HANDOVER.resignedName;
   return JSON.parse(JSON.stringify({
     customers,
@@ -257,4 +269,4 @@ const MATERIALS = [
  */
 const PHONE_PICTURE = { tempFilePath: 'wxfile://tmp_sim_storefront.png', size: 10675, file: 'storefront.png' };
 
-module.exports = { doubleDataset, GIANT_ID: giant.external_contact.external_userid, CUSTOMERS, CHATS, MEMBERS, HANDOVER, AVATARS, MATERIALS, MATERIAL_ADMINS, PHONE_PICTURE, data };
+module.exports = { doubleDataset, colleagueName, NAMED_COLLEAGUES, GIANT_ID: giant.external_contact.external_userid, CUSTOMERS, CHATS, MEMBERS, HANDOVER, AVATARS, MATERIALS, MATERIAL_ADMINS, PHONE_PICTURE, data };

@@ -67,7 +67,12 @@ describe('WeCom simulator (make dev) in Chromium', () => {
     // by userid; the customer's picture is the simulator's own fixture image
     let text = await expectPhone(['陈晓明', '我的跟进', '陈先生', '想了解企业版报价', '其他跟进同事', '李四', '陈总']);
     expect(await phone.locator('.customer-name').innerText()).toBe('陈晓明');
-    expect(await phone.locator('.colleague-name').first().innerText()).toBe('李四');
+    // people by name: me 张三 (zhangsan), my colleagues 李四 (lisi) and 王五 (WangWu); no
+    // userid is shown in a name's place, nor anywhere else on the card
+    expect((await phone.locator('.mine .person-name').innerText()).trim()).toBe('张三');
+    expect((await phone.locator('.colleague-name').allInnerTexts()).map((t) => t.trim())).toEqual(['李四', '王五']);
+    expect(await phone.locator('.person-fallback, .person-note').count()).toBe(0);
+    expect(text).not.toMatch(/zhangsan|lisi|wangwu/i);
     const avatar = phone.locator('.customer-avatar img.sim-image');
     expect(await avatar.getAttribute('src')).toBe(`${stack.url}__sim/avatars/chen.svg`);
     expect(await avatar.evaluate((img) => img.decode().then(() => img.naturalWidth))).toBeGreaterThan(0);
@@ -93,12 +98,19 @@ describe('WeCom simulator (make dev) in Chromium', () => {
     await shot('card');
 
     // the tag picker link says what a tap does (the page once read 收起标签 while closed)
+    // closed: 打标签 and no picker; open: the corp's tags to pick and 收起标签; closed again
     const toggle = phone.locator('#tag-picker-toggle');
+    const picker = phone.locator('.mine .tag-picker');
     expect((await toggle.innerText()).trim()).toBe('+ 打标签');
+    expect(await picker.count()).toBe(0);
     await toggle.click();
     await waitFor('the tag picker open', async () => (await toggle.innerText()).trim() === '收起标签');
+    expect(await picker.isVisible()).toBe(true);
+    expect(await picker.locator('.tag-option').count()).toBeGreaterThan(3);
+    expect(await picker.innerText()).toContain('A 级');
     await toggle.click();
     await waitFor('the tag picker closed', async () => (await toggle.innerText()).trim() === '+ 打标签');
+    expect(await picker.count()).toBe(0);
 
     // edit: the form replaces my follow-up
     await phone.locator('#edit').click();
@@ -329,6 +341,11 @@ describe('WeCom simulator (make dev) in Chromium', () => {
     // the view holds only what is shown: a few colleagues and a few tags per group
     const shownColleagues = await phone.locator('.colleague').count();
     expect(shownColleagues).toBeLessThan(10);
+    // the colleagues shown are people (the double's directory names colleague1…), never userids
+    const { colleagueName } = require('../sim/fixtures');
+    const names = (await phone.locator('.colleague-name').allInnerTexts()).map((t) => t.trim());
+    expect(names).toEqual([1, 2, 3].slice(0, shownColleagues).map(colleagueName));
+    expect(await phoneText()).not.toMatch(/colleague\d/);
     expect(await phone.locator('.mine .tag').count()).toBeLessThan(100);
     await shot('big-customer');
 
@@ -336,6 +353,10 @@ describe('WeCom simulator (make dev) in Chromium', () => {
     await phone.locator('#colleagues-more').click();
     await waitFor('every colleague shown', async () => (await phone.locator('.colleague').count()) === 499, 30000);
     const expanded = await phoneHeights();
+    // their names are asked for as they are shown: every one of them by name, once answered
+    await waitFor('every colleague by name', async () => (await phone.locator('.colleague .person-note').count()) === 0, 30000);
+    expect((await phone.locator('.colleague-name').allInnerTexts()).map((t) => t.trim())[498]).toBe(colleagueName(499));
+    expect(await phoneText()).not.toMatch(/colleague\d/);
     expect(expanded.content).toBeGreaterThan(folded.screen * 20);
     await phone.locator('#colleagues-less').click();
     await waitFor('the colleagues folded again', async () => (await phone.locator('.colleague').count()) === shownColleagues);

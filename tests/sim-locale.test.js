@@ -4,7 +4,8 @@
 // The simulator's locale switch (sim/, Chromium, on the real stack of `make dev`): the panel's
 // Language control sets the client's wx.getSystemInfo().language and relaunches the phone; the
 // core then renders home in that language only: its labels, its intro and the navigation bar's
-// title, with no Chinese text once English is chosen, and back. Saves home-en.png (into a temp
+// title, with no Chinese text once English is chosen, and back; a customer's card then reads in
+// English around the customer's own (Chinese) data. Saves home-en.png and card-en.png (into a temp
 // folder, or docs/screenshots with WCC_UPDATE_SCREENSHOTS=1). Needs `make build` and
 // `make sim-bins`.
 'use strict';
@@ -46,6 +47,28 @@ describe('the simulator switches the locale', () => {
 
     await page.selectOption('#sim-language', 'zh_CN');
     text = await expectPhone(['客户联系', '选择客户'], ['Pick a customer', 'Customer contact']);
+    expect(pageErrors).toEqual([]);
+  }));
+
+  test('the card in English: every label in English, the people by name, the tag picker\'s link', () => withStackLog(async () => {
+    await page.goto(`${sim.stack.url}?entry=single_chat_tools&customer=wmChenXiaoMing0001AAAA&lang=en`);
+    expect(await page.inputValue('#sim-language')).toBe('en');
+    // the customer's data stays as WeCom holds it (陈晓明, 陈先生); every word of the app is English
+    const text = await expectPhone(['陈晓明', 'WeChat', 'Refresh', 'My follow-up', 'Edit', 'Remark', 'Colleagues following up',
+      '3 members follow this customer', 'Send a message', '+ Add tags', '张三', '李四', '王五'],
+    ['我的跟进', '其他跟进同事', '编辑', '刷新', '打标签', '发送消息', '微信', '共 3 位']);
+    expect(text).not.toMatch(/zhangsan|lisi|wangwu/i);
+    expect((await phone.locator('.colleague-name').allInnerTexts()).map((t) => t.trim())).toEqual(['李四', '王五']);
+    await phone.locator('#pages').evaluate((el) => { el.scrollTop = 0; });
+    await sleep(150);
+    await page.screenshot({ path: path.join(sim.SHOTS, 'card-en.png') });
+    const toggle = phone.locator('#tag-picker-toggle');
+    await toggle.click();
+    await sim.waitFor('the tag picker open', async () => (await toggle.innerText()).trim() === 'Hide tags');
+    expect(await phone.locator('.mine .tag-picker').isVisible()).toBe(true);
+    await toggle.click();
+    await sim.waitFor('the tag picker closed', async () => (await toggle.innerText()).trim() === '+ Add tags');
+    expect(await phone.locator('.mine .tag-picker').count()).toBe(0);
     expect(pageErrors).toEqual([]);
   }));
 });

@@ -347,7 +347,8 @@ describe('WeCom simulator (make dev) in Chromium', () => {
     expect(names).toEqual([1, 2, 3].slice(0, shownColleagues).map(colleagueName));
     expect(await phoneText()).not.toMatch(/colleague\d/);
     expect(await phone.locator('.mine .tag').count()).toBeLessThan(100);
-    await shot('big-customer');
+    // the shot: the last tag groups folded (全部 300 个), three colleagues by name, 查看全部 499 位同事
+    await shot('big-customer', { scrollTo: '.colleagues', block: 'end' });
 
     // the rep asks for every colleague: the page grows past the screen
     await phone.locator('#colleagues-more').click();

@@ -160,10 +160,10 @@ function simSession(name, o = {}) {
 
   /**
    * Saves the simulator page as SHOTS/name.png, the phone scrolled to the top, or with
-   * {scrollTo: selector} to that element's top.
+   * {scrollTo: selector} to that element's top ({block: 'end'}: its bottom at the screen's).
    */
-  s.shot = async (name, { scrollTo } = {}) => {
-    if (scrollTo) await s.phone.locator(scrollTo).first().evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  s.shot = async (name, { scrollTo, block = 'start' } = {}) => {
+    if (scrollTo) await s.phone.locator(scrollTo).first().evaluate((el, b) => el.scrollIntoView({ block: b }), block);
     else await s.phone.locator('#pages').evaluate((el) => { el.scrollTop = 0; });
     await sleep(150); // let the panel's log and view model catch up
     const file = path.join(s.SHOTS, `${name}.png`);

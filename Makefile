@@ -118,7 +118,7 @@ bench: tools build sim-bins ## sizes and timings (BENCHMARKS.md), then bench-ser
 
 # Refresh the README's simulator screenshots (docs/screenshots).
 screenshots: tools browser-tools build sim-bins ## refresh docs/screenshots
-	WCC_UPDATE_SCREENSHOTS=1 node scripts/run-jest.js tests/sim.test.js
+	WCC_UPDATE_SCREENSHOTS=1 node scripts/run-jest.js tests/sim.test.js tests/sim-locale.test.js
 
 clean: ## remove the built core (pkg, miniprogram/core, build, target/mvp)
 	rm -rf pkg miniprogram/core build $(MVP_TARGET_DIR)

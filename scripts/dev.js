@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `make dev`: the real stack on loopback (sim/stack.js): wecom-double seeded with the
-// simulator's fixtures, wcc-server on SQLite pointed at it, and the WeCom simulator (sim/) on
+// simulator's fixtures, wcc-server on SQLite pointed at it (its materials library filled from
+// the fixtures through its admin API), and the WeCom simulator (sim/) on
 // port $PORT (default 5178), whose phone runs the reference mini program with its wx.request
 // going to wcc-server. Prints each address. Ctrl-C stops all three.
 //
@@ -17,6 +18,7 @@ const fs = require('fs');
 const path = require('path');
 const { spawn } = require('child_process');
 const { startStack } = require('../sim/stack');
+const { MATERIAL_ADMINS } = require('../sim/fixtures');
 
 const ROOT = path.resolve(__dirname, '..');
 const port = process.env.PORT === undefined || process.env.PORT === '' ? 5178 : Number(process.env.PORT);
@@ -132,6 +134,7 @@ startStack({
   if (stopping) { stopping = false; stop(0); return; }
   console.log(`wecom-double (WeCom's server API): ${s.double.url}  (control API: ${s.double.url}/__double/counts)`);
   console.log(`wcc-server (the backend, ${s.server.databaseUrl}): ${s.server.url}`);
+  console.log(`materials library: ${Object.keys(s.materials).length} materials (sim/fixtures.js MATERIALS), filled through POST /api/admin/materials as ${MATERIAL_ADMINS.join(', ')} (WCC_MATERIAL_ADMINS)`);
   console.log(`WeCom simulator: ${s.url}  (address ${s.sim.host}, port ${s.sim.port}; wx.request → ${s.url}backend → wcc-server)`);
   if (watch) {
     watchCore(s.sim);

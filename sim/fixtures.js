@@ -75,6 +75,16 @@ const huge = (() => {
   return c;
 })();
 
+// 500 follow users and 3,000 tags on my record (issue 15: stays one screen tall, folded,
+// until the rep asks for more).
+const giant = (() => {
+  const c = data.bigCustomer(500, 3000);
+  c.external_contact.external_userid = 'wmGiantCustomer0000000LLL';
+  c.external_contact.name = '巨型客户（500 位跟进人）';
+  c.follow_user[0].remark = '巨型客户';
+  return c;
+})();
+
 const vipChat = {
   errcode: 0,
   errmsg: 'ok',
@@ -104,6 +114,7 @@ const CUSTOMERS = [
   { id: data.NOT_MINE_ID, label: '赵六 · not my customer' },
   { id: big.external_contact.external_userid, label: '大客户 · 50 followers, 200 tags (bigCustomer)' },
   { id: huge.external_contact.external_userid, label: '超大客户 · 1200 followers, paged by 500' },
+  { id: giant.external_contact.external_userid, label: '巨型客户 · 500 followers, 3000 tags (folded)' },
   { id: `wmHandover${'0'.repeat(21)}5`, label: '客户0005 · 周离 (ex_zhou, resigned) left: hand-over accepts' },
   { id: `wmHandover${'0'.repeat(20)}10`, label: '客户0010 · 周离 left: refuses the hand-over' },
   { id: 'wmUnknown0000000000000JJJ', label: '(unknown to the backend: 84061)' },
@@ -171,10 +182,21 @@ function handoverWorld(nowSecs) {
  * The simulator's world as wecom-double's dataset JSON (tools/wecom-double/README.md, "Dataset
  * JSON"): the customers of tools/fixtures and the ones above as id-keyed externalcontact/get
  * answers, the chats as groupchat/get answers, one corp tag list covering every customer's tags
- * (tools/fixtures' standard groups, then bigCorpTags' ten groups of the big customers' 200
- * tags), and the members with their Chinese names. Every customer and chat of the panel's menus
+ * (tools/fixtures' standard groups, then bigCorpTags' ten groups of the big customers' tags,
+ * 3,000 of them), and the members with their Chinese names. Every customer and chat of the panel's menus
  * is in it, except the ones labelled unknown.
  */
+/**
+ * The big customers' colleagues (colleague1 … colleague499 of bigCustomer(): 大客户 and 巨型客户,
+ * and the first of 超大客户's) by name in the double's directory, so the folded cards show people:
+ * 20 surnames × 25 given names, one distinct name each. 超大客户's colleague500 and on have none
+ * (the card shows 同事（未设置姓名）, the userid apart).
+ */
+const SURNAMES = [...'王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗'];
+const GIVEN = ['伟', '芳', '娜', '敏', '静', '磊', '洋', '艳', '勇', '军', '杰', '娟', '涛', '明', '超', '秀英', '霞', '平', '刚', '桂英', '晨', '浩然', '思远', '雨桐', '子涵'];
+const NAMED_COLLEAGUES = 499;
+const colleagueName = (i) => SURNAMES[Math.floor((i - 1) / GIVEN.length)] + GIVEN[(i - 1) % GIVEN.length];
+
 /** The fixture customers' pictures: external_userid → file in sim/static/avatars. */
 const AVATARS = {
   [data.WECHAT_ID]: 'chen',
@@ -191,7 +213,7 @@ const AVATARS = {
 function doubleDataset(nowSecs = Date.now() / 1000, o = {}) {
   const handover = handoverWorld(nowSecs);
   const customers = Object.assign({}, data.customers, handover.customers);
-  for (const c of [wangFang, liuQiang, big, huge]) customers[c.external_contact.external_userid] = c;
+  for (const c of [wangFang, liuQiang, big, huge, giant]) customers[c.external_contact.external_userid] = c;
   if (o.avatarBase) {
     for (const [id, file] of Object.entries(AVATARS)) {
       if (!customers[id]) continue;
@@ -202,9 +224,10 @@ function doubleDataset(nowSecs = Date.now() / 1000, o = {}) {
   }
   const groupChats = Object.assign({}, data.groupChats, { [vipChat.group_chat.chat_id]: vipChat }, handover.groupChats);
   const standard = data.corpTagList.tag_group;
-  const extra = data.bigCorpTags(200).tag_group.filter((g) => !standard.some((x) => x.group_id === g.group_id));
+  const extra = data.bigCorpTags(3000).tag_group.filter((g) => !standard.some((x) => x.group_id === g.group_id));
   const members = {};
   for (const m of MEMBERS) members[m.id] = m.name;
+  for (let i = 1; i <= NAMED_COLLEAGUES; i++) members[`colleague${i}`] = colleagueName(i);
   members[HANDOVER.resigned] = HANDOVER.resignedName;
   return JSON.parse(JSON.stringify({
     customers,
@@ -215,4 +238,35 @@ function doubleDataset(nowSecs = Date.now() / 1000, o = {}) {
   }));
 }
 
-module.exports = { doubleDataset, CUSTOMERS, CHATS, MEMBERS, HANDOVER, AVATARS, data };
+/**
+ * The materials library (素材库, issue 15) that sim/stack.js fills through wcc-server's admin
+ * API (POST /api/admin/materials, signed in as an admin of WCC_MATERIAL_ADMINS) at every start:
+ * quick replies in groups, templates for group chats, an image, a file, a link and a
+ * mini-program card. `file`: the bytes of a media material, in sim/static/media (the server
+ * uploads them to the double's media/upload); `cover`: a picture there, served by the
+ * simulator at /__sim/media/<cover>, as a link's or a card's imgUrl. `key` names the entry in
+ * tests and makes the admin write idempotent (its Idempotency-Key).
+ */
+const MATERIAL_ADMINS = [data.ME];
+const MATERIALS = [
+  { key: 'greet', kind: 'text', title: '问候', group: '开场白', scope: 'single', text: '{name}您好，我是{me}，很高兴为您服务！有任何问题随时联系我。' },
+  { key: 'intro', kind: 'text', title: '自我介绍', group: '开场白', scope: 'all', text: '您好，我是{me}，负责您这边的企业版服务，有问题随时找我。' },
+  { key: 'quote', kind: 'text', title: '报价跟进', group: '跟进', scope: 'single', text: '{name}，报价单已发到您的邮箱，请查收；有疑问随时联系我。' },
+  { key: 'visit', kind: 'text', title: '预约拜访', group: '跟进', scope: 'single', text: '{name}您好，想约您本周当面聊聊需求，您看哪天方便？' },
+  { key: 'aftercare', kind: 'text', title: '售后回访', group: '售后', scope: 'all', text: '您好，我是{me}，想了解一下最近使用是否顺利，有问题随时告诉我。' },
+  { key: 'welcome', kind: 'text', title: '欢迎入群', group: '群聊', scope: 'group', text: '欢迎大家加入本群！我是{me}，工作日 9:00-18:00 在线答疑。' },
+  { key: 'event', kind: 'text', title: '活动通知', group: '群聊', scope: 'group', text: '各位好，本周五 14:00 有企业版线上分享会，欢迎报名参加！' },
+  { key: 'poster', kind: 'image', title: '新品海报', scope: 'all', filename: 'poster.png', file: 'poster.png' },
+  { key: 'price', kind: 'file', title: '价目表', scope: 'all', filename: '价目表 2026.pdf', file: 'price-list.pdf' },
+  { key: 'site', kind: 'link', title: '企业版介绍', scope: 'all', url: 'https://example.com/enterprise', desc: '功能、价格与客户案例一览', cover: 'cover.png' },
+  { key: 'shop', kind: 'miniprogram', title: '在线商城', scope: 'all', appid: 'wx8bd80126147df384', page: 'pages/shop/index.html', cover: 'shop.png' },
+];
+
+/**
+ * The picture the simulated phone picks in wx.chooseMedia (从手机选择图片): the panel sends
+ * sim/static/media/<file> as the `media` part when the mini program uploads tempFilePath
+ * (wx.uploadFile, to wcc-server's POST /api/media). `size`: that file's bytes.
+ */
+const PHONE_PICTURE = { tempFilePath: 'wxfile://tmp_sim_storefront.png', size: 10675, file: 'storefront.png' };
+
+module.exports = { doubleDataset, colleagueName, NAMED_COLLEAGUES, GIANT_ID: giant.external_contact.external_userid, CUSTOMERS, CHATS, MEMBERS, HANDOVER, AVATARS, MATERIALS, MATERIAL_ADMINS, PHONE_PICTURE, data };

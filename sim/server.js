@@ -16,6 +16,8 @@
 //   /__sim/info    GET {backendUrl, doubleUrl}
 //   /__sim/avatars/<name>.svg   the fixture customers' pictures (sim/static/avatars): the
 //                  fixtures' avatar URLs point here, so the phone shows real images offline.
+//   /__sim/media/<name>.png|jpg|pdf   the materials' files and covers and the phone's picture
+//                  (sim/static/media; sim/fixtures.js MATERIALS and PHONE_PICTURE).
 //   /__sim/expire-sessions   POST: every session token the proxy has seen so far counts as
 //                  expired: a later request carrying one reaches wcc-server with a token it never
 //                  issued, so wcc-server itself answers 401 and the client logs in again.
@@ -42,6 +44,8 @@ const TYPES = {
   '.wasm': 'application/wasm',
   '.png': 'image/png',
   '.svg': 'image/svg+xml',
+  '.jpg': 'image/jpeg',
+  '.pdf': 'application/pdf',
 };
 
 function createBundler(packageDir) {
@@ -206,6 +210,12 @@ async function startServer(o = {}) {
         const file = path.join(STATIC_DIR, 'avatars', `${avatar[1]}.svg`);
         if (!fs.existsSync(file)) return send(res, 404, 'text/plain', 'no such avatar');
         return send(res, 200, TYPES['.svg'], fs.readFileSync(file));
+      }
+      const media = /^\/__sim\/media\/([a-z0-9-]{1,40}\.(?:png|jpg|pdf))$/.exec(p);
+      if (media) {
+        const file = path.join(STATIC_DIR, 'media', media[1]);
+        if (!fs.existsSync(file)) return send(res, 404, 'text/plain', 'no such file');
+        return send(res, 200, TYPES[path.extname(file)] || 'application/octet-stream', fs.readFileSync(file));
       }
       if (p === '/__sim/info') return send(res, 200, TYPES['.json'], JSON.stringify({ backendUrl, doubleUrl }));
       if (p === '/__sim/events') {

@@ -2,7 +2,10 @@
 // The real stack behind `make dev` and tests/sim.test.js, on loopback, each on a free port:
 //   1. wecom-double, seeded with the simulator's fixtures (sim/fixtures.js doubleDataset(),
 //      written to a temp folder as the double's dataset JSON), demo corp and secrets;
-//   2. wcc-server on SQLite (a file in the same temp folder), WECOM_API_BASE = the double;
+//   2. wcc-server on SQLite (a file in the same temp folder), WECOM_API_BASE = the double, its
+//      materials library filled through its own admin API (seedMaterials(): quick replies,
+//      group templates, an image, a file, a link, a mini-program card; the media uploaded to
+//      the double's media/upload by the server);
 //   3. the simulator's server (sim/server.js), proxying /backend/* to wcc-server and
 //      /__double/* to the double.
 // The binaries are cargo's debug builds (`make sim-bins`: cargo build -p wcc-server -p
@@ -19,7 +22,9 @@ const path = require('path');
 const readline = require('readline');
 const { startServer } = require('./server');
 const { checkBuild, ROOT } = require('./build');
-const { doubleDataset, HANDOVER } = require('./fixtures');
+const { doubleDataset, HANDOVER, MATERIALS, MATERIAL_ADMINS } = require('./fixtures');
+
+const MEDIA_DIR = path.join(__dirname, 'static', 'media');
 
 /** The double's demo corp and secrets (wecom_double::Config::demo()). */
 const DEMO = { corpId: 'wwdemo0123456789', agentSecret: 'agent-secret', contactSecret: 'contact-secret' };
@@ -130,15 +135,58 @@ async function waitHealthy(url, ms = READY_MS) {
   }
 }
 
+/** POSTs JSON; resolves the answer's JSON, or throws with its status and text. */
+async function postJson(url, body, headers = {}) {
+  const r = await fetch(url, {
+    method: 'POST',
+    headers: Object.assign({ 'Content-Type': 'application/json' }, headers),
+    body: JSON.stringify(body),
+  });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`POST ${url}: HTTP ${r.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
+
+/**
+ * Fills wcc-server's materials library with sim/fixtures.js MATERIALS through its admin API,
+ * as an admin would: signs in as the first of MATERIAL_ADMINS (a wx.qy.login code the double
+ * issues, exchanged at POST /api/session), then POST /api/admin/materials for each entry, its
+ * Idempotency-Key `sim-material-<key>` (so a repeated seed writes nothing twice). Media entries
+ * carry their file from sim/static/media (the server uploads it to the double's media/upload);
+ * a link's or card's cover is the simulator's /__sim/media/<cover> when `mediaBase` is known.
+ * Resolves { id: key → material id }.
+ */
+async function seedMaterials({ serverUrl, doubleUrl, mediaBase }) {
+  const { code } = await postJson(`${doubleUrl}/__double/code`, { userid: MATERIAL_ADMINS[0] });
+  const { token } = await postJson(`${serverUrl}/api/session`, { code });
+  const ids = {};
+  for (const m of MATERIALS) {
+    const body = { kind: m.kind, title: m.title, scope: m.scope };
+    if (m.group) body.group = m.group;
+    for (const k of ['text', 'url', 'desc', 'appid', 'page', 'filename']) if (m[k] !== undefined) body[k] = m[k];
+    if (m.cover) body.img_url = mediaBase ? `${mediaBase}/${m.cover}` : `https://example.com/${m.cover}`;
+    if (m.file) body.data_base64 = fs.readFileSync(path.join(MEDIA_DIR, m.file)).toString('base64');
+    const answer = await postJson(`${serverUrl}/api/admin/materials`, body, {
+      Authorization: `Bearer ${token}`,
+      'Idempotency-Key': `sim-material-${m.key}`,
+    });
+    ids[m.key] = answer.id;
+  }
+  return ids;
+}
+
 /**
  * Starts wecom-double, wcc-server and the simulator. Resolves
- * { url, sim, double: {url, pid}, server: {url, pid}, dir, exited, close() }:
+ * { url, sim, double: {url, pid}, server: {url, pid}, materials, dir, exited, close() }
+ * (materials: the seeded library's ids, sim/fixtures.js key → id):
  * `exited` resolves with {name, code, signal} if the double or the server stops on its own.
  * @param {{ port?: number, host?: string, log?: (line: string) => void, env?: object,
- *   packageDir?: string, watch?: number | boolean, simLog?: (line: string) => void, simulator?: boolean }} [o]
+ *   packageDir?: string, watch?: number | boolean, simLog?: (line: string) => void, simulator?: boolean,
+ *   materials?: boolean }} [o]
  *   port: the simulator's (0 = any free port; default 5178). log: every line the two
  *   services print (default: dropped). env: extra variables for wcc-server (e.g. RUST_LOG).
  *   packageDir, watch: the simulator's (sim/server.js); simLog: what it reports (problems).
+ *   materials: false leaves the materials library empty (default: seeded, seedMaterials()).
  */
 /** A port no one listens on now, on `host`. */
 function freePort(host) {
@@ -184,6 +232,8 @@ async function startStack(o = {}) {
       // The hand-over scenario: who may hand customers over, and the callback inbox the
       // double's transfer_fail events reach.
       WCC_HANDOVER_ADMINS: HANDOVER.admins.join(','),
+      // Who fills the materials library (sim/fixtures.js MATERIALS, seeded below).
+      WCC_MATERIAL_ADMINS: MATERIAL_ADMINS.join(','),
       WECOM_CALLBACK_TOKEN: CALLBACK.token,
       WECOM_CALLBACK_AES_KEY: CALLBACK.aesKey,
     }, o.env || {}, {
@@ -205,6 +255,9 @@ async function startStack(o = {}) {
       });
       if (!r.ok) throw new Error(`wecom-double would not take the callback URL: HTTP ${r.status} ${await r.text()}`);
     }
+    const materials = o.materials === false ? {} : await seedMaterials({
+      serverUrl, doubleUrl, mediaBase: simPort ? `http://${simHost}:${simPort}/__sim/media` : undefined,
+    });
     // simulator: false: only the double and the server (a headless journey, e.g. under jsdom,
     // where esbuild cannot load).
     if (o.simulator !== false) {
@@ -220,6 +273,7 @@ async function startStack(o = {}) {
       sim,
       double: { url: doubleUrl, pid: double.child.pid },
       server: { url: serverUrl, pid: server.child.pid, databaseUrl: env.WCC_DATABASE_URL },
+      materials,
       dir,
       exited,
       close: () => {
@@ -233,4 +287,4 @@ async function startStack(o = {}) {
   }
 }
 
-module.exports = { startStack, checkBinaries, binary, DEMO, CALLBACK };
+module.exports = { startStack, seedMaterials, checkBinaries, binary, DEMO, CALLBACK };

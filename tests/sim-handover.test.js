@@ -10,108 +10,21 @@
 // 交接中 while waiting and the refusal after. Needs `make build` and `make sim-bins`.
 'use strict';
 
-const fs = require('fs');
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
+const { simSession } = require('./support/sim-session');
+const { HANDOVER } = require('../sim/fixtures');
 
 jest.setTimeout(240000);
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const { HANDOVER } = require('../sim/fixtures');
-
+const sim = simSession('sim-handover.test');
+const { double, withStackLog, expectPhone, phoneView, waitForNote, type, pageErrors } = sim;
 let stack;
-let browser;
 let page;
 let phone;
-const pageErrors = [];
-const stackLog = [];
-
-beforeAll(async () => {
-  require('../sim/build').checkBuild();
-  require('../sim/stack').checkBinaries();
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`sim-handover.test: ${CHROMIUM} is missing; run \`make browser-tools\``);
-  const { chromium } = require('playwright-core');
-  const { startStack } = require('../sim/stack');
-  stack = await startStack({ port: 0, log: (line) => { stackLog.push(line); if (stackLog.length > 400) stackLog.shift(); } });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  phone = page.frameLocator('#phone');
-});
-
-afterAll(async () => {
-  if (browser) await browser.close();
-  if (stack) await stack.close();
-});
-
-async function double(method, api, body) {
-  const res = await fetch(`${stack.double.url}/__double/${api}`, {
-    method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${api}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-async function withStackLog(fn) {
-  try {
-    return await fn();
-  } catch (e) {
-    e.message += `\n--- wecom-double and wcc-server, last lines:\n${stackLog.slice(-40).join('\n')}`;
-    throw e;
-  }
-}
-
-async function phoneText() {
-  const s = await phone.locator('#pages').innerText();
-  return s.replace(/\s+/g, ' ').trim();
-}
-
-async function expectPhone(present, absent = [], timeout = 20000) {
-  const deadline = Date.now() + timeout;
-  let text = '';
-  for (;;) {
-    text = await phoneText();
-    const missing = present.filter((s) => !text.includes(s));
-    const unwanted = absent.filter((s) => text.includes(s));
-    if (!missing.length && !unwanted.length) return text;
-    if (Date.now() > deadline) {
-      throw new Error(`the phone should show ${JSON.stringify(missing)}${unwanted.length ? ` and not ${JSON.stringify(unwanted)}` : ''}; it shows: ${text.slice(0, 2000)}`);
-    }
-    await sleep(50);
-  }
-}
-
-/** The phone's view model, as the panel shows it. */
-function phoneView() {
-  return page.evaluate(() => {
-    const p = window.sim && window.sim.phone;
-    const data = p ? p.pageData() : null;
-    return data ? JSON.parse(JSON.stringify(data)) : null;
-  });
-}
+beforeAll(() => { ({ stack, page, phone } = sim); });
 
 /** The backend requests the phone made (the panel's effects log). */
 function backendPaths() {
   return page.$$eval('#sim-log li[data-kind="backend"]', (items) => items.map((li) => ({ path: li.dataset.path || null, text: li.textContent })));
-}
-
-/** Waits for a line of the panel's log (its notes) matching `re`. */
-async function waitForNote(re, timeout = 15000) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const notes = await page.$$eval('#sim-log li[data-kind="note"]', (items) => items.map((li) => li.textContent));
-    if (notes.some((n) => re.test(n))) return;
-    if (Date.now() > deadline) throw new Error(`no panel note matching ${re}; notes: ${JSON.stringify(notes.slice(-5))}`);
-    await sleep(50);
-  }
-}
-
-async function type(selector, value) {
-  const box = phone.locator(`${selector} input, ${selector} textarea`).first();
-  await box.fill(value);
 }
 
 test('hand over a resigned rep\'s 250 customers to a colleague: 2 refused, 1 at limit, each result mapped to its request', () => withStackLog(async () => {

@@ -4,89 +4,28 @@
 // The simulator's locale switch (sim/, Chromium, on the real stack of `make dev`): the panel's
 // Language control sets the client's wx.getSystemInfo().language and relaunches the phone; the
 // core then renders home in that language only: its labels, its intro and the navigation bar's
-// title, with no Chinese text once English is chosen, and back. Saves home-en.png (into a temp
+// title, with no Chinese text once English is chosen, and back; a customer's card then reads in
+// English around the customer's own (Chinese) data. Saves home-en.png and card-en.png (into a temp
 // folder, or docs/screenshots with WCC_UPDATE_SCREENSHOTS=1). Needs `make build` and
 // `make sim-bins`.
 'use strict';
 
-const fs = require('fs');
 const path = require('path');
-
-const ROOT = path.resolve(__dirname, '..');
-const SHOTS = process.env.WCC_UPDATE_SCREENSHOTS
-  ? path.join(ROOT, 'docs', 'screenshots')
-  : fs.mkdtempSync(path.join(require('os').tmpdir(), 'wcc-shots-'));
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
-/** Chinese characters and the full-width punctuation Chinese text uses. */
-const CJK = /[\u2E80-\u2FDF\u3000-\u303F\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF]/;
+const { simSession, sleep, CJK } = require('./support/sim-session');
 
 jest.setTimeout(180000);
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-let stack;
-let browser;
+const sim = simSession('sim-locale.test');
+const { withStackLog, pageErrors } = sim;
+/** The phone's text, the navigation bar's title included. */
+const expectPhone = (present, absent = [], timeout = 20000) => sim.expectPhone(present, absent, timeout, { nav: true });
 let page;
 let phone;
-const pageErrors = [];
-const stackLog = [];
-
-beforeAll(async () => {
-  require('../sim/build').checkBuild();
-  require('../sim/stack').checkBinaries();
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`sim-locale.test: ${CHROMIUM} is missing; run \`make browser-tools\``);
-  const { chromium } = require('playwright-core');
-  const { startStack } = require('../sim/stack');
-  stack = await startStack({ port: 0, log: (line) => { stackLog.push(line); if (stackLog.length > 400) stackLog.shift(); } });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  phone = page.frameLocator('#phone');
-  fs.mkdirSync(SHOTS, { recursive: true });
-});
-
-afterAll(async () => {
-  if (browser) await browser.close();
-  if (stack) await stack.close();
-});
-
-async function withStackLog(fn) {
-  try {
-    return await fn();
-  } catch (e) {
-    e.message += `\n--- wecom-double and wcc-server, last lines:\n${stackLog.slice(-40).join('\n')}`;
-    throw e;
-  }
-}
-
-/** The phone's visible text (its pages and the navigation bar), whitespace collapsed. */
-async function phoneText() {
-  const pages = await phone.locator('#pages').innerText();
-  const nav = await phone.locator('#nav-title').innerText();
-  return `${nav} | ${pages}`.replace(/\s+/g, ' ').trim();
-}
-
-/** Waits until the phone shows every string (and none of `absent`); returns the text. */
-async function expectPhone(present, absent = [], timeout = 20000) {
-  const deadline = Date.now() + timeout;
-  let text = '';
-  for (;;) {
-    text = await phoneText();
-    const missing = present.filter((s) => !text.includes(s));
-    const unwanted = absent.filter((s) => text.includes(s));
-    if (!missing.length && !unwanted.length) return text;
-    if (Date.now() > deadline) {
-      throw new Error(`the phone should show ${JSON.stringify(missing)}${unwanted.length ? ` and not ${JSON.stringify(unwanted)}` : ''}; it shows: ${text}`);
-    }
-    await sleep(50);
-  }
-}
+beforeAll(() => { ({ page, phone } = sim); });
 
 describe('the simulator switches the locale', () => {
   test('home in Chinese, then English only after switching, then Chinese again', () => withStackLog(async () => {
-    await page.goto(`${stack.url}?entry=normal`);
+    await page.goto(`${sim.stack.url}?entry=normal`);
     expect(await page.inputValue('#sim-language')).toBe('zh_CN');
     let text = await expectPhone(['客户联系', '选择客户', '客户交接（管理员）'], ['Pick a customer', 'Hand customers over']);
 
@@ -99,7 +38,7 @@ describe('the simulator switches the locale', () => {
     expect(info).toBe('en');
     await phone.locator('#pages').evaluate((el) => { el.scrollTop = 0; });
     await sleep(150);
-    await page.screenshot({ path: path.join(SHOTS, 'home-en.png') });
+    await page.screenshot({ path: path.join(sim.SHOTS, 'home-en.png') });
 
     // a relaunch keeps the choice (it is the client's language, not the app's memory)
     await page.click('#sim-relaunch');
@@ -108,6 +47,28 @@ describe('the simulator switches the locale', () => {
 
     await page.selectOption('#sim-language', 'zh_CN');
     text = await expectPhone(['客户联系', '选择客户'], ['Pick a customer', 'Customer contact']);
+    expect(pageErrors).toEqual([]);
+  }));
+
+  test('the card in English: every label in English, the people by name, the tag picker\'s link', () => withStackLog(async () => {
+    await page.goto(`${sim.stack.url}?entry=single_chat_tools&customer=wmChenXiaoMing0001AAAA&lang=en`);
+    expect(await page.inputValue('#sim-language')).toBe('en');
+    // the customer's data stays as WeCom holds it (陈晓明, 陈先生); every word of the app is English
+    const text = await expectPhone(['陈晓明', 'WeChat', 'Refresh', 'My follow-up', 'Edit', 'Remark', 'Colleagues following up',
+      '3 members follow this customer', 'Send a message', '+ Add tags', '张三', '李四', '王五'],
+    ['我的跟进', '其他跟进同事', '编辑', '刷新', '打标签', '发送消息', '微信', '共 3 位']);
+    expect(text).not.toMatch(/zhangsan|lisi|wangwu/i);
+    expect((await phone.locator('.colleague-name').allInnerTexts()).map((t) => t.trim())).toEqual(['李四', '王五']);
+    await phone.locator('#pages').evaluate((el) => { el.scrollTop = 0; });
+    await sleep(150);
+    await page.screenshot({ path: path.join(sim.SHOTS, 'card-en.png') });
+    const toggle = phone.locator('#tag-picker-toggle');
+    await toggle.click();
+    await sim.waitFor('the tag picker open', async () => (await toggle.innerText()).trim() === 'Hide tags');
+    expect(await phone.locator('.mine .tag-picker').isVisible()).toBe(true);
+    await toggle.click();
+    await sim.waitFor('the tag picker closed', async () => (await toggle.innerText()).trim() === '+ Add tags');
+    expect(await phone.locator('.mine .tag-picker').count()).toBe(0);
     expect(pageErrors).toEqual([]);
   }));
 });

@@ -5,133 +5,35 @@
 // (sim/stack.js): wecom-double seeded with the simulator's fixtures, wcc-server on SQLite, and
 // the simulator, whose phone runs the real reference mini program, shell and wasm core with
 // wx.request going over HTTP to wcc-server. Driven through the scenario panel; what reached
-// WeCom is counted at the double (/__double/counts). Three journeys (the card, the send, and the
-// panel's network controls as faults at the double) assert the page text at each step; the
-// first two save screenshots {card,edit,offline-save,send}.png: into a temp folder, or into
-// docs/screenshots with `make screenshots` (WCC_UPDATE_SCREENSHOTS=1).
+// WeCom is counted at the double (/__double/counts). The journeys (the card, the send, the
+// materials library the stack seeded and a picture from the phone, the panel's network controls
+// as faults at the double, a group chat by name, a folded 500-follower customer) assert the page
+// text at each step and save screenshots {card,edit,offline-save,send,materials,big-customer}.png:
+// into a temp folder, or into docs/screenshots with `make screenshots` (WCC_UPDATE_SCREENSHOTS=1).
+// The stack and browser setup is tests/support/sim-session.js, shared with the other sim tests.
 // Needs `make build` and the two binaries (`make sim-bins`).
 'use strict';
 
-const fs = require('fs');
-const path = require('path');
+const { simSession, sleep } = require('./support/sim-session');
 
-const ROOT = path.resolve(__dirname, '..');
-const SHOTS = process.env.WCC_UPDATE_SCREENSHOTS
-  ? path.join(ROOT, 'docs', 'screenshots')
-  : fs.mkdtempSync(path.join(require('os').tmpdir(), 'wcc-shots-'));
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
 const WECHAT_ID = 'wmChenXiaoMing0001AAAA'; // tools/fixtures/wecom-data.js: 陈晓明, remark 陈先生
 const REMARK = '重点客户陈先生';
 const MESSAGE = '陈先生您好，报价单已发到您的邮箱 📎';
 
 jest.setTimeout(240000);
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
+const sim = simSession('sim.test', { timeout: 15000 });
+const { double, reachedWeCom, withStackLog, expectPhone, phoneText, effects, waitFor, shot, phoneErrors, phoneHeights, pageErrors } = sim;
 let stack;
-let browser;
 let page;
 let phone;
-const pageErrors = [];
-const stackLog = []; // the double's and the server's output, shown when a test fails
-
+// The stack signed in once itself before the phone did: to fill the materials library as its
+// admin (sim/stack.js seedMaterials); what the double counts here comes after that.
+let seeded;
 beforeAll(async () => {
-  // A missing build is a clear failure, not a skip.
-  require('../sim/build').checkBuild();
-  require('../sim/stack').checkBinaries();
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`sim.test: ${CHROMIUM} is missing; run \`make browser-tools\` (apt-get install chromium)`);
-  const { chromium } = require('playwright-core');
-  const { startStack } = require('../sim/stack');
-  stack = await startStack({ port: 0, log: (line) => { stackLog.push(line); if (stackLog.length > 400) stackLog.shift(); } });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  phone = page.frameLocator('#phone');
-  fs.mkdirSync(SHOTS, { recursive: true });
+  ({ stack, page, phone } = sim);
+  seeded = await double('GET', 'counts');
 });
-
-afterAll(async () => {
-  if (browser) await browser.close();
-  if (stack) await stack.close();
-});
-
-/** The double's control API, straight from the test. */
-async function double(method, api, body) {
-  const res = await fetch(`${stack.double.url}/__double/${api}`, {
-    method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${api}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-/** Calls of `api` that reached the double so far. */
-async function reachedWeCom(api) {
-  return ((await double('GET', 'counts')).counts || {})[api] || 0;
-}
-
-/** Fails with the last lines of the double and the server. */
-async function withStackLog(fn) {
-  try {
-    return await fn();
-  } catch (e) {
-    e.message += `\n--- wecom-double and wcc-server, last lines:\n${stackLog.slice(-40).join('\n')}`;
-    throw e;
-  }
-}
-
-/** The phone's visible text, whitespace collapsed. */
-async function phoneText() {
-  const s = await phone.locator('#pages').innerText();
-  return s.replace(/\s+/g, ' ').trim();
-}
-
-/** Waits until the phone shows every string (and none of `absent`); returns the text. */
-async function expectPhone(present, absent = [], timeout = 15000) {
-  const deadline = Date.now() + timeout;
-  let text = '';
-  for (;;) {
-    text = await phoneText();
-    const missing = present.filter((s) => !text.includes(s));
-    const unwanted = absent.filter((s) => text.includes(s));
-    if (!missing.length && !unwanted.length) return text;
-    if (Date.now() > deadline) {
-      throw new Error(`the phone should show ${JSON.stringify(missing)}${unwanted.length ? ` and not ${JSON.stringify(unwanted)}` : ''}; it shows: ${text}`);
-    }
-    await sleep(50);
-  }
-}
-
-/** The effects log's entries of one kind: [{text, path, api, args}]. */
-function effects(kind) {
-  return page.$$eval(`#sim-log li[data-kind="${kind}"]`, (items) => items.map((li) => ({
-    text: li.textContent, path: li.dataset.path || null, api: li.dataset.api || null, args: li.dataset.args || null,
-  })));
-}
-
-async function waitFor(what, fn, timeout = 15000) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    last = await fn();
-    if (last) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
-async function shot(name) {
-  await phone.locator('#pages').evaluate((el) => { el.scrollTop = 0; });
-  await sleep(150); // let the panel's log and view model catch up
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-  expect(fs.statSync(path.join(SHOTS, `${name}.png`)).size).toBeGreaterThan(10000);
-}
-
-async function phoneErrors() {
-  return page.evaluate(() => (window.sim.phone ? window.sim.phone.errors.map((e) => `${e.type}: ${e.message}`) : ['no phone']));
-}
 
 const isRemark = (e) => /\/api\/external-contacts\/[^/]+\/remark$/.test(e.path || '');
 
@@ -148,6 +50,11 @@ describe('WeCom simulator (make dev) in Chromium', () => {
       expect([c.id, res.status]).toEqual([c.id, 200]);
     }
     for (const c of CHATS) expect([c.id, !!dataset.group_chats[c.id]]).toEqual([c.id, !/unknown/.test(c.label)]);
+    // the materials' files and the phone's picture are in sim/static/media, the picture's size as the fixture says
+    const { MATERIALS, PHONE_PICTURE } = require('../sim/fixtures');
+    const media = (f) => require('path').join(__dirname, '..', 'sim', 'static', 'media', f);
+    for (const m of MATERIALS) for (const f of [m.file, m.cover].filter(Boolean)) expect([f, require('fs').existsSync(media(f))]).toEqual([f, true]);
+    expect(require('fs').statSync(media(PHONE_PICTURE.file)).size).toBe(PHONE_PICTURE.size);
   });
 
   test('card journey: open from single_chat_tools, edit the remark, save offline, sync once online', () => withStackLog(async () => {
@@ -160,7 +67,12 @@ describe('WeCom simulator (make dev) in Chromium', () => {
     // by userid; the customer's picture is the simulator's own fixture image
     let text = await expectPhone(['陈晓明', '我的跟进', '陈先生', '想了解企业版报价', '其他跟进同事', '李四', '陈总']);
     expect(await phone.locator('.customer-name').innerText()).toBe('陈晓明');
-    expect(await phone.locator('.colleague-name').first().innerText()).toBe('李四');
+    // people by name: me 张三 (zhangsan), my colleagues 李四 (lisi) and 王五 (WangWu); no
+    // userid is shown in a name's place, nor anywhere else on the card
+    expect((await phone.locator('.mine .person-name').innerText()).trim()).toBe('张三');
+    expect((await phone.locator('.colleague-name').allInnerTexts()).map((t) => t.trim())).toEqual(['李四', '王五']);
+    expect(await phone.locator('.person-fallback, .person-note').count()).toBe(0);
+    expect(text).not.toMatch(/zhangsan|lisi|wangwu/i);
     const avatar = phone.locator('.customer-avatar img.sim-image');
     expect(await avatar.getAttribute('src')).toBe(`${stack.url}__sim/avatars/chen.svg`);
     expect(await avatar.evaluate((img) => img.decode().then(() => img.naturalWidth))).toBeGreaterThan(0);
@@ -172,9 +84,10 @@ describe('WeCom simulator (make dev) in Chromium', () => {
     const qy = (await effects('qy')).map((e) => e.api);
     expect(qy).toEqual(expect.arrayContaining(['login', 'getContext', 'getCurExternalContact']));
     // the login went through WeCom: wx.qy.login's code, exchanged once at jscode2session with
-    // the app's (agent) secret; the card came from externalcontact/get with the contact secret
+    // the app's (agent) secret (one token, the server's, which seeding fetched already); the
+    // card came from externalcontact/get with the contact secret
     const counts = await double('GET', 'counts');
-    expect(counts.counts['miniprogram/jscode2session']).toBe(1);
+    expect(counts.counts['miniprogram/jscode2session'] - seeded.counts['miniprogram/jscode2session']).toBe(1);
     expect(counts.gettoken['agent-secret']).toBe(1);
     expect(counts.counts['externalcontact/get']).toBeGreaterThanOrEqual(1);
     expect(counts.gettoken['contact-secret']).toBe(1);
@@ -185,12 +98,19 @@ describe('WeCom simulator (make dev) in Chromium', () => {
     await shot('card');
 
     // the tag picker link says what a tap does (the page once read 收起标签 while closed)
+    // closed: 打标签 and no picker; open: the corp's tags to pick and 收起标签; closed again
     const toggle = phone.locator('#tag-picker-toggle');
+    const picker = phone.locator('.mine .tag-picker');
     expect((await toggle.innerText()).trim()).toBe('+ 打标签');
+    expect(await picker.count()).toBe(0);
     await toggle.click();
     await waitFor('the tag picker open', async () => (await toggle.innerText()).trim() === '收起标签');
+    expect(await picker.isVisible()).toBe(true);
+    expect(await picker.locator('.tag-option').count()).toBeGreaterThan(3);
+    expect(await picker.innerText()).toContain('A 级');
     await toggle.click();
     await waitFor('the tag picker closed', async () => (await toggle.innerText()).trim() === '+ 打标签');
+    expect(await picker.count()).toBe(0);
 
     // edit: the form replaces my follow-up
     await phone.locator('#edit').click();
@@ -259,6 +179,84 @@ describe('WeCom simulator (make dev) in Chromium', () => {
     expect(pageErrors).toEqual([]);
   }));
 
+  test('materials journey: the library the admin filled lists in the composer, a tap sends it, and a picture from the phone is uploaded and sent', () => withStackLog(async () => {
+    const { MATERIALS } = require('../sim/fixtures');
+    const ids = stack.materials;
+    expect(Object.keys(ids)).toEqual(MATERIALS.map((m) => m.key));
+    const sent = async () => (await effects('qy')).filter((e) => e.api === 'sendChatMessage' && /sendChatMessage:ok/.test(e.text)).map((e) => JSON.parse(e.args));
+    const before = (await sent()).length;
+    const tab = async (type) => {
+      await phone.locator(`.msg-type[data-arg="${type}"]`).click();
+      await waitFor(`the ${type} tab`, async () => /tab-selected/.test(await phone.locator(`.msg-type[data-arg="${type}"]`).getAttribute('class')));
+    };
+    const material = (key) => phone.locator(`.material[data-arg="${ids[key]}"]`);
+
+    // the text tab: the quick replies of a one-to-one chat by group, filled for 陈晓明 and signed
+    // by the member's name (张三), never {name} or a userid; the group chats' templates are not here
+    await tab('text');
+    let text = await expectPhone(['素材库', '点一下即发送到聊天', '开场白', '问候', '跟进', '报价跟进', '预约拜访', '售后', '售后回访'], ['欢迎入群', '活动通知', '{name}', '{me}']);
+    expect(await material('greet').innerText()).toContain('陈晓明您好，我是张三');
+    expect(text).not.toMatch(/我是zhangsan/);
+    await shot('materials', { scrollTo: '.library' });
+    await material('quote').click();
+    await waitFor('the quick reply sent', async () => (await sent()).length === before + 1);
+    expect((await sent())[before]).toEqual({ msgtype: 'text', enterChat: false, text: { content: '陈晓明，报价单已发到您的邮箱，请查收；有疑问随时联系我。' } });
+
+    // an image and a file: sent by the media id the server got from WeCom's media/upload (the
+    // double's), which nobody typed or saw
+    await tab('image');
+    await expectPhone(['新品海报', '从手机选择图片']);
+    expect(await phone.locator('#input-composer-imageMediaid').count()).toBe(0);
+    await material('poster').click();
+    await waitFor('the poster sent', async () => (await sent()).length === before + 2);
+    const poster = (await sent())[before + 1];
+    expect(poster).toEqual({ msgtype: 'image', enterChat: false, image: { mediaid: expect.any(String) } });
+    expect(poster.image.mediaid.length).toBeGreaterThan(20);
+    // files and videos are sent from the library only: they list under the 图片 tab
+    await expectPhone(['价目表', '价目表 2026.pdf']);
+    await material('price').click();
+    await waitFor('the price list sent', async () => (await sent()).length === before + 3);
+    expect((await sent())[before + 2]).toEqual({ msgtype: 'file', enterChat: false, file: { mediaid: expect.any(String) } });
+
+    // a link and a mini-program card, their covers the simulator's pictures
+    await tab('news');
+    await expectPhone(['企业版介绍']);
+    await material('site').click();
+    await waitFor('the link sent', async () => (await sent()).length === before + 4);
+    expect((await sent())[before + 3]).toEqual({
+      msgtype: 'news', enterChat: false,
+      news: { link: 'https://example.com/enterprise', title: '企业版介绍', desc: '功能、价格与客户案例一览', imgUrl: `${stack.url}__sim/media/cover.png` },
+    });
+    await tab('miniprogram');
+    await expectPhone(['在线商城']);
+    await material('shop').click();
+    await waitFor('the card sent', async () => (await sent()).length === before + 5);
+    expect((await sent())[before + 4]).toEqual({
+      msgtype: 'miniprogram', enterChat: false,
+      miniprogram: { appid: 'wx8bd80126147df384', title: '在线商城', imgUrl: `${stack.url}__sim/media/shop.png`, page: 'pages/shop/index.html' },
+    });
+
+    // 从手机选择图片: wx.chooseMedia picks the fixture picture, wx.uploadFile posts it to
+    // wcc-server (POST /api/media, multipart), the server uploads it to WeCom, and the phone
+    // sends the id it got back
+    const uploads = await reachedWeCom('media/upload');
+    await tab('image');
+    await phone.locator('#pick-picture').click();
+    await waitFor('the picture sent', async () => (await sent()).length === before + 6);
+    const picture = (await sent())[before + 5];
+    expect(picture).toEqual({ msgtype: 'image', enterChat: false, image: { mediaid: expect.any(String) } });
+    expect(picture.image.mediaid).not.toBe(poster.image.mediaid);
+    expect(await reachedWeCom('media/upload')).toBe(uploads + 1);
+    const media = (await effects('backend')).filter((e) => e.path === '/api/media');
+    expect(media).toHaveLength(1);
+    expect(media[0].text).toContain(picture.image.mediaid);
+    const qy = (await effects('wx')).map((e) => e.api);
+    expect(qy).toEqual(expect.arrayContaining(['chooseMedia', 'uploadFile']));
+    await expectPhone(['已发送']);
+    expect(await phoneErrors()).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  }));
+
   test('the network controls drive the double: an expired session logs in again, a rejected save is restored, a WeCom fault is busy', () => withStackLog(async () => {
     const settled = () => page.evaluate(() => window.sim.doubleQueue.then(() => true));
     const unauthorized = async () => (await effects('backend')).filter((e) => /(^|[^0-9])401 \{/.test(e.text)).length;
@@ -304,5 +302,71 @@ describe('WeCom simulator (make dev) in Chromium', () => {
     await expectPhone(['陈晓明', '我的跟进', REMARK], ['繁忙'], 30000);
     expect(await phoneErrors()).toEqual([]);
     expect(pageErrors).toEqual([]);
+  }));
+
+  test('a group chat by name: the owner and members are people, and the composer offers the group templates only', () => withStackLog(async () => {
+    const { CHATS } = require('../sim/fixtures');
+    await page.goto(`${stack.url}?entry=group_chat_tools&chat=${CHATS[1].id}`);
+    // 华东区 VIP 客户群: owner lisi, zhangsan an admin; both shown by name
+    await expectPhone(['华东区 VIP 客户群', '群主', '李四', '张三']);
+    expect((await phone.locator('.group-owner .person-name').innerText()).trim()).toBe('李四');
+    const internal = await phone.locator('.internal-members .member-name').allInnerTexts();
+    expect(internal.map((t) => t.trim())).toEqual(expect.arrayContaining(['李四', '张三']));
+    for (const t of internal) expect(t.trim()).not.toMatch(/^(lisi|zhangsan)$/);
+    expect(await phoneText()).not.toMatch(/lisi 群主|zhangsan 群主/);
+    // the group view carries the composer: the library offers what suits a group chat, filled
+    // with the member's name, and nothing that names a customer
+    await expectPhone(['素材库', '群聊', '欢迎入群', '活动通知', '自我介绍', '欢迎大家加入本群！我是张三'], ['报价跟进', '预约拜访', '{name}', '{me}', '缺少：客户名称']);
+    await phone.locator(`.material[data-arg="${stack.materials.welcome}"]`).click();
+    const sent = await waitFor('the group template sent', async () => (await effects('qy')).filter((e) => e.api === 'sendChatMessage' && /sendChatMessage:ok/.test(e.text)).pop());
+    expect(JSON.parse(sent.args)).toEqual({ msgtype: 'text', enterChat: false, text: { content: '欢迎大家加入本群！我是张三，工作日 9:00-18:00 在线答疑。' } });
+    expect(await phoneErrors()).toEqual([]);
+  }));
+
+  test('a 500-follow-user, 3,000-tag customer is folded: as tall as a 50-follower one, until the rep expands it', () => withStackLog(async () => {
+    const { GIANT_ID, data } = require('../sim/fixtures');
+    const BIG_ID = data.bigCustomer().external_contact.external_userid;
+    await page.goto(`${stack.url}?entry=single_chat_tools&customer=${BIG_ID}`);
+    await expectPhone(['大客户', '我的跟进', '查看全部 49 位同事'], [], 30000);
+    const big = await phoneHeights();
+    await page.goto(`${stack.url}?entry=single_chat_tools&customer=${GIANT_ID}`);
+    await expectPhone(['巨型客户（500 位跟进人）', '我的跟进', '其他跟进同事', '查看全部 499 位同事'], [], 30000);
+    const folded = await phoneHeights();
+    // Folded, the card's height does not grow with the customer: ten times the follow users
+    // and fifteen times the tags take the same room (give or take the longer name's line).
+    // Ten tag groups of six chips and three colleagues are still about 2.5 phone screens.
+    // Issue 15 asks for one: that needs the core to fold a record's tag groups (to one), the
+    // folded colleagues shown as a line of names and the three actions in a row; any two of
+    // those leave it taller than the screen.
+    expect(Math.abs(folded.content - big.content)).toBeLessThanOrEqual(60);
+    expect(folded.content).toBeLessThanOrEqual(folded.screen * 3);
+    // the view holds only what is shown: a few colleagues and a few tags per group
+    const shownColleagues = await phone.locator('.colleague').count();
+    expect(shownColleagues).toBeLessThan(10);
+    // the colleagues shown are people (the double's directory names colleague1…), never userids
+    const { colleagueName } = require('../sim/fixtures');
+    const names = (await phone.locator('.colleague-name').allInnerTexts()).map((t) => t.trim());
+    expect(names).toEqual([1, 2, 3].slice(0, shownColleagues).map(colleagueName));
+    expect(await phoneText()).not.toMatch(/colleague\d/);
+    expect(await phone.locator('.mine .tag').count()).toBeLessThan(100);
+    // the shot: the last tag groups folded (全部 300 个), three colleagues by name, 查看全部 499 位同事
+    await shot('big-customer', { scrollTo: '.colleagues', block: 'end' });
+
+    // the rep asks for every colleague: the page grows past the screen
+    await phone.locator('#colleagues-more').click();
+    await waitFor('every colleague shown', async () => (await phone.locator('.colleague').count()) === 499, 30000);
+    const expanded = await phoneHeights();
+    // their names are asked for as they are shown: every one of them by name, once answered
+    await waitFor('every colleague by name', async () => (await phone.locator('.colleague .person-note').count()) === 0, 30000);
+    expect((await phone.locator('.colleague-name').allInnerTexts()).map((t) => t.trim())[498]).toBe(colleagueName(499));
+    expect(await phoneText()).not.toMatch(/colleague\d/);
+    expect(expanded.content).toBeGreaterThan(folded.screen * 20);
+    await phone.locator('#colleagues-less').click();
+    await waitFor('the colleagues folded again', async () => (await phone.locator('.colleague').count()) === shownColleagues);
+    // a tag group expanded shows its 300 tags
+    await phone.locator('.mine .tags-more').first().click();
+    await waitFor('a tag group expanded', async () => (await phone.locator('.mine .tag').count()) > 300);
+    expect((await phoneHeights()).content).toBeGreaterThan(folded.content);
+    expect(await phoneErrors()).toEqual([]);
   }));
 });

@@ -5,15 +5,15 @@
 // words in a text node or in a placeholder/aria-label/title attribute (an
 // English literal is a label the Chinese page would show).
 //
-// EXCEPTIONS holds the components other helpers are converting this session;
-// the lead empties it at merge.
+// EXCEPTIONS holds components still being converted (none now: composer-panel
+// reads every label from composer.labels).
 'use strict';
 const fs = require('fs');
 const path = require('path');
 
 const ROOT = path.resolve(__dirname, '../miniprogram');
 
-const EXCEPTIONS = ['components/composer-panel'];
+const EXCEPTIONS = [];
 
 /** Chinese (and other CJK) characters and the full-width punctuation Chinese text uses. */
 const CJK = /[\u2E80-\u2FDF\u3000-\u303F\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF]|[\u{20000}-\u{2FA1F}]/u;

@@ -7,7 +7,7 @@
 // controls drive the double through its control API (/__double/*): latency, faults; the login
 // codes come from the double too. Only "network up" stays in the page (wx.request fails there).
 
-const { CUSTOMERS, CHATS, MEMBERS, HANDOVER, data } = require('../fixtures');
+const { CUSTOMERS, CHATS, MEMBERS, HANDOVER, PHONE_PICTURE, data } = require('../fixtures');
 const { startLiveReload } = require('./live-reload');
 
 const ENTRIES = [
@@ -151,6 +151,8 @@ class Simulator {
       externalUserId: s.customer,
       chatId: s.chat,
       selectContacts: s.picker === 'cancel' ? 'cancel' : [s.customer],
+      // wx.chooseMedia (从手机选择图片): the fixture picture, or the member backs out
+      pickedMedia: s.picker === 'cancel' ? 'cancel' : { tempFilePath: PHONE_PICTURE.tempFilePath, size: PHONE_PICTURE.size },
       permission: s.permission,
       allowList: s.allowList,
       sessionValid: s.sessionValid,
@@ -230,13 +232,28 @@ class Simulator {
     }, () => {});
   }
 
-  /** wx.request over HTTP, to wcc-server through this page's /backend proxy. */
+  /**
+   * wx.request over HTTP, to wcc-server through this page's /backend proxy; and wx.uploadFile
+   * (tools/runtime passes it here as data {upload: {filePath, name}, formData}): a
+   * multipart/form-data POST whose part `name` is the file the phone picked (PHONE_PICTURE,
+   * from /__sim/media), as the client sends it.
+   */
   async request(req) {
     const method = String(req.method || 'GET').toUpperCase();
     let url = String(req.url);
     let body;
     const headers = Object.assign({}, req.header || {});
-    if (req.data !== undefined && req.data !== null) {
+    const upload = req.data && typeof req.data === 'object' && req.data.upload;
+    if (upload) {
+      if (upload.filePath !== PHONE_PICTURE.tempFilePath) {
+        throw new Error(`file not found: ${upload.filePath}`);
+      }
+      const file = await (await fetch(`/__sim/media/${PHONE_PICTURE.file}`)).blob();
+      body = new FormData();
+      for (const [k, v] of Object.entries(req.data.formData || {})) body.append(k, String(v));
+      body.append(upload.name, file, PHONE_PICTURE.file);
+      for (const k of Object.keys(headers)) if (k.toLowerCase() === 'content-type') delete headers[k];
+    } else if (req.data !== undefined && req.data !== null) {
       if (method === 'GET' || method === 'HEAD') {
         if (typeof req.data === 'object') {
           const q = new URLSearchParams(req.data).toString();

@@ -4,7 +4,7 @@
 // Rendered with the core's real view models (./views, rendered by tests/page_views.rs). Snapshots
 // pin the markup; behaviour tests check the events the component emits.
 
-const { views, quietWxKeyWarnings, copy, render, undefinedPaths, text, tap, type } = require('./helpers');
+const { views, quietWxKeyWarnings, copy, render, undefinedPaths, text, attr, tap, type } = require('./helpers');
 
 quietWxKeyWarnings();
 
@@ -137,6 +137,10 @@ describe('customer card', () => {
     expect(comp.querySelector('.tag-remove')).toBeUndefined();
     expect(text(comp.querySelector('.tag-undo'))).toBe(v.card.labels.removedUndo);
     expect(comp.querySelector('.tag-removing')).toBeDefined();
+    // what a tap does, in the core's words: heard on a phone or an attribute, read under the attributes
+    expect(attr(comp.querySelector('.mine .phone'), 'ariaLabel')).toBe(v.card.labels.tapToCall);
+    expect(attr(comp.querySelector('.attr'), 'ariaLabel')).toBe(v.card.labels.tapToCopy);
+    expect(text(comp.querySelector('.attrs .tap-hint'))).toBe(v.card.labels.tapToCopy);
     await tap(comp.querySelector('.tag-undo'));
     await tap(comp.querySelector('.mine .phone'));
     await tap(comp.querySelector('.attr'));

@@ -50,13 +50,32 @@ pub fn object(v: Value, what: &str) -> Result<Map<String, Value>, String> {
     }
 }
 
+// The generic readers below are written as plain loops and `match`es, with
+// every message built by a non-generic function: each is monomorphised once
+// per stored type, so iterator adapters and `format!` inside them would be
+// paid for dozens of times over in the wasm.
+
+fn at_key(key: &str, e: String) -> String {
+    format!("`{key}`: {e}")
+}
+
+fn at_index(i: usize, e: String) -> String {
+    format!("[{i}]: {e}")
+}
+
 /// A field that must be there, unless its type says what missing means.
 pub fn field<T: Stored>(map: &mut Map<String, Value>, key: &str) -> Result<T, String> {
-    match map.remove(key) {
+    let read = match map.remove(key) {
         Some(v) => T::read_stored(v),
-        None => T::when_missing().ok_or_else(|| "missing".to_owned()),
+        None => match T::when_missing() {
+            Some(t) => Ok(t),
+            None => Err("missing".to_owned()),
+        },
+    };
+    match read {
+        Ok(t) => Ok(t),
+        Err(e) => Err(at_key(key, e)),
     }
-    .map_err(|e| format!("`{key}`: {e}"))
 }
 
 /// A field that may be missing or `null`: then its default.
@@ -66,7 +85,10 @@ pub fn field_or_default<T: Stored + Default>(
 ) -> Result<T, String> {
     match map.remove(key) {
         None | Some(Value::Null) => Ok(T::default()),
-        Some(v) => T::read_stored(v).map_err(|e| format!("`{key}`: {e}")),
+        Some(v) => match T::read_stored(v) {
+            Ok(t) => Ok(t),
+            Err(e) => Err(at_key(key, e)),
+        },
     }
 }
 
@@ -152,22 +174,40 @@ impl<T: Stored> Stored for Option<T> {
     }
 }
 
+/// The items of an array.
+fn array(v: Value) -> Result<Vec<Value>, String> {
+    match v {
+        Value::Array(items) => Ok(items),
+        other => Err(wrong("an array", &other)),
+    }
+}
+
 impl<T: Stored> Stored for Vec<T> {
     fn read_stored(v: Value) -> Result<Self, String> {
-        match v {
-            Value::Array(items) => items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| T::read_stored(item).map_err(|e| format!("[{i}]: {e}")))
-                .collect(),
-            other => Err(wrong("an array", &other)),
+        let items = array(v)?;
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.into_iter().enumerate() {
+            match T::read_stored(item) {
+                Ok(t) => out.push(t),
+                Err(e) => return Err(at_index(i, e)),
+            }
         }
+        Ok(out)
     }
 }
 
 impl<T: Stored + Ord> Stored for BTreeSet<T> {
     fn read_stored(v: Value) -> Result<Self, String> {
-        Ok(Vec::<T>::read_stored(v)?.into_iter().collect())
+        let mut out = BTreeSet::new();
+        for (i, item) in array(v)?.into_iter().enumerate() {
+            match T::read_stored(item) {
+                Ok(t) => {
+                    out.insert(t);
+                }
+                Err(e) => return Err(at_index(i, e)),
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -195,13 +235,15 @@ impl StoredKey for u32 {
 
 impl<K: StoredKey + Ord, T: Stored> Stored for BTreeMap<K, T> {
     fn read_stored(v: Value) -> Result<Self, String> {
-        object(v, "a map")?
-            .into_iter()
-            .map(|(k, item)| {
-                let value = T::read_stored(item).map_err(|e| format!("{k:?}: {e}"))?;
-                Ok((K::read_key(k)?, value))
-            })
-            .collect()
+        let mut out = BTreeMap::new();
+        for (k, item) in object(v, "a map")? {
+            let value = match T::read_stored(item) {
+                Ok(t) => t,
+                Err(e) => return Err(at_key(&k, e)),
+            };
+            out.insert(K::read_key(k)?, value);
+        }
+        Ok(out)
     }
 }
 

@@ -1,8 +1,6 @@
 //! The model: `{shared, launch, card, chat, handover}`. Each slice's state is its
 //! own; `shared` is what the app keeps for the page as a whole.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -19,6 +17,7 @@ use crate::protocol::effect::EffectId;
 use crate::protocol::error::CoreError;
 use crate::protocol::names::Names;
 use crate::support::locale::{Locale, Localized};
+use crate::support::sorted_map::SortedMap;
 use crate::wecom::ids::{ExternalUserId, UserId};
 
 /// The version of [`Model`]'s snapshot format. 2: the model in slices.
@@ -39,7 +38,7 @@ pub struct Shared {
     /// other banner is; the slices' own banners do not wipe it.
     pub storage_note: Option<Localized>,
     /// The app's own outstanding effects: copies of damaged entries.
-    pub pending: BTreeMap<EffectId, Pending>,
+    pub pending: SortedMap<EffectId, Pending>,
     pub next_id: EffectId,
     /// The view as last rendered; not part of the snapshot.
     #[serde(skip)]

@@ -4,8 +4,6 @@
 //! Owns: the customer shown (its fetched pages and the corp tag list), the
 //! edit form and its drafts, the outbox, and the tags the backend confirmed.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -18,6 +16,7 @@ use crate::protocol::page::{Notice, Route};
 use crate::protocol::session::{self, paths};
 use crate::protocol::storage::quarantine_key;
 use crate::support::locale::Localized;
+use crate::support::sorted_map::SortedMap;
 use crate::wecom::customer::{self, Customer, FollowUser};
 use crate::wecom::ids::{ExternalUserId, TagId, UserId};
 use crate::wecom::tags::{self, CorpTagList, TagEdit};
@@ -259,7 +258,7 @@ pub struct State {
     pub tag_picker: bool,
     pub outbox: Outbox,
     /// Drafts in storage: external_userid → values and when they were saved.
-    pub drafts: BTreeMap<String, Draft>,
+    pub drafts: SortedMap<String, Draft>,
     pub seq: u64,
     /// `mark_tag` bodies the backend confirmed since the customer was last
     /// fetched, in order. They are laid over the fetched pages, so the
@@ -269,7 +268,7 @@ pub struct State {
     /// What the rep unfolded on this card.
     #[serde(default)]
     pub fold: view::Fold,
-    pub pending: BTreeMap<EffectId, Pending>,
+    pub pending: SortedMap<EffectId, Pending>,
     #[serde(skip)]
     pub customer: Option<Customer>,
     #[serde(skip)]

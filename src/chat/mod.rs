@@ -4,8 +4,6 @@
 //!
 //! Owns: the group chat shown, the composer and its drafts in storage.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -18,6 +16,7 @@ use crate::protocol::effect::EffectId;
 use crate::protocol::page::{Notice, Route};
 use crate::protocol::session::paths;
 use crate::support::locale::{Locale, Localized};
+use crate::support::sorted_map::SortedMap;
 use crate::wecom::capabilities::Api;
 use crate::wecom::groupchat::{self, GroupChat, GroupChatView};
 use crate::wecom::ids::GroupChatId;
@@ -174,7 +173,7 @@ pub struct State {
     pub composer: Composer,
     /// Composer drafts in storage, by chat context.
     #[serde(default)]
-    pub compose_drafts: BTreeMap<String, ComposeDraft>,
+    pub compose_drafts: SortedMap<String, ComposeDraft>,
     pub compose_note: Option<Localized>,
     /// The materials library as last read (persisted under [`MATERIALS_KEY`]).
     #[serde(default)]
@@ -191,7 +190,7 @@ pub struct State {
     /// Where a picture from the phone is.
     #[serde(default)]
     pub picture: picture::Step,
-    pub pending: BTreeMap<EffectId, Pending>,
+    pub pending: SortedMap<EffectId, Pending>,
     #[serde(skip)]
     pub group: Option<GroupChat>,
     /// Counts changes to the group shown, so the view rebuilds that part

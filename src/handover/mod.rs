@@ -8,7 +8,7 @@
 //! Who may hand over is the server's decision: a 403 `not_a_handover_admin` is shown in
 //! words. WeCom's facts come from [`crate::wecom::transfer`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -18,6 +18,7 @@ use crate::protocol::effect::EffectId;
 use crate::protocol::page::Route;
 use crate::protocol::session::query_escape;
 use crate::support::locale::Localized;
+use crate::support::sorted_map::SortedMap;
 use crate::support::text::{char_count, truncate_chars};
 use crate::wecom::errcodes;
 use crate::wecom::ids::{ExternalUserId, GroupChatId, UserId};
@@ -215,7 +216,7 @@ pub struct Transfer {
     pub handover_userid: String,
     pub takeover_userid: String,
     pub items: Vec<Item>,
-    pub counts: BTreeMap<String, usize>,
+    pub counts: SortedMap<String, usize>,
     /// The server's errmsg when the request was only partly submitted
     /// (its words are English: the view says it in words, [`Transfer::note_words`]).
     #[serde(default)]
@@ -305,7 +306,7 @@ pub struct State {
     pub transfer: Option<Transfer>,
     /// The transfer to read again after a relaunch (its items come from the server).
     pub follow: Option<String>,
-    pub pending: BTreeMap<EffectId, Pending>,
+    pub pending: SortedMap<EffectId, Pending>,
     /// Requests that could not go (401, relaunch): sent again once signed in.
     pub parked: Vec<Pending>,
     pub seq: u64,

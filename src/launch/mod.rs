@@ -9,8 +9,6 @@
 //! Owns: what the shell reported at launch, the session, the entry, the
 //! page (route, step, notice) and the retry timer.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -19,6 +17,7 @@ use crate::protocol::effect::EffectId;
 use crate::protocol::page::{Notice, Route};
 use crate::protocol::session::{self, paths, Session, SessionError, SESSION_KEY};
 use crate::support::locale::Localized;
+use crate::support::sorted_map::SortedMap;
 use crate::wecom::capabilities::{Api, Unavailable};
 use crate::wecom::entry::Entry;
 use crate::wecom::environment::{Environment, SystemInfo};
@@ -158,7 +157,7 @@ pub struct State {
     pub notice: Option<Notice>,
     pub retry_attempt: u32,
     pub retry_timer: Option<EffectId>,
-    pub pending: BTreeMap<EffectId, Pending>,
+    pub pending: SortedMap<EffectId, Pending>,
     /// `launch.system_info` as read, so that `env()` (every host the app
     /// builds, twice a keystroke) does not parse it again. Not state.
     #[serde(skip)]

@@ -9,7 +9,7 @@
 //! a relaunch shows names at once. Any bad answer (garbage, wrong types, a
 //! 500) only leaves the names unknown: the views show their fallback.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -18,6 +18,7 @@ use crate::protocol::ctx::Ctx;
 use crate::protocol::effect::EffectId;
 use crate::protocol::names::Names;
 use crate::protocol::session::query_escape;
+use crate::support::sorted_map::SortedMap;
 use crate::support::text::truncate_chars;
 use crate::wecom::ids::UserId;
 use crate::wecom::members::MemberName;
@@ -93,13 +94,13 @@ crate::support::stored::stored_enum!(Pending { Fetch = "fetch" { userids: "useri
 #[serde(rename_all = "camelCase")]
 pub struct State {
     /// By [`UserId::key`].
-    pub entries: BTreeMap<String, Entry>,
-    pub pending: BTreeMap<EffectId, Pending>,
+    pub entries: SortedMap<String, Entry>,
+    pub pending: SortedMap<EffectId, Pending>,
     /// Userids whose request failed, and when: not asked again before
     /// [`RETRY_AFTER_MS`]. In the snapshot: the views show them as
     /// unavailable (not as loading) after a restore too.
     #[serde(default)]
-    failed_at: BTreeMap<String, f64>,
+    failed_at: SortedMap<String, f64>,
     /// What the app last asked for (a digest of the page's people), so
     /// an unchanged page costs nothing.
     #[serde(skip)]

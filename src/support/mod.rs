@@ -5,6 +5,7 @@ pub mod fields;
 pub mod input;
 pub mod locale;
 pub mod privacy;
+pub mod sorted_map;
 pub mod stored;
 pub mod text;
 

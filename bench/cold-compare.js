@@ -26,7 +26,7 @@ const now = () => Number(process.hrtime.bigint()) / 1e6;
 
 async function child(root, what) {
   const pkg = path.join(root, 'miniprogram');
-  const { launchEvent, CONFIG, START } = require('../tools/fake-shell.js');
+  const { silentWx, CONFIG, START } = require('../tools/fake-shell.js');
   if (what === 'parse') {
     const t0 = now();
     require(path.join(pkg, 'fallback', 'core-js.js'));
@@ -50,18 +50,7 @@ async function child(root, what) {
       createGlueJs: require(path.join(pkg, 'fallback', 'glue-js.js')),
     });
   }
-  const info = launchEvent().systemInfo;
-  const qy = {};
-  for (const api of launchEvent().qyApis) qy[api] = () => {};
-  const wx = {
-    qy,
-    getSystemInfoSync: () => Object.assign({}, info),
-    getStorageInfoSync: () => ({ keys: [] }),
-    getStorageSync: () => '',
-    setStorage: () => {},
-    removeStorage: () => {},
-    request: () => {},
-  };
+  const wx = silentWx();
   return new Promise((resolve, reject) => {
     const host = new CoreHost({ config: CONFIG, wx, now: () => START, loadCore: () => loader.loadCore() });
     host.attach({

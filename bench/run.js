@@ -17,7 +17,7 @@ const path = require('path');
 const zlib = require('zlib');
 const { Bench } = require('tinybench');
 
-const { loadGlue, loadGlueJs, launchEvent, CONFIG, START, ROOT, PKG, CORE_DIR } = require('../tools/fake-shell.js');
+const { loadGlue, loadGlueJs, silentWx, launchEvent, CONFIG, START, ROOT, PKG, CORE_DIR } = require('../tools/fake-shell.js');
 const scenarios = require('./scenarios.js');
 const { verdict } = require('./setdata.js');
 const { packageSizes, PACKAGE_LIMIT_BYTES } = require('../tools/runtime/lib/packages.js');
@@ -109,18 +109,7 @@ async function coldStart(engine) {
   const loader = require('../miniprogram/shell/core-loader.js');
   let provided = false;
   const { CoreHost } = require('../miniprogram/shell/core-host.js');
-  const info = launchEvent().systemInfo;
-  const qy = {};
-  for (const api of launchEvent().qyApis) qy[api] = () => {}; // never answers: we stop at the first render
-  const wx = {
-    qy,
-    getSystemInfoSync: () => Object.assign({}, info),
-    getStorageInfoSync: () => ({ keys: [] }),
-    getStorageSync: () => '',
-    setStorage: () => {},
-    removeStorage: () => {},
-    request: () => {},
-  };
+  const wx = silentWx(); // wx.qy never answers: we stop at the first render
   const loads = [];
   function once() {
     return new Promise((resolve, reject) => {

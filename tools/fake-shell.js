@@ -177,4 +177,24 @@ function createWorld(options = {}) {
   return world;
 }
 
-module.exports = { createWorld, loadGlue, loadGlueJs, wasmBytes, launchEvent, bigBackend, createBackend, data, CONFIG, START, BIG_ID, ROOT, PKG, CORE_DIR };
+/**
+ * A `wx` for cold-start benchmarks: empty storage, the launch event's
+ * system info, and `wx.qy` functions that never answer, so a run stops at
+ * the first render.
+ */
+function silentWx() {
+  const info = launchEvent().systemInfo;
+  const qy = {};
+  for (const api of launchEvent().qyApis) qy[api] = () => {};
+  return {
+    qy,
+    getSystemInfoSync: () => Object.assign({}, info),
+    getStorageInfoSync: () => ({ keys: [] }),
+    getStorageSync: () => '',
+    setStorage: () => {},
+    removeStorage: () => {},
+    request: () => {},
+  };
+}
+
+module.exports = { silentWx, createWorld, loadGlue, loadGlueJs, wasmBytes, launchEvent, bigBackend, createBackend, data, CONFIG, START, BIG_ID, ROOT, PKG, CORE_DIR };

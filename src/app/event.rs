@@ -139,16 +139,16 @@ impl Event {
                 online: f.bool("online")?,
                 now: f.f64("now")?,
             },
-            "qyResult" => Event::QyResult {
-                id: f.uint("id", ID_MAX)? as EffectId,
-                api: f.string("api")?,
-                result: f.value_required("result")?,
-            },
-            "wxResult" => Event::WxResult {
-                id: f.uint("id", ID_MAX)? as EffectId,
-                api: f.string("api")?,
-                result: f.value_required("result")?,
-            },
+            "qyResult" | "wxResult" => {
+                let id = f.uint("id", ID_MAX)? as EffectId;
+                let api = f.string("api")?;
+                let result = f.value_required("result")?;
+                if kind == "qyResult" {
+                    Event::QyResult { id, api, result }
+                } else {
+                    Event::WxResult { id, api, result }
+                }
+            }
             "httpResult" => Event::HttpResult {
                 id: f.uint("id", ID_MAX)? as EffectId,
                 status: f.uint("status", u16::MAX.into())? as u16,

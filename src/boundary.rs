@@ -114,16 +114,18 @@ impl Core {
         to_js(&self.last)
     }
 
-    /// The whole current view model (the first render, and tests).
+    /// The whole current view model (the first render, and tests). Written
+    /// through the `Value` the render diffs, so the view types are
+    /// serialised by one serializer only (each costs its code once).
     pub fn view(&self) -> Result<JsValue, JsValue> {
-        to_js(&app::view(&self.model))
+        to_js(&app::view_value(&self.model))
     }
 
     /// The view of a core that has had no event yet: the page's data before
     /// the first render (the build writes it to `core/initial-view.js`).
     #[wasm_bindgen(js_name = initialView)]
     pub fn initial_view() -> Result<JsValue, JsValue> {
-        to_js(&app::view(&Model::default()))
+        to_js(&app::view_value(&Model::default()))
     }
 
     /// The state as a versioned JSON string.

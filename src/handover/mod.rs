@@ -18,7 +18,7 @@ use crate::protocol::effect::EffectId;
 use crate::protocol::page::Route;
 use crate::protocol::session::query_escape;
 use crate::support::locale::Localized;
-use crate::support::sorted_map::SortedMap;
+use crate::support::sorted_map::{SortedMap, SortedSet};
 use crate::support::text::{char_count, truncate_chars};
 use crate::wecom::errcodes;
 use crate::wecom::ids::{ExternalUserId, GroupChatId, UserId};
@@ -638,7 +638,7 @@ impl State {
             Kind::Onjob => {
                 // No list of an on-job member's customers on the server: the ids typed.
                 let mut bad = None;
-                let mut seen = BTreeSet::new();
+                let mut seen = SortedSet::new();
                 for id in id_list(&self.ids_text) {
                     if let Err(e) = ExternalUserId::parse(&id) {
                         let id = crate::support::text_preview(&id);

@@ -9,8 +9,6 @@
 //! a relaunch shows names at once. Any bad answer (garbage, wrong types, a
 //! 500) only leaves the names unknown: the views show their fallback.
 
-use std::collections::BTreeSet;
-
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -18,7 +16,7 @@ use crate::protocol::ctx::Ctx;
 use crate::protocol::effect::EffectId;
 use crate::protocol::names::Names;
 use crate::protocol::session::query_escape;
-use crate::support::sorted_map::SortedMap;
+use crate::support::sorted_map::{SortedMap, SortedSet};
 use crate::support::text::truncate_chars;
 use crate::wecom::ids::UserId;
 use crate::wecom::members::MemberName;
@@ -120,7 +118,7 @@ impl State {
         key == PEOPLE_KEY
     }
 
-    fn in_flight(&self) -> BTreeSet<&str> {
+    fn in_flight(&self) -> SortedSet<&str> {
         self.pending
             .values()
             .filter_map(|p| match p {
@@ -141,7 +139,7 @@ impl State {
         let now = ctx.now();
         let in_flight = self.in_flight();
         let mut ask: Vec<(String, String)> = Vec::new();
-        let mut seen = BTreeSet::new();
+        let mut seen = SortedSet::new();
         for u in userids {
             let key = u.key();
             if !seen.insert(key.clone()) || in_flight.contains(key.as_str()) {

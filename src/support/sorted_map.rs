@@ -188,6 +188,111 @@ impl<K: StoredKey + Ord, V: Stored> Stored for SortedMap<K, V> {
     }
 }
 
+/// A set kept as a sorted vector: [`SortedMap`] without values.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SortedSet<T> {
+    items: Vec<T>,
+}
+
+impl<T> Default for SortedSet<T> {
+    fn default() -> Self {
+        SortedSet { items: Vec::new() }
+    }
+}
+
+impl<'a, T> IntoIterator for &'a SortedSet<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
+impl<T: Ord> SortedSet<T> {
+    pub fn new() -> Self {
+        SortedSet { items: Vec::new() }
+    }
+
+    fn find<Q: Ord + ?Sized>(&self, item: &Q) -> Result<usize, usize>
+    where
+        T: Borrow<Q>,
+    {
+        self.items.binary_search_by(|t| t.borrow().cmp(item))
+    }
+
+    /// Adds `item`; false when it was there already.
+    pub fn insert(&mut self, item: T) -> bool {
+        match self.find(&item) {
+            Ok(_) => false,
+            Err(i) => {
+                self.items.insert(i, item);
+                true
+            }
+        }
+    }
+
+    /// Takes `item` out; false when it was not there.
+    pub fn remove<Q: Ord + ?Sized>(&mut self, item: &Q) -> bool
+    where
+        T: Borrow<Q>,
+    {
+        match self.find(item) {
+            Ok(i) => {
+                self.items.remove(i);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    pub fn contains<Q: Ord + ?Sized>(&self, item: &Q) -> bool
+    where
+        T: Borrow<Q>,
+    {
+        self.find(item).is_ok()
+    }
+}
+
+impl<T> SortedSet<T> {
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The items in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, T> {
+        self.items.iter()
+    }
+}
+
+impl<T: Ord> FromIterator<T> for SortedSet<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        let mut items: Vec<T> = iter.into_iter().collect();
+        items.sort();
+        items.dedup();
+        SortedSet { items }
+    }
+}
+
+impl<T> IntoIterator for SortedSet<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for SortedSet<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,6 +342,26 @@ mod tests {
             prop_assert_eq!(serde_json::to_string(&ours).unwrap(), serde_json::to_string(&theirs).unwrap());
             let back: SortedMap<u32, u16> = crate::support::stored::read_text(&serde_json::to_string(&ours).unwrap()).unwrap();
             prop_assert!(back == ours);
+        }
+    }
+
+    proptest! {
+        /// A set answers as a `BTreeSet` fed the same inserts and removals.
+        #[test]
+        fn a_set_behaves_as_a_btree_set(ops in proptest::collection::vec((any::<bool>(), 0u8..24), 0..60)) {
+            let mut ours: SortedSet<u8> = SortedSet::new();
+            let mut theirs = std::collections::BTreeSet::new();
+            for (add, x) in ops {
+                if add {
+                    prop_assert_eq!(ours.insert(x), theirs.insert(x));
+                } else {
+                    prop_assert_eq!(ours.remove(&x), theirs.remove(&x));
+                }
+                prop_assert!(ours.iter().eq(theirs.iter()));
+                prop_assert_eq!(ours.len(), theirs.len());
+            }
+            let collected: SortedSet<u8> = theirs.iter().rev().chain(theirs.iter()).copied().collect();
+            prop_assert!(collected == ours);
         }
     }
 

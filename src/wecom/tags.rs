@@ -2,6 +2,7 @@
 //! `externalcontact/mark_tag`.
 
 use crate::support::locale::{Locale, Localized};
+use crate::support::sorted_map::SortedSet;
 use crate::wecom::customer::{FollowTag, ParseProblem, ParseWarning, TagKind};
 use crate::wecom::errcodes;
 use crate::wecom::ids::{ExternalUserId, TagId, UserId};
@@ -9,7 +10,6 @@ use crate::wecom::lenient::{self, Record};
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::cmp::Reverse;
-use std::collections::BTreeSet;
 
 /// A member may put at most this many tags on one customer (wecom:92697,
 /// `externalcontact/mark_tag`).
@@ -368,12 +368,12 @@ impl TagEditError {
 /// one the customer does not have, a removed tag is one it has.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TagEdit {
-    add: BTreeSet<TagId>,
-    remove: BTreeSet<TagId>,
+    add: SortedSet<TagId>,
+    remove: SortedSet<TagId>,
 }
 
 /// The ids of the tags a follow user has put on the customer.
-fn current_ids(current: &[FollowTag]) -> BTreeSet<&TagId> {
+fn current_ids(current: &[FollowTag]) -> SortedSet<&TagId> {
     current.iter().filter_map(|t| t.tag_id.as_ref()).collect()
 }
 
@@ -393,9 +393,9 @@ impl TagEdit {
         add: impl IntoIterator<Item = TagId>,
         remove: impl IntoIterator<Item = TagId>,
     ) -> Result<TagEdit, TagEditError> {
-        let add: BTreeSet<TagId> = add.into_iter().collect();
-        let remove: BTreeSet<TagId> = remove.into_iter().collect();
-        if let Some(id) = add.intersection(&remove).next() {
+        let add: SortedSet<TagId> = add.into_iter().collect();
+        let remove: SortedSet<TagId> = remove.into_iter().collect();
+        if let Some(id) = add.iter().find(|id| remove.contains(*id)) {
             return Err(TagEditError::AddAndRemove { id: id.clone() });
         }
         let mut edit = TagEdit::new();
@@ -446,11 +446,11 @@ impl TagEdit {
         }
     }
 
-    pub fn to_add(&self) -> &BTreeSet<TagId> {
+    pub fn to_add(&self) -> &SortedSet<TagId> {
         &self.add
     }
 
-    pub fn to_remove(&self) -> &BTreeSet<TagId> {
+    pub fn to_remove(&self) -> &SortedSet<TagId> {
         &self.remove
     }
 
@@ -460,10 +460,10 @@ impl TagEdit {
 
     /// How many tags (with ids) the customer would have after the edit.
     pub fn count_after(&self, current: &[FollowTag]) -> usize {
-        let mut ids = current_ids(current);
-        ids.extend(self.add.iter());
-        ids.retain(|id| !self.remove.contains(*id));
-        ids.len()
+        let have = current_ids(current);
+        let kept = have.iter().filter(|id| !self.remove.contains(**id)).count();
+        let added = self.add.iter().filter(|id| !have.contains(id)).count();
+        kept + added
     }
 
     fn check_cap(&self, current: &[FollowTag]) -> Result<(), TagEditError> {

@@ -223,6 +223,23 @@ fn a_big_customer_is_folded_until_the_rep_asks() {
 }
 
 #[test]
+fn my_unfolded_tag_groups_survive_a_restore_from_snapshot() {
+    let mut w = World::zh("single_chat_tools");
+    w.backend = big_backend(10, 100);
+    w.launch();
+    w.tap("expandTagGroups", Value::Null);
+    assert_eq!(len(&w.page["card"]["mine"]["tagGroups"]), 10);
+    let back = wecom_contact_core::app::restore(&wecom_contact_core::app::snapshot(&w.model))
+        .expect("restores");
+    let view = wecom_contact_core::app::view_value(&back);
+    assert_eq!(len(&view["card"]["mine"]["tagGroups"]), 10);
+    assert_eq!(view["card"]["mine"]["tagGroupsLess"], "收起");
+    // the colleagues stay folded to their line
+    assert_eq!(len(&view["card"]["colleagues"]), 0);
+    assert!(view["card"]["colleagueNames"].is_string());
+}
+
+#[test]
 fn a_refresh_keeps_what_the_rep_unfolded() {
     let mut w = World::zh("single_chat_tools");
     w.backend = big_backend(10, 0);

@@ -134,27 +134,38 @@ fn big_backend(colleagues: usize, tags: usize) -> support::world::Backend {
     })
 }
 
+fn len(v: &Value) -> usize {
+    v.as_array().map_or(0, Vec::len)
+}
+
 #[test]
 fn a_big_customer_is_folded_until_the_rep_asks() {
     let mut w = World::zh("single_chat_tools");
     w.backend = big_backend(500, 3000);
     w.launch();
+    // Folded: my first two tag groups, each folded; the colleagues as one
+    // line of the first three names.
     let card = w.page["card"].clone();
-    assert_eq!(card["colleagues"].as_array().unwrap().len(), 3);
+    assert_eq!(len(&card["colleagues"]), 0);
     assert_eq!(card["colleaguesTotal"], 500);
     assert_eq!(card["colleaguesMore"], "查看全部 500 位同事");
+    let line = card["colleagueNames"].as_str().unwrap().to_owned();
+    assert!(
+        line.ends_with(" 等") && line.matches('、').count() == 2,
+        "{line}"
+    );
     let groups = card["mine"]["tagGroups"].as_array().unwrap();
-    assert_eq!(groups.len(), 10);
-    assert!(groups
-        .iter()
-        .all(|g| g["tags"].as_array().unwrap().len() == 6));
+    assert_eq!(groups.len(), 2);
+    assert!(groups.iter().all(|g| len(&g["tags"]) == 6));
     assert_eq!(groups[0]["more"], "全部 300 个");
+    assert_eq!(card["mine"]["tagGroupsTotal"], 10);
+    assert_eq!(card["mine"]["tagGroupsMore"], "全部 10 组标签");
     let bytes = w.page.to_string().len();
     assert!(
-        bytes < 30_000,
+        bytes < 12_000,
         "the page holds what one screen shows: {bytes} bytes"
     );
-    // Names are asked for what is shown: me and three colleagues.
+    // Names are asked for what is shown: me and the three on the line.
     let asked: Vec<String> = w
         .requests
         .iter()
@@ -164,29 +175,35 @@ fn a_big_customer_is_folded_until_the_rep_asks() {
     assert_eq!(asked.len(), 2, "{asked:?}");
     assert_eq!(asked[1].split(',').count(), 3, "{asked:?}");
 
-    let group = groups[0]["group"].clone();
+    // Every group of mine, each still folded to six tags.
+    w.tap("expandTagGroups", Value::Null);
+    let mine = w.page["card"]["mine"].clone();
+    assert_eq!(len(&mine["tagGroups"]), 10);
+    assert!(mine["tagGroups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|g| len(&g["tags"]) == 6));
+    assert_eq!(mine["tagGroupsMore"], Value::Null);
+    assert_eq!(mine["tagGroupsLess"], "收起");
+    let bytes = w.page.to_string().len();
+    assert!(bytes < 20_000, "every group, folded: {bytes} bytes");
+
+    let group = mine["tagGroups"][9]["group"].clone();
     w.tap("expandTags", group.clone());
-    let g0 = &w.page["card"]["mine"]["tagGroups"][0];
-    assert_eq!(g0["tags"].as_array().unwrap().len(), 300);
-    assert_eq!(g0["less"], "收起");
-    assert_eq!(
-        w.page["card"]["mine"]["tagGroups"][1]["tags"]
-            .as_array()
-            .unwrap()
-            .len(),
-        6
-    );
+    let g9 = &w.page["card"]["mine"]["tagGroups"][9];
+    assert_eq!(len(&g9["tags"]), 300);
+    assert_eq!(g9["less"], "收起");
+    assert_eq!(len(&w.page["card"]["mine"]["tagGroups"][1]["tags"]), 6);
     w.tap("collapseTags", group);
-    assert_eq!(
-        w.page["card"]["mine"]["tagGroups"][0]["tags"]
-            .as_array()
-            .unwrap()
-            .len(),
-        6
-    );
+    assert_eq!(len(&w.page["card"]["mine"]["tagGroups"][9]["tags"]), 6);
+    w.tap("collapseTagGroups", Value::Null);
+    assert_eq!(len(&w.page["card"]["mine"]["tagGroups"]), 2);
+    assert_eq!(w.page["card"]["mine"]["tagGroupsMore"], "全部 10 组标签");
 
     w.tap("expandColleagues", Value::Null);
-    assert_eq!(w.page["card"]["colleagues"].as_array().unwrap().len(), 500);
+    assert_eq!(len(&w.page["card"]["colleagues"]), 500);
+    assert_eq!(w.page["card"]["colleagueNames"], Value::Null);
     assert_eq!(w.page["card"]["colleaguesLess"], "收起");
     // Now their names are asked for, in batches of 100 (5 requests more).
     let asked = w
@@ -196,8 +213,30 @@ fn a_big_customer_is_folded_until_the_rep_asks() {
         .count();
     assert_eq!(asked, 2 + 5);
     w.tap("collapseColleagues", Value::Null);
-    assert_eq!(w.page["card"]["colleagues"].as_array().unwrap().len(), 3);
+    assert_eq!(len(&w.page["card"]["colleagues"]), 0);
+    assert_eq!(
+        w.page["card"]["colleagueNames"].as_str(),
+        Some(line.as_str())
+    );
+    assert_eq!(len(&w.page["card"]["mine"]["tagGroups"]), 2);
     w.assert_page_matches_view();
+}
+
+#[test]
+fn my_unfolded_tag_groups_survive_a_restore_from_snapshot() {
+    let mut w = World::zh("single_chat_tools");
+    w.backend = big_backend(10, 100);
+    w.launch();
+    w.tap("expandTagGroups", Value::Null);
+    assert_eq!(len(&w.page["card"]["mine"]["tagGroups"]), 10);
+    let back = wecom_contact_core::app::restore(&wecom_contact_core::app::snapshot(&w.model))
+        .expect("restores");
+    let view = wecom_contact_core::app::view_value(&back);
+    assert_eq!(len(&view["card"]["mine"]["tagGroups"]), 10);
+    assert_eq!(view["card"]["mine"]["tagGroupsLess"], "收起");
+    // the colleagues stay folded to their line
+    assert_eq!(len(&view["card"]["colleagues"]), 0);
+    assert!(view["card"]["colleagueNames"].is_string());
 }
 
 #[test]

@@ -89,6 +89,21 @@ pub fn all_tags(n: usize) -> Localized {
     Localized::new(format!("全部 {n} 个"), format!("All {n}"))
 }
 
+/// "全部 10 组标签" / "All 10 tag groups": the expander of my record's
+/// folded tag groups.
+pub fn all_tag_groups(n: usize) -> Localized {
+    Localized::new(format!("全部 {n} 组标签"), format!("All {n} tag groups"))
+}
+
+/// "李四、王五、赵六 等" / "Li Si, Wang Wu, Zhao Liu and others": the first
+/// colleagues of the folded line, by name.
+pub fn colleague_names(names: &[String]) -> Localized {
+    Localized::new(
+        format!("{} 等", names.join("、")),
+        format!("{} and others", names.join(", ")),
+    )
+}
+
 /// "查看全部 49 位同事" / "Show all 49 colleagues".
 pub fn all_colleagues(n: usize) -> Localized {
     Localized::new(
@@ -149,6 +164,14 @@ mod tests {
     fn counted_labels() {
         assert_eq!(all_tags(12).get(Locale::Zh), "全部 12 个");
         assert_eq!(all_tags(12).get(Locale::En), "All 12");
+        assert_eq!(all_tag_groups(10).get(Locale::Zh), "全部 10 组标签");
+        assert_eq!(all_tag_groups(10).get(Locale::En), "All 10 tag groups");
+        let names = ["李四".to_owned(), "Amy".to_owned()];
+        assert_eq!(colleague_names(&names).get(Locale::Zh), "李四、Amy 等");
+        assert_eq!(
+            colleague_names(&names).get(Locale::En),
+            "李四, Amy and others"
+        );
         assert_eq!(all_colleagues(49).get(Locale::Zh), "查看全部 49 位同事");
         assert_eq!(all_colleagues(49).get(Locale::En), "Show all 49 colleagues");
         assert_eq!(

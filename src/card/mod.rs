@@ -125,6 +125,9 @@ pub enum Tap {
     /// Show every tag of the group of this name (and fold it again).
     ExpandTags(String),
     CollapseTags(String),
+    /// Show every tag group of my record (and only the first few again).
+    ExpandTagGroups,
+    CollapseTagGroups,
     ExpandColleagues,
     CollapseColleagues,
     /// Call a phone number of a follow record: the member's userid and the
@@ -151,6 +154,8 @@ impl Tap {
         "undoRemoveTag",
         "expandTags",
         "collapseTags",
+        "expandTagGroups",
+        "collapseTagGroups",
         "expandColleagues",
         "collapseColleagues",
         "callPhone",
@@ -204,6 +209,8 @@ impl Tap {
                     )))
                 }
             },
+            "expandTagGroups" => Tap::ExpandTagGroups,
+            "collapseTagGroups" => Tap::CollapseTagGroups,
             "expandColleagues" => Tap::ExpandColleagues,
             "callPhone" => {
                 let parsed = arg
@@ -801,6 +808,14 @@ impl State {
             Tap::CollapseTags(g) => {
                 self.rev += 1;
                 self.fold.tag_groups.remove(&g);
+            }
+            Tap::ExpandTagGroups => {
+                self.rev += 1;
+                self.fold.all_tag_groups = true;
+            }
+            Tap::CollapseTagGroups => {
+                self.rev += 1;
+                self.fold.all_tag_groups = false;
             }
             Tap::CallPhone { userid, index } => self.call_phone(&userid, index, ctx),
             Tap::CopyAttr(i) => self.copy_attr(i, ctx),

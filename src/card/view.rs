@@ -16,8 +16,11 @@ use std::collections::BTreeSet;
 
 /// Tags shown per group until the rep asks for all of them.
 pub const TAGS_SHOWN: usize = 6;
-/// Colleagues shown until the rep asks for all of them.
+/// Colleagues named on the folded line until the rep asks for all of them
+/// (no more than this many are shown as records, unfolded).
 pub const COLLEAGUES_SHOWN: usize = 3;
+/// Tag groups of my record shown until the rep asks for all of them.
+pub const TAG_GROUPS_SHOWN: usize = 2;
 
 /// What the rep unfolded on the card (kept while the card is open).
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -29,10 +32,15 @@ pub struct Fold {
     /// Tag groups (by name) shown whole.
     #[serde(default)]
     pub tag_groups: BTreeSet<String>,
+    /// Every tag group of my record is shown (not only the first
+    /// [`TAG_GROUPS_SHOWN`]).
+    #[serde(default)]
+    pub all_tag_groups: bool,
 }
 crate::support::stored::stored_struct!(Fold {
     colleagues: "colleagues" = default,
-    tag_groups: "tagGroups" = default
+    tag_groups: "tagGroups" = default,
+    all_tag_groups: "allTagGroups" = default
 });
 
 /// How the card is shown beyond the customer's data: what is unfolded,
@@ -82,11 +90,15 @@ pub struct CardView {
     /// follow this customer.
     pub mine: Option<FollowView>,
     /// The other members who follow the customer, by `createtime`
-    /// ascending (unknown times last, then by userid): the first
-    /// [`COLLEAGUES_SHOWN`] until the rep asks for all.
+    /// ascending (unknown times last, then by userid): every one when there
+    /// are no more than [`COLLEAGUES_SHOWN`] or the rep asked for all, else
+    /// none (the folded line names the first few).
     pub colleagues: Vec<FollowView>,
     /// How many other members follow the customer.
     pub colleagues_total: usize,
+    /// While folded, the first [`COLLEAGUES_SHOWN`] colleagues by name on
+    /// one line: "李四、王五、赵六 等"; `null` otherwise.
+    pub colleague_names: Option<String>,
     /// "查看全部 N 位同事" while folded (tap `expandColleagues`).
     pub colleagues_more: Option<String>,
     /// The collapse link's label while all are shown (`collapseColleagues`).
@@ -158,7 +170,16 @@ pub struct FollowView {
     pub description: String,
     pub remark_corp_name: String,
     pub mobiles: Vec<String>,
+    /// My record: the first [`TAG_GROUPS_SHOWN`] groups until the rep asks
+    /// for all; a colleague's: every group. Each folded to [`TAGS_SHOWN`].
     pub tag_groups: Vec<CardTagGroup>,
+    /// How many tag groups the record has.
+    pub tag_groups_total: usize,
+    /// "全部 N 组标签" while my groups are folded (tap `expandTagGroups`).
+    pub tag_groups_more: Option<String>,
+    /// The collapse link's label while all my groups are shown, and more
+    /// than fit folded (`collapseTagGroups`).
+    pub tag_groups_less: Option<String>,
     /// "YYYY-MM-DD" in China time (UTC+8); `null` when unknown.
     pub added_at: Option<String>,
     /// The localized add-way label.
@@ -179,20 +200,37 @@ pub fn card_view(
         .follow_users
         .iter()
         .find(|u| &u.userid == me)
-        .map(|u| follow_view(u, locale, corp_tags, names, shown));
+        .map(|u| {
+            let groups = GroupFold::Mine {
+                open: shown.fold.all_tag_groups,
+            };
+            follow_view(u, locale, corp_tags, names, shown, groups)
+        });
     let others = colleagues_in_order(customer, me);
     let total = others.len();
     let open = shown.fold.colleagues;
+    let foldable = total > COLLEAGUES_SHOWN;
     let theirs = Shown {
         removing: &none,
         ..shown
     };
-    let colleagues = others
-        .into_iter()
-        .take(if open { usize::MAX } else { COLLEAGUES_SHOWN })
-        .map(|u| follow_view(u, locale, corp_tags, names, theirs))
-        .collect();
-    let foldable = total > COLLEAGUES_SHOWN;
+    let (colleagues, colleague_names) = if open || !foldable {
+        let records = others
+            .into_iter()
+            .map(|u| follow_view(u, locale, corp_tags, names, theirs, GroupFold::Whole))
+            .collect();
+        (records, None)
+    } else {
+        let first: Vec<String> = others
+            .into_iter()
+            .take(COLLEAGUES_SHOWN)
+            .map(|u| names.person(&u.userid, locale).name)
+            .collect();
+        (
+            Vec::new(),
+            Some(labels::colleague_names(&first).get(locale).to_owned()),
+        )
+    };
     CardView {
         customer: customer_view(customer, locale),
         attrs: customer.attrs.iter().map(attr_view).collect(),
@@ -200,6 +238,7 @@ pub fn card_view(
         mine,
         colleagues,
         colleagues_total: total,
+        colleague_names,
         colleagues_more: (foldable && !open)
             .then(|| labels::all_colleagues(total).get(locale).to_owned()),
         colleagues_less: (foldable && open).then(|| labels::card_labels(locale).collapse),
@@ -224,15 +263,20 @@ pub fn colleagues_in_order<'a>(customer: &'a Customer, me: &UserId) -> Vec<&'a F
     others
 }
 
-/// A record's tag groups, each folded to [`TAGS_SHOWN`] unless unfolded.
+/// A record's first `groups` tag groups, each folded to [`TAGS_SHOWN`]
+/// unless unfolded; and how many groups it has.
 fn tag_groups(
     u: &FollowUser,
     corp_tags: Option<&CorpTagList>,
     locale: Locale,
     shown: Shown,
-) -> Vec<CardTagGroup> {
-    group_follow_tags(&u.tags, corp_tags, locale)
+    groups: usize,
+) -> (Vec<CardTagGroup>, usize) {
+    let all = group_follow_tags(&u.tags, corp_tags, locale);
+    let count = all.len();
+    let shown_groups = all
         .into_iter()
+        .take(groups)
         .map(|g| {
             let total = g.tags.len();
             let open = shown.fold.tag_groups.contains(&g.group);
@@ -256,7 +300,8 @@ fn tag_groups(
                 total,
             }
         })
-        .collect()
+        .collect();
+    (shown_groups, count)
 }
 
 fn customer_view(c: &Customer, locale: Locale) -> CustomerView {
@@ -327,13 +372,31 @@ fn attr_view(a: &ExternalAttr) -> AttrView {
     }
 }
 
+/// Which of a record's tag groups are shown.
+#[derive(Debug, Clone, Copy)]
+enum GroupFold {
+    /// My record: the first [`TAG_GROUPS_SHOWN`] until `open`.
+    Mine { open: bool },
+    /// A colleague's record: every group.
+    Whole,
+}
+
+/// One follow record as the card shows it.
 fn follow_view(
     u: &FollowUser,
     locale: Locale,
     corp_tags: Option<&CorpTagList>,
     names: &dyn Names,
     shown: Shown,
+    groups: GroupFold,
 ) -> FollowView {
+    let take = match groups {
+        GroupFold::Mine { open: false } => TAG_GROUPS_SHOWN,
+        _ => usize::MAX,
+    };
+    let (tag_groups, total) = tag_groups(u, corp_tags, locale, shown, take);
+    let foldable = matches!(groups, GroupFold::Mine { .. }) && total > TAG_GROUPS_SHOWN;
+    let open = matches!(groups, GroupFold::Mine { open: true });
     FollowView {
         userid: u.userid.as_str().to_owned(),
         person: names.person(&u.userid, locale),
@@ -341,7 +404,11 @@ fn follow_view(
         description: u.description.clone(),
         remark_corp_name: u.remark_corp_name.clone(),
         mobiles: u.remark_mobiles.clone(),
-        tag_groups: tag_groups(u, corp_tags, locale, shown),
+        tag_groups,
+        tag_groups_total: total,
+        tag_groups_more: (foldable && !open)
+            .then(|| labels::all_tag_groups(total).get(locale).to_owned()),
+        tag_groups_less: (foldable && open).then(|| labels::card_labels(locale).collapse),
         added_at: u.created_at.and_then(format_date_utc8),
         add_way: u.add_way.label().get(locale).to_owned(),
     }
@@ -436,8 +503,16 @@ mod tests {
         let card = card_view(&c, &uid("me"), Locale::Zh, None, &NoNames, shown());
         assert_eq!(card.mine.as_ref().map(|m| m.userid.as_str()), Some("me"));
         assert!(!card.not_my_customer);
-        let order: Vec<&str> = card.colleagues.iter().map(|f| f.userid.as_str()).collect();
-        assert_eq!(order, vec!["amy", "bob", "zed"], "folded after three");
+        assert!(card.colleagues.is_empty(), "four fold to a line");
+        let fallback = NoNames.person(&uid("amy"), Locale::Zh).name;
+        assert_eq!(
+            card.colleague_names.as_deref(),
+            Some(format!("{fallback}、{fallback}、{fallback} 等").as_str())
+        );
+        assert_eq!(
+            card.mine.as_ref().map(|m| m.person.name.as_str()),
+            Some(fallback.as_str())
+        );
         assert_eq!(card.colleagues_total, 4);
         assert_eq!(card.colleagues_more.as_deref(), Some("查看全部 4 位同事"));
         assert_eq!(card.follower_count, 5);
@@ -485,28 +560,61 @@ mod tests {
     fn a_huge_customer_sends_only_what_fits_one_screen() {
         let c = huge();
         let card = card_view(&c, &uid("me"), Locale::Zh, None, &NoNames, shown());
+        // My record: the first groups only, each folded, and the way to the rest.
         let mine = card.mine.as_ref().unwrap();
-        assert_eq!(mine.tag_groups.len(), 10);
+        assert_eq!(mine.tag_groups.len(), TAG_GROUPS_SHOWN);
         for g in &mine.tag_groups {
             assert_eq!(g.tags.len(), TAGS_SHOWN, "{}", g.group);
             assert_eq!(g.total, 300);
             assert_eq!(g.more.as_deref(), Some("全部 300 个"));
             assert_eq!(g.less, None);
         }
-        assert_eq!(card.colleagues.len(), COLLEAGUES_SHOWN);
+        assert_eq!(mine.tag_groups_total, 10);
+        assert_eq!(mine.tag_groups_more.as_deref(), Some("全部 10 组标签"));
+        assert_eq!(mine.tag_groups_less, None);
+        // The colleagues: a line of the first names, no records.
+        assert!(card.colleagues.is_empty());
         assert_eq!(card.colleagues_total, 500);
-        for f in &card.colleagues {
-            assert_eq!(f.tag_groups[0].tags.len(), TAGS_SHOWN);
-        }
+        let fallback = NoNames.person(&uid("c000"), Locale::Zh).name;
+        assert_eq!(
+            card.colleague_names.as_deref(),
+            Some(format!("{fallback}、{fallback}、{fallback} 等").as_str())
+        );
+        assert_eq!(card.colleagues_more.as_deref(), Some("查看全部 500 位同事"));
         let bytes = serde_json::to_string(&card).unwrap().len();
-        assert!(bytes < 40_000, "the folded card is small: {bytes} bytes");
+        assert!(bytes < 6_000, "the folded card is small: {bytes} bytes");
+
+        // All my groups: each still folded to a few tags.
+        let fold = Fold {
+            all_tag_groups: true,
+            ..Fold::default()
+        };
+        let none = BTreeSet::new();
+        let open = Shown {
+            fold: &fold,
+            removing: &none,
+        };
+        let card = card_view(&c, &uid("me"), Locale::En, None, &NoNames, open);
+        let mine = card.mine.as_ref().unwrap();
+        assert_eq!(mine.tag_groups.len(), 10);
+        assert!(mine.tag_groups.iter().all(|g| g.tags.len() == TAGS_SHOWN));
+        assert_eq!(
+            (
+                mine.tag_groups_more.as_deref(),
+                mine.tag_groups_less.as_deref()
+            ),
+            (None, Some("Show less"))
+        );
+        assert!(card.colleagues.is_empty());
+        let bytes = serde_json::to_string(&card).unwrap().len();
+        assert!(bytes < 12_000, "all groups, folded: {bytes} bytes");
 
         // One group unfolded: that group whole, the others still folded.
         let fold = Fold {
-            colleagues: false,
+            all_tag_groups: true,
             tag_groups: ["G3".to_owned()].into_iter().collect(),
+            ..Fold::default()
         };
-        let none = BTreeSet::new();
         let open = Shown {
             fold: &fold,
             removing: &none,
@@ -522,8 +630,74 @@ mod tests {
         let g4 = mine.tag_groups.iter().find(|g| g.group == "G4").unwrap();
         assert_eq!(g4.tags.len(), TAGS_SHOWN);
         assert_eq!(g4.more.as_deref(), Some("All 300"));
-        // The colleagues' X group unfolds too when asked by name, not before.
-        assert_eq!(card.colleagues[0].tag_groups[0].tags.len(), TAGS_SHOWN);
+
+        // Every colleague: their records, every group of theirs (folded to
+        // a few tags, unfolded when asked by name), my groups as they were.
+        let fold = Fold {
+            colleagues: true,
+            ..Fold::default()
+        };
+        let open = Shown {
+            fold: &fold,
+            removing: &none,
+        };
+        let card = card_view(&c, &uid("me"), Locale::En, None, &NoNames, open);
+        assert_eq!(card.colleagues.len(), 500);
+        assert_eq!(card.colleague_names, None);
+        assert_eq!(card.colleagues_more, None);
+        assert_eq!(card.colleagues_less.as_deref(), Some("Show less"));
+        let first = &card.colleagues[0];
+        assert_eq!(first.userid, "c000");
+        assert_eq!(first.tag_groups.len(), 1);
+        assert_eq!(first.tag_groups[0].tags.len(), TAGS_SHOWN);
+        assert_eq!(
+            (first.tag_groups_more.clone(), first.tag_groups_less.clone()),
+            (None, None)
+        );
+        assert_eq!(card.mine.unwrap().tag_groups.len(), TAG_GROUPS_SHOWN);
+    }
+
+    #[test]
+    fn the_folded_colleagues_line_names_the_first_few_by_name() {
+        struct Directory;
+        impl Names for Directory {
+            fn member(&self, u: &UserId) -> crate::wecom::members::MemberName {
+                crate::wecom::members::MemberName::Known(format!("N-{}", u.as_str()))
+            }
+        }
+        let c = huge();
+        let card = card_view(&c, &uid("me"), Locale::En, None, &Directory, shown());
+        assert_eq!(
+            card.colleague_names.as_deref(),
+            Some("N-c000, N-c001, N-c002 and others")
+        );
+        assert_eq!(
+            card.colleagues_more.as_deref(),
+            Some("Show all 500 colleagues")
+        );
+        // No more colleagues than the line would name: their records, no line.
+        let mut few = huge();
+        few.follow_users.truncate(1 + COLLEAGUES_SHOWN);
+        let card = card_view(&few, &uid("me"), Locale::Zh, None, &Directory, shown());
+        assert_eq!(card.colleagues.len(), COLLEAGUES_SHOWN);
+        assert_eq!(card.colleague_names, None);
+        assert_eq!(card.colleagues_more, None);
+        assert_eq!(card.colleagues_less, None);
+    }
+
+    #[test]
+    fn my_groups_fold_only_when_there_are_more_than_fit() {
+        let mut me = follower("me", Some(1));
+        me.tags = (0..TAG_GROUPS_SHOWN)
+            .map(|g| corp_tag(&format!("G{g}"), g))
+            .collect();
+        let c = customer(CustomerKind::Wechat, vec![me]);
+        let mine = card_view(&c, &uid("me"), Locale::Zh, None, &NoNames, shown())
+            .mine
+            .unwrap();
+        assert_eq!(mine.tag_groups.len(), TAG_GROUPS_SHOWN);
+        assert_eq!(mine.tag_groups_total, TAG_GROUPS_SHOWN);
+        assert_eq!((mine.tag_groups_more, mine.tag_groups_less), (None, None));
     }
 
     #[test]
@@ -818,6 +992,9 @@ mod tests {
                 "remarkCorpName": "",
                 "mobiles": [],
                 "tagGroups": [],
+                "tagGroupsTotal": 0,
+                "tagGroupsMore": null,
+                "tagGroupsLess": null,
                 "addedAt": "2018-05-10",
                 "addWay": "名片分享"
             })
@@ -894,7 +1071,7 @@ impl crate::card::State {
     }
 
     /// The members the card shows (me, and the colleagues not folded
-    /// away): their names are looked up.
+    /// away, or named on the folded line): their names are looked up.
     pub fn people_shown(&self, me: Option<&UserId>) -> Vec<UserId> {
         let (Some(c), Some(me)) = (self.customer.as_ref(), me) else {
             return Vec::new();
@@ -925,6 +1102,7 @@ impl crate::card::State {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         self.fold.colleagues.hash(&mut h);
         self.fold.tag_groups.hash(&mut h);
+        self.fold.all_tag_groups.hash(&mut h);
         h.finish()
     }
 

@@ -103,29 +103,60 @@ describe('customer card', () => {
   });
 
   test('a big card shows what the core sends, folded, with the core’s expander labels', async () => {
-    // The core sends 3 of 500 colleagues and 6 of 300 tags (tests/card_reading_flow.rs); the
+    // Folded, the core sends 2 of my 10 tag groups, 6 of each group's 300 tags and the first
+    // three of 500 colleagues as a line of names, no records (tests/card_reading_flow.rs): the
     // card renders exactly those and offers the rest with the core's words.
     const v = copy(views.card);
     const tag = v.card.mine.tagGroups[0].tags[0];
-    v.card.mine.tagGroups = [{
-      group: '组0', total: 300, more: '全部 300 个', less: null,
-      tags: Array.from({ length: 6 }, (_, i) => Object.assign({}, tag, { id: `etBig${i}`, name: `标签${i}` })),
-    }];
-    const colleague = v.card.colleagues[0];
-    v.card.colleagues = Array.from({ length: 3 }, (_, i) => Object.assign({}, colleague, { userid: `c${i}` }));
-    v.card.colleaguesTotal = 500;
-    v.card.colleaguesMore = '查看全部 500 位同事';
+    v.card.mine.tagGroups = [0, 1].map((g) => ({
+      group: `组${g}`, total: 300, more: '全部 300 个', less: null,
+      tags: Array.from({ length: 6 }, (_, i) => Object.assign({}, tag, { id: `etBig${g}${i}`, name: `标签${g}${i}` })),
+    }));
+    Object.assign(v.card.mine, { tagGroupsTotal: 10, tagGroupsMore: '全部 10 组标签', tagGroupsLess: null });
+    v.card.colleagues = [];
+    Object.assign(v.card, { colleaguesTotal: 500, colleagueNames: '李四、王五、赵六 等', colleaguesMore: '查看全部 500 位同事', colleaguesLess: null });
     const { comp, events } = render('customer-card', cardProps(v, false));
-    expect(comp.querySelectorAll('.mine .tag')).toHaveLength(6);
-    expect(comp.querySelectorAll('.colleague')).toHaveLength(3);
+    expect(comp.querySelectorAll('.mine .tag-group')).toHaveLength(2);
+    expect(comp.querySelectorAll('.mine .tag')).toHaveLength(12);
+    expect(comp.querySelectorAll('.colleague')).toHaveLength(0);
+    expect(text(comp.querySelector('.colleague-names'))).toBe('李四、王五、赵六 等');
     expect(text(comp.querySelector('.tags-more'))).toBe('全部 300 个');
+    expect(text(comp.querySelector('#tag-groups-more'))).toBe('全部 10 组标签');
+    expect(comp.querySelector('#tag-groups-less')).toBeUndefined();
     expect(text(comp.querySelector('#colleagues-more'))).toBe('查看全部 500 位同事');
     expect(comp.querySelector('#colleagues-less')).toBeUndefined();
     await tap(comp.querySelector('.tags-more'));
+    await tap(comp.querySelector('#tag-groups-more'));
     await tap(comp.querySelector('#colleagues-more'));
     expect(events).toEqual([
       { type: 'action', detail: { action: 'expandTags', arg: '组0' } },
+      { type: 'action', detail: { action: 'expandTagGroups', arg: null } },
       { type: 'action', detail: { action: 'expandColleagues', arg: null } },
+    ]);
+  });
+
+  test('a big card expanded: every group of mine with its collapse link, every colleague’s record, no line of names', async () => {
+    const v = copy(views.card);
+    const tag = v.card.mine.tagGroups[0].tags[0];
+    v.card.mine.tagGroups = Array.from({ length: 10 }, (_, g) => ({
+      group: `组${g}`, total: 300, more: '全部 300 个', less: null,
+      tags: Array.from({ length: 6 }, (_, i) => Object.assign({}, tag, { id: `etBig${g}${i}`, name: `标签${g}${i}` })),
+    }));
+    Object.assign(v.card.mine, { tagGroupsTotal: 10, tagGroupsMore: null, tagGroupsLess: '收起' });
+    const colleague = v.card.colleagues[0];
+    v.card.colleagues = Array.from({ length: 5 }, (_, i) => Object.assign({}, colleague, { userid: `c${i}` }));
+    Object.assign(v.card, { colleaguesTotal: 5, colleagueNames: null, colleaguesMore: null, colleaguesLess: '收起' });
+    const { comp, events } = render('customer-card', cardProps(v, false));
+    expect(comp.querySelectorAll('.mine .tag-group')).toHaveLength(10);
+    expect(comp.querySelectorAll('.colleague')).toHaveLength(5);
+    expect(comp.querySelector('.colleague-names')).toBeUndefined();
+    expect(comp.querySelector('#colleagues-more')).toBeUndefined();
+    expect(comp.querySelector('#tag-groups-more')).toBeUndefined();
+    await tap(comp.querySelector('#tag-groups-less'));
+    await tap(comp.querySelector('#colleagues-less'));
+    expect(events).toEqual([
+      { type: 'action', detail: { action: 'collapseTagGroups', arg: null } },
+      { type: 'action', detail: { action: 'collapseColleagues', arg: null } },
     ]);
   });
 

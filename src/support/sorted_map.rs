@@ -293,7 +293,7 @@ impl<T: fmt::Debug> fmt::Debug for SortedSet<T> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;

@@ -3,7 +3,8 @@
 // machines are too noisy for that. Runs on the build output (`make build`
 // first); a missing build fails, it is never skipped.
 //
-//  - shipped core/core.wasm.br ≤ 288,000 B (about 1.5× the 191,712 B measured);
+//  - shipped core/core.wasm.br ≤ 256,000 B (about 1.25× the 204,672 B measured after
+//    issue 14's size cuts; it was 288,000 before them);
 //  - the remark keystroke's patch ≤ 400 B (measured 147 B; the whole form is
 //    about 450 B and the whole big-card view about 20 KB, so resending either
 //    fails here);
@@ -22,7 +23,7 @@ const ROOT = path.join(__dirname, '..');
 const BR = path.join(ROOT, 'miniprogram', 'core', 'core.wasm.br');
 const BUILT = ['miniprogram/core/core.wasm.br', 'miniprogram/core/glue.js', 'miniprogram/core/manifest.js'];
 
-const CORE_WASM_BR_MAX_BYTES = 288000;
+const CORE_WASM_BR_MAX_BYTES = 256000;
 const KEYSTROKE_PATCH_MAX_BYTES = 400;
 
 let played;

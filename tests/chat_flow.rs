@@ -65,9 +65,44 @@ fn enter_chat_is_not_offered_on_desktop_or_old_clients() {
     }
 }
 
+/// A composer whose materials library is empty: the built-in quick replies
+/// stand in for the library's.
+fn compose_without_library() -> World {
+    let mut w = World::new("single_chat_tools");
+    let mut ok = support::world::ok_backend();
+    w.backend = Box::new(move |m, url, b, h| {
+        if url.ends_with("/api/materials") {
+            (
+                200,
+                json!({"errcode": 0, "errmsg": "ok", "materials": []}).to_string(),
+            )
+        } else {
+            ok(m, url, b, h)
+        }
+    });
+    w.launch();
+    w.tap("compose", Value::Null);
+    w
+}
+
+#[test]
+fn the_librarys_quick_replies_take_the_place_of_the_built_in_ones() {
+    let w = compose_from_card();
+    assert!(w.page["composer"]["library"]
+        .as_array()
+        .is_some_and(|l| !l.is_empty()));
+    assert_eq!(
+        w.page["quickReplies"],
+        json!([]),
+        "one list of quick replies, the library's"
+    );
+    let w = compose_without_library();
+    assert!(!w.page["quickReplies"].as_array().unwrap().is_empty());
+}
+
 #[test]
 fn a_quick_reply_is_filled_from_the_card() {
-    let mut w = compose_from_card();
+    let mut w = compose_without_library();
     let replies = w.page["quickReplies"].as_array().unwrap().clone();
     assert!(!replies.is_empty());
     let id = replies[0]["id"].as_str().unwrap().to_owned();

@@ -23,6 +23,28 @@ fn opened(entry: &str) -> World {
     w
 }
 
+/// Opened with a library that holds no quick replies (only media, links and
+/// cards), so the composer shows both the library and the built-in quick
+/// replies that stand in for the library's.
+fn opened_without_library_replies(entry: &str) -> World {
+    let mut w = World::new(entry);
+    let mut base = support::world::ok_backend();
+    w.backend = Box::new(move |m, url, body, headers| {
+        if url.ends_with("/api/materials") {
+            let mut all = support::world::materials();
+            all["materials"]
+                .as_array_mut()
+                .unwrap()
+                .retain(|m| m["kind"] != "text");
+            (200, all.to_string())
+        } else {
+            base(m, url, body, headers)
+        }
+    });
+    w.launch();
+    w
+}
+
 /// Every route the page renders, each from a model in that state.
 fn views() -> Vec<(&'static str, World)> {
     // Signing in while the backend cannot be reached: retrying, with a banner.
@@ -89,8 +111,8 @@ fn views() -> Vec<(&'static str, World)> {
         ("loading", loading),
         ("notice", notice),
         ("card", card),
-        ("group", opened("group_chat_tools")),
-        ("compose", opened("chat_attachment")),
+        ("group", opened_without_library_replies("group_chat_tools")),
+        ("compose", opened_without_library_replies("chat_attachment")),
         ("home", opened("normal")),
         ("handover", handover),
     ]

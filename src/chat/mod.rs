@@ -812,7 +812,13 @@ impl State {
             },
             composer: Some(composer),
             compose_note: self.compose_note.as_ref().map(|m| m.get(locale).to_owned()),
-            quick_replies: quick_reply_views(tmpl, here, customer_known, locale),
+            // The built-in quick replies stand in for the library's until an
+            // admin has filled it with some: never two lists of the same kind.
+            quick_replies: if self.materials.iter().any(|m| m.kind == MaterialKind::Text) {
+                Vec::new()
+            } else {
+                quick_reply_views(tmpl, here, customer_known, locale)
+            },
         }
     }
 }

@@ -612,7 +612,12 @@ fn a_group_chat_gets_group_materials_and_nothing_that_names_a_customer() {
         "{{name}} means nothing in a group"
     );
     assert!(!ids.contains(&"mat_site".to_string()), "one-to-one only");
-    let part = s.view(
+    // The built-in quick replies (no library yet) in a group: none names a customer.
+    let part = State {
+        chat_id: Some(chat_id()),
+        ..State::default()
+    }
+    .view(
         &h,
         &TemplateContext {
             me: Some("张三".into()),
@@ -635,22 +640,18 @@ fn the_attachment_bar_offers_no_template_that_needs_a_customer() {
         customer: None,
         ..host()
     });
-    let s = with_library(&h);
-    let part = s.view(
-        &h,
-        &TemplateContext {
-            me: Some("张三".into()),
-            ..Default::default()
-        },
-        Route::Compose,
-    );
+    let me = TemplateContext {
+        me: Some("张三".into()),
+        ..Default::default()
+    };
+    let built_in = State::default().view(&h, &me, Route::Compose).quick_replies;
+    assert!(!built_in.is_empty());
     assert!(
-        part.quick_replies
-            .iter()
-            .all(|q| q.ready && !q.text.contains('{')),
-        "{:?}",
-        part.quick_replies
+        built_in.iter().all(|q| q.ready && !q.text.contains('{')),
+        "{built_in:?}"
     );
+    let s = with_library(&h);
+    let part = s.view(&h, &me, Route::Compose);
     let c = part.composer.unwrap();
     let all: Vec<&str> = c
         .library
@@ -958,4 +959,39 @@ fn the_new_taps_parse_and_refuse_a_bad_id() {
         Tap::parse("refreshMaterials", &Value::Null),
         Some(Ok(Tap::RefreshMaterials))
     );
+}
+
+#[test]
+fn the_librarys_quick_replies_replace_the_built_in_ones() {
+    let h = signed(host());
+    let before = State::default().view(&h, &tmpl(), Route::Compose);
+    assert!(
+        !before.quick_replies.is_empty(),
+        "no library: the built-in list"
+    );
+    let part = with_library(&h).view(&h, &tmpl(), Route::Compose);
+    assert!(part.quick_replies.is_empty(), "{:?}", part.quick_replies);
+    assert!(part
+        .composer
+        .unwrap()
+        .library
+        .iter()
+        .any(|s| s.items.iter().any(|i| i.id == "mat_intro")));
+    // A library with no quick replies in it leaves the built-in ones.
+    let mut media_only = State::default();
+    step(&mut media_only, &h, |s, ctx| {
+        s.on_http_result(
+            ctx,
+            Pending::FetchMaterials,
+            200,
+            &json!({"errcode": 0, "materials": [
+                {"id": "mat_poster", "kind": "image", "title": "海报", "filename": "poster.jpg", "size": 2048, "media_id": "M"}
+            ]})
+            .to_string(),
+        )
+    });
+    assert!(!media_only
+        .view(&h, &tmpl(), Route::Compose)
+        .quick_replies
+        .is_empty());
 }

@@ -156,7 +156,7 @@ describe('WeCom simulator (make dev) in Chromium', () => {
   test('send journey: compose, type, send; the log shows sendChatMessage with the exact args', () => withStackLog(async () => {
     await expectPhone(['陈晓明', '发送消息']);
     await phone.locator('#compose').click();
-    await expectPhone(['文本', '文本内容', '0/4000', '发送', '快捷回复']);
+    await expectPhone(['文本', '文本内容', '0/4000', '发送', '素材库']);
     const box = phone.locator('#input-composer-text textarea');
     await box.click();
     await box.pressSequentially(MESSAGE, { delay: 10 });

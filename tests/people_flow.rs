@@ -190,12 +190,24 @@ fn a_quick_reply_signs_with_my_name_not_my_userid() {
     let mut w = World::zh("single_chat_tools");
     w.launch();
     w.tap("compose", Value::Null);
-    let replies = w.page["quickReplies"].as_array().unwrap().clone();
+    // The library's quick replies ("您好，我是{me}").
+    let replies = library_text_items(&w);
     let greeting = replies
         .iter()
-        .find(|r| r["text"].as_str().unwrap_or("").contains("张三"))
+        .find(|r| r["preview"].as_str().unwrap_or("").contains("张三"))
         .unwrap_or_else(|| panic!("a reply signed by name: {replies:?}"));
-    assert!(!greeting["text"].as_str().unwrap().contains("zhangsan"));
+    assert!(!greeting["preview"].as_str().unwrap().contains("zhangsan"));
+}
+
+/// The quick replies of the composer's materials library.
+fn library_text_items(w: &World) -> Vec<Value> {
+    w.page["composer"]["library"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["tab"] == "text")
+        .flat_map(|s| s["items"].as_array().unwrap().clone())
+        .collect()
 }
 
 #[test]
@@ -204,7 +216,7 @@ fn without_my_name_a_reply_marks_it_missing_instead_of_my_userid() {
     members_answered_with(&mut w, 500, "{}");
     w.launch();
     w.tap("compose", Value::Null);
-    let replies = w.page["quickReplies"].to_string();
+    let replies = Value::from(library_text_items(&w)).to_string();
     assert!(!replies.contains("我是zhangsan"), "{replies}");
     assert!(replies.contains("我的名字"), "{replies}");
 }

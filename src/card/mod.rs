@@ -1425,7 +1425,9 @@ impl State {
             .filter(|(ext, _)| failed_key != draft_key(ext))
             .map(|(ext, d)| (ext.clone(), d.saved_at))
             .collect();
-        others.sort_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal));
+        crate::support::sorting::sort_by(&mut others, |a, b| {
+            a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal)
+        });
         let Some((oldest, _)) = others.first().cloned() else {
             return false;
         };

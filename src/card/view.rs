@@ -259,7 +259,9 @@ pub fn colleagues_in_order<'a>(customer: &'a Customer, me: &UserId) -> Vec<&'a F
         .iter()
         .filter(|u| &u.userid != me)
         .collect();
-    others.sort_by_key(|u| (u.created_at.is_none(), u.created_at, u.userid.key()));
+    crate::support::sorting::sort_by_key(&mut others, |u| {
+        (u.created_at.is_none(), u.created_at, u.userid.key())
+    });
     others
 }
 

@@ -134,7 +134,7 @@ impl State {
                     }
                 })
                 .collect();
-            items.sort_by_key(|i| !i.failed);
+            crate::support::sorting::sort_by_key(&mut items, |i| !i.failed);
             let summary: Vec<String> = tr
                 .counts
                 .iter()

@@ -238,7 +238,9 @@ impl State {
                 .iter()
                 .map(|(k, e)| (e.fetched_at, k.clone()))
                 .collect();
-            by_age.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal));
+            crate::support::sorting::sort_by(&mut by_age, |a, b| {
+                a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal)
+            });
             let extra = self.entries.len() - MAX_ENTRIES;
             for (_, k) in by_age.into_iter().take(extra) {
                 self.entries.remove(&k);

@@ -6,6 +6,7 @@ pub mod input;
 pub mod locale;
 pub mod privacy;
 pub mod sorted_map;
+pub mod sorting;
 pub mod stored;
 pub mod text;
 

@@ -191,7 +191,7 @@ pub fn parse_corp_tag_list(json: &str) -> Result<CorpTagList, TagListError> {
                 }),
             }
         }
-        tags.sort_by_key(|t| Reverse(t.order));
+        crate::support::sorting::sort_by_key(&mut tags, |t| Reverse(t.order));
         groups.push(CorpTagGroup {
             group_id: group.group_id.unwrap_or_default(),
             group_name: group.group_name.unwrap_or_default(),
@@ -200,7 +200,7 @@ pub fn parse_corp_tag_list(json: &str) -> Result<CorpTagList, TagListError> {
             tags,
         });
     }
-    groups.sort_by_key(|g| Reverse(g.order));
+    crate::support::sorting::sort_by_key(&mut groups, |g| Reverse(g.order));
     Ok(CorpTagList { groups, warnings })
 }
 
@@ -296,11 +296,11 @@ pub fn group_follow_tags(
         }
     }
 
-    groups.sort_by_key(|g| g.rank);
+    crate::support::sorting::sort_by_key(&mut groups, |g| g.rank);
     groups
         .into_iter()
         .map(|mut g| {
-            g.tags.sort_by_key(|(rank, _)| *rank);
+            crate::support::sorting::sort_by_key(&mut g.tags, |(rank, _)| *rank);
             TagGroupView {
                 group: g.name,
                 tags: g.tags.into_iter().map(|(_, v)| v).collect(),

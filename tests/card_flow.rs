@@ -447,14 +447,14 @@ fn a_dispatch_renders_only_what_it_changed() {
         "{:?}",
         patch.keys().collect::<Vec<_>>()
     );
-    assert_eq!(w.model.shared.rendered, app::view_value(&w.model));
+    assert_eq!(app::rendered_value(&w.model), app::view_value(&w.model));
     // A line the app itself keeps (no slice touched), then dismissed: both render.
     w.model.shared.banner = Some(wecom_contact_core::support::locale::Localized::new(
         "横幅", "A banner",
     ));
     let shown = app::update(&mut w.model, Event::Hide { now: w.now + 2.5 });
     assert!(shown.iter().any(|e| e.is_render()), "{shown:?}");
-    assert_eq!(w.model.shared.rendered["banner"], "A banner");
+    assert_eq!(app::rendered_value(&w.model)["banner"], "A banner");
     let dismissed = app::update(
         &mut w.model,
         Event::Tap(
@@ -463,5 +463,5 @@ fn a_dispatch_renders_only_what_it_changed() {
         ),
     );
     assert!(dismissed.iter().any(|e| e.is_render()), "{dismissed:?}");
-    assert_eq!(w.model.shared.rendered, app::view_value(&w.model));
+    assert_eq!(app::rendered_value(&w.model), app::view_value(&w.model));
 }

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
+use crate::app::view::{Build, View};
 use crate::card;
 use crate::card::form::FormValues;
 use crate::chat;
@@ -18,6 +18,7 @@ use crate::protocol::ctx::Host;
 use crate::protocol::effect::EffectId;
 use crate::protocol::error::CoreError;
 use crate::protocol::names::Names;
+use crate::protocol::page::Route;
 use crate::support::locale::{Locale, Localized};
 use crate::wecom::ids::{ExternalUserId, UserId};
 
@@ -41,9 +42,10 @@ pub struct Shared {
     /// The app's own outstanding effects: copies of damaged entries.
     pub pending: BTreeMap<EffectId, Pending>,
     pub next_id: EffectId,
-    /// The view as last rendered; not part of the snapshot.
+    /// The view as last rendered (`None` before the first render); not
+    /// part of the snapshot.
     #[serde(skip)]
-    pub rendered: Value,
+    pub rendered: Option<View>,
     /// What the heavy parts of `rendered` were built from.
     #[serde(skip)]
     pub view_keys: PartKeys,
@@ -196,4 +198,65 @@ pub struct PartKeys {
     /// What the app itself shows above the slices, and whether the card's
     /// customer and the group chat are in (the status line reads them).
     pub shared: Option<(Locale, Option<Localized>, Option<Localized>, bool, bool)>,
+}
+
+impl PartKeys {
+    pub fn of(model: &Model) -> PartKeys {
+        let route = model.launch.route;
+        let me = model.launch.session.as_ref().map(|s| s.userid.clone());
+        let card = &model.card;
+        PartKeys {
+            card: Some((
+                route == Route::Card,
+                me.clone(),
+                model.shared.locale,
+                card.rev,
+                card.overlay().cloned(),
+                card.external_userid.clone(),
+                model.people.rev,
+            )),
+            tag_picker: Some((
+                route == Route::Card && card.tag_picker,
+                me,
+                card.rev,
+                card.external_userid.clone(),
+            )),
+            group: Some((
+                route == Route::Group,
+                model.shared.locale,
+                model.chat.rev,
+                model.people.rev,
+            )),
+            handover: Some((
+                route == Route::Handover,
+                model.shared.locale,
+                model.handover.rev,
+                // The app takes answered ids out before the slice sees them.
+                model.handover.pending.len() + model.handover.parked.len(),
+            )),
+            shared: Some((
+                model.shared.locale,
+                model.shared.banner.clone(),
+                model.shared.storage_note.clone(),
+                // The status line reads whether the card and the group are in.
+                model.card.customer.is_some(),
+                model.chat.group.is_some(),
+            )),
+        }
+    }
+
+    /// The parts whose keys differ from `older`'s, or that read a slice
+    /// `touched` marks: only they are rebuilt.
+    pub fn rebuild_since(&self, older: &PartKeys, touched: Touched) -> Build {
+        let shared = self.shared != older.shared || touched.all;
+        Build {
+            card: self.card != older.card,
+            tag_picker: self.tag_picker != older.tag_picker,
+            group: self.group != older.group,
+            handover: self.handover != older.handover,
+            chrome: shared || touched.launch,
+            form: shared || touched.launch || touched.card,
+            chat: shared || touched.launch || touched.card || touched.chat,
+        }
+    }
 }

@@ -10,7 +10,13 @@
 //!   that shrank is replaced whole (setData cannot truncate);
 //! - when the patch for a subtree would be larger than the subtree itself,
 //!   the subtree is sent whole.
+//!
+//! [`diff`] compares two `Value`s. [`Diff`] gives the same patch from the
+//! typed values themselves, without writing either out as a `Value`: equal
+//! parts are compared as structs and cost no allocation, and only what
+//! changed is written.
 
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// A setData payload: path key to value, in a stable order.
@@ -19,16 +25,9 @@ pub type Patch = Map<String, Value>;
 /// Computes the patch that turns `old` into `new`. An empty patch means
 /// nothing to render.
 pub fn diff(old: &Value, new: &Value) -> Patch {
-    diff_except(old, new, &[])
-}
-
-/// [`diff`], for roots whose top-level keys in `same` are known to be
-/// equal: those subtrees are not compared at all (the caller rebuilt only
-/// the parts whose inputs changed, and moved the others over).
-pub fn diff_except(old: &Value, new: &Value, same: &[&str]) -> Patch {
     let mut out = Patch::new();
     match (old, new) {
-        (Value::Object(o), Value::Object(n)) => diff_object_into("", o, n, &mut out, same),
+        (Value::Object(o), Value::Object(n)) => diff_object_into("", o, n, &mut out),
         _ if old == new => {}
         // The root must stay an object for setData: send every key.
         (_, Value::Object(n)) => {
@@ -41,7 +40,7 @@ pub fn diff_except(old: &Value, new: &Value, same: &[&str]) -> Patch {
     out
 }
 
-fn join_key(prefix: &str, key: &str) -> String {
+pub(crate) fn join_key(prefix: &str, key: &str) -> String {
     if prefix.is_empty() {
         key.to_owned()
     } else {
@@ -53,7 +52,7 @@ fn join_key(prefix: &str, key: &str) -> String {
     }
 }
 
-fn join_index(prefix: &str, index: usize) -> String {
+pub(crate) fn join_index(prefix: &str, index: usize) -> String {
     format!("{prefix}[{index}]")
 }
 
@@ -62,17 +61,8 @@ fn plain_key(key: &str) -> bool {
     !key.is_empty() && !key.contains(['.', '[', ']'])
 }
 
-fn diff_object_into(
-    prefix: &str,
-    o: &Map<String, Value>,
-    n: &Map<String, Value>,
-    out: &mut Patch,
-    same: &[&str],
-) {
+fn diff_object_into(prefix: &str, o: &Map<String, Value>, n: &Map<String, Value>, out: &mut Patch) {
     for (k, nv) in n {
-        if same.contains(&k.as_str()) {
-            continue;
-        }
         if !plain_key(k) {
             // Cannot address this key by path: send the parent whole.
             if !prefix.is_empty() && o.get(k) != Some(nv) {
@@ -99,14 +89,14 @@ fn diff_object_into(
     }
 }
 
-fn diff_value_into(path: String, ov: &Value, nv: &Value, out: &mut Patch) {
+pub(crate) fn diff_value_into(path: String, ov: &Value, nv: &Value, out: &mut Patch) {
     if ov == nv {
         return;
     }
     match (ov, nv) {
         (Value::Object(o), Value::Object(n)) => {
             let mut sub = Patch::new();
-            diff_object_into(&path, o, n, &mut sub, &[]);
+            diff_object_into(&path, o, n, &mut sub);
             collapse_or_extend(path, nv, sub, out);
         }
         (Value::Array(o), Value::Array(n)) if n.len() >= o.len() => {
@@ -130,32 +120,209 @@ fn diff_value_into(path: String, ov: &Value, nv: &Value, out: &mut Patch) {
 
 /// Sends the subtree whole when that is no larger than its patch.
 fn collapse_or_extend(path: String, whole: &Value, sub: Patch, out: &mut Patch) {
-    let sub_bytes: usize = sub.iter().map(|(k, v)| k.len() + 3 + json_len(v)).sum();
-    let whole_bytes = path.len() + 3 + json_len(whole);
-    if whole_bytes <= sub_bytes {
+    if whole_is_smaller(&path, whole, &sub) {
         out.insert(path, whole.clone());
     } else {
         out.extend(sub);
     }
 }
 
+/// Whether `path: whole` is no more bytes than the entries of `sub`. The
+/// whole is counted only as far as the patch's size: a big subtree with a
+/// small change is not written out to the end.
+fn whole_is_smaller<T: Serialize + ?Sized>(path: &str, whole: &T, sub: &Patch) -> bool {
+    let sub_bytes: usize = sub.iter().map(|(k, v)| k.len() + 3 + json_len(v)).sum();
+    match sub_bytes.checked_sub(path.len() + 3) {
+        Some(room) => json_len_within(whole, room).is_some(),
+        None => false,
+    }
+}
+
 /// The length of a value as JSON text, which is what setData's cost grows with.
 /// Counted as it is written, without building the text.
 pub fn json_len(v: &Value) -> usize {
-    struct Count(usize);
+    json_len_within(v, usize::MAX).unwrap_or(0)
+}
+
+/// The length of `v` as JSON text if it is at most `limit` bytes; the
+/// count stops once past it.
+fn json_len_within<T: Serialize + ?Sized>(v: &T, limit: usize) -> Option<usize> {
+    struct Count {
+        n: usize,
+        limit: usize,
+    }
     impl std::io::Write for Count {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0 += buf.len();
+            self.n += buf.len();
+            if self.n > self.limit {
+                return Err(std::io::ErrorKind::WriteZero.into());
+            }
             Ok(buf.len())
         }
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
     }
-    let mut n = Count(0);
-    match serde_json::to_writer(&mut n, v) {
-        Ok(()) => n.0,
-        Err(_) => 0,
+    let mut count = Count { n: 0, limit };
+    match serde_json::to_writer(&mut count, v) {
+        Ok(()) => Some(count.n),
+        Err(_) => None,
+    }
+}
+
+/// A value the render diffs as it is typed. `diff_into` adds to `out`
+/// exactly the entries [`diff`] gives for the two values' JSON under
+/// `path` (the journeys check this on every dispatch), but compares the
+/// typed values and writes out only what changed.
+pub trait Diff: Serialize + PartialEq {
+    /// The patch turning `old` into `self`, under the key path `path`
+    /// (never empty: the root is a struct, diffed field by field).
+    fn diff_into(&self, old: &Self, path: &str, out: &mut Patch);
+}
+
+/// The JSON of a value the core built itself (it always has one).
+pub(crate) fn value_of<T: Serialize + ?Sized>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// For values whose JSON is never an object or an array: a change sends
+/// the value whole, as [`diff`] does for such values.
+macro_rules! diff_scalar {
+    ($($t:ty),* $(,)?) => {
+        $(impl Diff for $t {
+            fn diff_into(&self, old: &Self, path: &str, out: &mut Patch) {
+                if self != old {
+                    out.insert(path.to_owned(), value_of(self));
+                }
+            }
+        })*
+    };
+}
+diff_scalar!(
+    String,
+    &'static str,
+    bool,
+    u8,
+    u16,
+    u32,
+    u64,
+    usize,
+    i32,
+    i64
+);
+
+/// For typed values not worth a field-by-field diff (large parts rebuilt
+/// rarely, enums, label tables): when they differ, both are written out as
+/// `Value`s and diffed as [`diff`] does.
+macro_rules! diff_as_value {
+    ($($t:ty),* $(,)?) => {
+        $(impl $crate::protocol::patch::Diff for $t {
+            fn diff_into(&self, old: &Self, path: &str, out: &mut $crate::protocol::patch::Patch) {
+                if self != old {
+                    $crate::protocol::patch::diff_value_into(
+                        path.to_owned(),
+                        &$crate::protocol::patch::value_of(old),
+                        &$crate::protocol::patch::value_of(self),
+                        out,
+                    );
+                }
+            }
+        })*
+    };
+}
+pub(crate) use diff_as_value;
+
+/// For structs serialised as objects with every field, under the names
+/// given (`field: "jsonName"`): diffed field by field, and sent whole when
+/// that is smaller, as [`diff`] does for objects. Every field must be
+/// listed (the pattern does not compile otherwise); a struct with skipped,
+/// flattened or renamed-by-hand fields belongs in [`diff_as_value`].
+macro_rules! diff_struct {
+    ($t:ty { $($field:ident: $name:literal),* $(,)? }) => {
+        impl $crate::protocol::patch::Diff for $t {
+            fn diff_into(&self, old: &Self, path: &str, out: &mut $crate::protocol::patch::Patch) {
+                if self == old {
+                    return;
+                }
+                let Self { $($field: _),* } = self;
+                let mut sub = $crate::protocol::patch::Patch::new();
+                $(
+                    $crate::protocol::patch::Diff::diff_into(
+                        &self.$field,
+                        &old.$field,
+                        &$crate::protocol::patch::join_key(path, $name),
+                        &mut sub,
+                    );
+                )*
+                $crate::protocol::patch::extend_or_whole(path, self, sub, out);
+            }
+        }
+        impl $crate::protocol::patch::FieldNames for $t {
+            const FIELD_NAMES: &'static [&'static str] = &[$($name),*];
+        }
+    };
+}
+pub(crate) use diff_struct;
+
+/// The JSON names [`diff_struct`] was given for a struct's fields (tests
+/// compare them with what serde writes).
+pub trait FieldNames {
+    const FIELD_NAMES: &'static [&'static str];
+}
+
+/// [`collapse_or_extend`] for a typed subtree: written out only if it is
+/// sent whole.
+pub(crate) fn extend_or_whole<T: Serialize + ?Sized>(
+    path: &str,
+    whole: &T,
+    sub: Patch,
+    out: &mut Patch,
+) {
+    if sub.is_empty() {
+        return;
+    }
+    if whole_is_smaller(path, whole, &sub) {
+        out.insert(path.to_owned(), value_of(whole));
+    } else {
+        out.extend(sub);
+    }
+}
+
+impl<T: Diff> Diff for Option<T> {
+    fn diff_into(&self, old: &Self, path: &str, out: &mut Patch) {
+        match (self, old) {
+            (Some(new), Some(old)) => new.diff_into(old, path, out),
+            // `None` is `null`; what replaces it (or is replaced) goes whole.
+            _ => {
+                if self != old {
+                    out.insert(path.to_owned(), value_of(self));
+                }
+            }
+        }
+    }
+}
+
+impl<T: Diff> Diff for Vec<T> {
+    fn diff_into(&self, old: &Self, path: &str, out: &mut Patch) {
+        if self == old {
+            return;
+        }
+        if self.len() < old.len() {
+            // setData cannot truncate: the shorter array goes whole.
+            out.insert(path.to_owned(), value_of(self));
+            return;
+        }
+        let mut sub = Patch::new();
+        for (i, item) in self.iter().enumerate() {
+            let at = join_index(path, i);
+            match old.get(i) {
+                Some(was) => item.diff_into(was, &at, &mut sub),
+                None => {
+                    sub.insert(at, value_of(item));
+                }
+            }
+        }
+        extend_or_whole(path, self, sub, out);
     }
 }
 

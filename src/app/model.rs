@@ -42,10 +42,9 @@ pub struct Shared {
     /// The app's own outstanding effects: copies of damaged entries.
     pub pending: BTreeMap<EffectId, Pending>,
     pub next_id: EffectId,
-    /// The view as last rendered (`None` before the first render); not
-    /// part of the snapshot.
+    /// The view as last rendered; not part of the snapshot.
     #[serde(skip)]
-    pub rendered: Option<View>,
+    pub rendered: Rendered,
     /// What the heavy parts of `rendered` were built from.
     #[serde(skip)]
     pub view_keys: PartKeys,
@@ -53,6 +52,41 @@ pub struct Shared {
     /// parts that read nothing else touched are not rebuilt.
     #[serde(skip)]
     pub touched: Touched,
+}
+
+/// The view as last rendered (`None` before the first render): what the
+/// next render diffs against. A cache of the page, not state: a copy of
+/// the model starts without it (and renders whole, as after a restore),
+/// and two models compare equal whatever they rendered.
+#[derive(Default)]
+pub struct Rendered(pub Option<View>);
+
+impl Rendered {
+    pub fn is_some(&self) -> bool {
+        self.0.is_some()
+    }
+}
+
+impl Clone for Rendered {
+    fn clone(&self) -> Rendered {
+        Rendered(None)
+    }
+}
+
+impl PartialEq for Rendered {
+    fn eq(&self, _: &Rendered) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Rendered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.is_some() {
+            "Rendered(..)"
+        } else {
+            "Rendered(None)"
+        })
+    }
 }
 
 /// The slices one dispatch may have changed. `all` when the event's path

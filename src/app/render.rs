@@ -23,7 +23,7 @@ use crate::launch::labels::{pick, HOME_INTRO};
 use crate::launch::view::{status_text, title, NoticeView};
 use crate::protocol::effect::Effect;
 use crate::protocol::page::Route;
-use crate::protocol::patch::{self, diff_as_value, diff_struct, Diff, Patch};
+use crate::protocol::patch::{self, diff_as_value, diff_by_value, diff_struct, Diff, Patch};
 use crate::wecom::groupchat::GroupChatView;
 
 // The edit form is what a keystroke changes: diffed field by field.
@@ -53,20 +53,24 @@ diff_struct!(CharCounter {
     text: "text",
     over: "over",
 });
-// The rest changes seldom, or whole: through `Value` when it changes.
+// The light rest changes seldom, or whole: compared as typed, through
+// `Value` when it changed.
 diff_as_value!(
     Route,
     Field,
     FieldErrorView,
     FormLabels,
     PageLabels,
-    NoticeView,
+    NoticeView
+);
+// The heavy parts are diffed only when rebuilt, through `Value`.
+diff_by_value!(
     CardView,
     TagOptionGroup,
     GroupChatView,
     ComposerView,
     QuickReplyView,
-    HandoverView,
+    HandoverView
 );
 
 /// The view's top-level fields by the [`Build`] part that fills them:
@@ -242,7 +246,7 @@ pub fn view_with(model: &Model, build: Build) -> View {
 /// same as diffing the whole view.
 pub fn render(model: &mut Model) -> Option<Effect> {
     let keys = PartKeys::of(model);
-    let build = match model.shared.rendered {
+    let build = match model.shared.rendered.0 {
         Some(_) => keys.rebuild_since(&model.shared.view_keys, model.shared.touched),
         None => Build::ALL,
     };
@@ -251,7 +255,7 @@ pub fn render(model: &mut Model) -> Option<Effect> {
         return None;
     }
     let mut next = view_with(model, build);
-    let patch = match model.shared.rendered.take() {
+    let patch = match model.shared.rendered.0.take() {
         Some(mut last) => {
             let mut patch = Patch::new();
             next.diff_built(&last, build, &mut patch);
@@ -264,7 +268,7 @@ pub fn render(model: &mut Model) -> Option<Effect> {
             _ => Patch::new(),
         },
     };
-    model.shared.rendered = Some(next);
+    model.shared.rendered.0 = Some(next);
     model.shared.view_keys = keys;
     if patch.is_empty() {
         None
@@ -275,7 +279,7 @@ pub fn render(model: &mut Model) -> Option<Effect> {
 
 /// The view as last rendered, as JSON (`null` before the first render).
 pub fn rendered_value(model: &Model) -> serde_json::Value {
-    patch::value_of(&model.shared.rendered)
+    patch::value_of(&model.shared.rendered.0)
 }
 
 #[cfg(test)]

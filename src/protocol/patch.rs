@@ -118,63 +118,46 @@ pub(crate) fn diff_value_into(path: String, ov: &Value, nv: &Value, out: &mut Pa
     }
 }
 
+/// Whether `path: whole` is no more bytes than the entries of `sub`.
+fn whole_is_smaller(path: &str, whole_bytes: usize, sub: &Patch) -> bool {
+    let sub_bytes: usize = sub.iter().map(|(k, v)| k.len() + 3 + json_len(v)).sum();
+    path.len() + 3 + whole_bytes <= sub_bytes
+}
+
 /// Sends the subtree whole when that is no larger than its patch.
 fn collapse_or_extend(path: String, whole: &Value, sub: Patch, out: &mut Patch) {
-    if whole_is_smaller(&path, whole, &sub) {
+    if whole_is_smaller(&path, json_len(whole), &sub) {
         out.insert(path, whole.clone());
     } else {
         out.extend(sub);
     }
 }
 
-/// Whether `path: whole` is no more bytes than the entries of `sub`. The
-/// whole is counted only as far as the patch's size: a big subtree with a
-/// small change is not written out to the end.
-fn whole_is_smaller<T: Serialize + ?Sized>(path: &str, whole: &T, sub: &Patch) -> bool {
-    let sub_bytes: usize = sub.iter().map(|(k, v)| k.len() + 3 + json_len(v)).sum();
-    match sub_bytes.checked_sub(path.len() + 3) {
-        Some(room) => json_len_within(whole, room).is_some(),
-        None => false,
-    }
-}
-
 /// The length of a value as JSON text, which is what setData's cost grows with.
 /// Counted as it is written, without building the text.
 pub fn json_len(v: &Value) -> usize {
-    json_len_within(v, usize::MAX).unwrap_or(0)
-}
-
-/// The length of `v` as JSON text if it is at most `limit` bytes; the
-/// count stops once past it.
-fn json_len_within<T: Serialize + ?Sized>(v: &T, limit: usize) -> Option<usize> {
-    struct Count {
-        n: usize,
-        limit: usize,
-    }
+    struct Count(usize);
     impl std::io::Write for Count {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.n += buf.len();
-            if self.n > self.limit {
-                return Err(std::io::ErrorKind::WriteZero.into());
-            }
+            self.0 += buf.len();
             Ok(buf.len())
         }
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
     }
-    let mut count = Count { n: 0, limit };
-    match serde_json::to_writer(&mut count, v) {
-        Ok(()) => Some(count.n),
-        Err(_) => None,
+    let mut n = Count(0);
+    match serde_json::to_writer(&mut n, v) {
+        Ok(()) => n.0,
+        Err(_) => 0,
     }
 }
 
 /// A value the render diffs as it is typed. `diff_into` adds to `out`
 /// exactly the entries [`diff`] gives for the two values' JSON under
 /// `path` (the journeys check this on every dispatch), but compares the
-/// typed values and writes out only what changed.
-pub trait Diff: Serialize + PartialEq {
+/// typed values, and writes out only what changed.
+pub trait Diff: Serialize {
     /// The patch turning `old` into `self`, under the key path `path`
     /// (never empty: the root is a struct, diffed field by field).
     fn diff_into(&self, old: &Self, path: &str, out: &mut Patch);
@@ -183,6 +166,11 @@ pub trait Diff: Serialize + PartialEq {
 /// The JSON of a value the core built itself (it always has one).
 pub(crate) fn value_of<T: Serialize + ?Sized>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// `old` and `new` through `Value`, diffed as [`diff`] does.
+pub(crate) fn diff_values<T: Serialize + ?Sized>(old: &T, new: &T, path: &str, out: &mut Patch) {
+    diff_value_into(path.to_owned(), &value_of(old), &value_of(new), out);
 }
 
 /// For values whose JSON is never an object or an array: a change sends
@@ -198,33 +186,17 @@ macro_rules! diff_scalar {
         })*
     };
 }
-diff_scalar!(
-    String,
-    &'static str,
-    bool,
-    u8,
-    u16,
-    u32,
-    u64,
-    usize,
-    i32,
-    i64
-);
+diff_scalar!(String, bool, usize);
 
-/// For typed values not worth a field-by-field diff (large parts rebuilt
-/// rarely, enums, label tables): when they differ, both are written out as
-/// `Value`s and diffed as [`diff`] does.
+/// For small typed values not worth a field-by-field diff (enums, label
+/// tables, lines): compared as typed, and when they differ, both are
+/// written out as `Value`s and diffed as [`diff`] does.
 macro_rules! diff_as_value {
     ($($t:ty),* $(,)?) => {
         $(impl $crate::protocol::patch::Diff for $t {
             fn diff_into(&self, old: &Self, path: &str, out: &mut $crate::protocol::patch::Patch) {
                 if self != old {
-                    $crate::protocol::patch::diff_value_into(
-                        path.to_owned(),
-                        &$crate::protocol::patch::value_of(old),
-                        &$crate::protocol::patch::value_of(self),
-                        out,
-                    );
+                    $crate::protocol::patch::diff_values(old, self, path, out);
                 }
             }
         })*
@@ -232,27 +204,41 @@ macro_rules! diff_as_value {
 }
 pub(crate) use diff_as_value;
 
+/// For the large parts, diffed only when their keys say they were rebuilt
+/// (so they seldom compare equal): straight through `Value`, whose diff
+/// skips what is equal.
+macro_rules! diff_by_value {
+    ($($t:ty),* $(,)?) => {
+        $(impl $crate::protocol::patch::Diff for $t {
+            fn diff_into(&self, old: &Self, path: &str, out: &mut $crate::protocol::patch::Patch) {
+                $crate::protocol::patch::diff_values(old, self, path, out);
+            }
+        })*
+    };
+}
+pub(crate) use diff_by_value;
+
 /// For structs serialised as objects with every field, under the names
-/// given (`field: "jsonName"`): diffed field by field, and sent whole when
-/// that is smaller, as [`diff`] does for objects. Every field must be
-/// listed (the pattern does not compile otherwise); a struct with skipped,
-/// flattened or renamed-by-hand fields belongs in [`diff_as_value`].
+/// given (`field: "jsonName"`): diffed field by field (a field equal to
+/// the last one's costs a comparison), and sent whole when that is
+/// smaller, as [`diff`] does for objects. Every field must be listed (the
+/// pattern does not compile otherwise); a struct with skipped, flattened
+/// or hand-serialised fields belongs in [`diff_as_value`].
 macro_rules! diff_struct {
     ($t:ty { $($field:ident: $name:literal),* $(,)? }) => {
         impl $crate::protocol::patch::Diff for $t {
             fn diff_into(&self, old: &Self, path: &str, out: &mut $crate::protocol::patch::Patch) {
-                if self == old {
-                    return;
-                }
                 let Self { $($field: _),* } = self;
                 let mut sub = $crate::protocol::patch::Patch::new();
                 $(
-                    $crate::protocol::patch::Diff::diff_into(
-                        &self.$field,
-                        &old.$field,
-                        &$crate::protocol::patch::join_key(path, $name),
-                        &mut sub,
-                    );
+                    if self.$field != old.$field {
+                        $crate::protocol::patch::Diff::diff_into(
+                            &self.$field,
+                            &old.$field,
+                            &$crate::protocol::patch::join_key(path, $name),
+                            &mut sub,
+                        );
+                    }
                 )*
                 $crate::protocol::patch::extend_or_whole(path, self, sub, out);
             }
@@ -270,8 +256,8 @@ pub trait FieldNames {
     const FIELD_NAMES: &'static [&'static str];
 }
 
-/// [`collapse_or_extend`] for a typed subtree: written out only if it is
-/// sent whole.
+/// [`collapse_or_extend`] for a typed subtree: written out (as text, to
+/// count it) only when something in it changed.
 pub(crate) fn extend_or_whole<T: Serialize + ?Sized>(
     path: &str,
     whole: &T,
@@ -281,7 +267,8 @@ pub(crate) fn extend_or_whole<T: Serialize + ?Sized>(
     if sub.is_empty() {
         return;
     }
-    if whole_is_smaller(path, whole, &sub) {
+    let whole_bytes = serde_json::to_vec(whole).map_or(usize::MAX / 2, |t| t.len());
+    if whole_is_smaller(path, whole_bytes, &sub) {
         out.insert(path.to_owned(), value_of(whole));
     } else {
         out.extend(sub);
@@ -292,43 +279,23 @@ impl<T: Diff> Diff for Option<T> {
     fn diff_into(&self, old: &Self, path: &str, out: &mut Patch) {
         match (self, old) {
             (Some(new), Some(old)) => new.diff_into(old, path, out),
+            (None, None) => {}
             // `None` is `null`; what replaces it (or is replaced) goes whole.
             _ => {
-                if self != old {
-                    out.insert(path.to_owned(), value_of(self));
-                }
+                out.insert(path.to_owned(), value_of(self));
             }
         }
     }
 }
 
-impl<T: Diff> Diff for Vec<T> {
+/// Lists change seldom on their own (phone numbers, errors, replies):
+/// compared as typed, diffed through `Value` when they differ.
+impl<T: Serialize + PartialEq> Diff for Vec<T> {
     fn diff_into(&self, old: &Self, path: &str, out: &mut Patch) {
-        if self == old {
-            return;
+        if self != old {
+            diff_values(old, self, path, out);
         }
-        if self.len() < old.len() {
-            // setData cannot truncate: the shorter array goes whole.
-            out.insert(path.to_owned(), value_of(self));
-            return;
-        }
-        let mut sub = Patch::new();
-        for (i, item) in self.iter().enumerate() {
-            let at = join_index(path, i);
-            match old.get(i) {
-                Some(was) => item.diff_into(was, &at, &mut sub),
-                None => {
-                    sub.insert(at, value_of(item));
-                }
-            }
-        }
-        extend_or_whole(path, self, sub, out);
     }
-}
-
-/// The byte size of a patch as setData would carry it.
-pub fn patch_len(p: &Patch) -> usize {
-    serde_json::to_string(p).map(|s| s.len()).unwrap_or(0)
 }
 
 /// Applies a patch to a value the way setData does; used by tests and by

@@ -240,7 +240,10 @@ macro_rules! diff_struct {
                         );
                     }
                 )*
-                $crate::protocol::patch::extend_or_whole(path, self, sub, out);
+                // The object's braces, keys, colons and commas, and a byte
+                // at least for each value: no shorter as JSON.
+                let least = 1 $(+ $name.len() + 4)*;
+                $crate::protocol::patch::extend_or_whole(path, self, least, sub, out);
             }
         }
         impl $crate::protocol::patch::FieldNames for $t {
@@ -256,15 +259,21 @@ pub trait FieldNames {
     const FIELD_NAMES: &'static [&'static str];
 }
 
-/// [`collapse_or_extend`] for a typed subtree: written out (as text, to
-/// count it) only when something in it changed.
+/// [`collapse_or_extend`] for a typed subtree whose JSON is at least
+/// `least` bytes: written out (as text, to count it) only when its changes
+/// are no smaller than that.
 pub(crate) fn extend_or_whole<T: Serialize + ?Sized>(
     path: &str,
     whole: &T,
+    least: usize,
     sub: Patch,
     out: &mut Patch,
 ) {
     if sub.is_empty() {
+        return;
+    }
+    if !whole_is_smaller(path, least, &sub) {
+        out.extend(sub);
         return;
     }
     let whole_bytes = serde_json::to_vec(whole).map_or(usize::MAX / 2, |t| t.len());

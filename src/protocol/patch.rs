@@ -52,7 +52,7 @@ pub(crate) fn join_key(prefix: &str, key: &str) -> String {
     }
 }
 
-pub(crate) fn join_index(prefix: &str, index: usize) -> String {
+fn join_index(prefix: &str, index: usize) -> String {
     format!("{prefix}[{index}]")
 }
 
@@ -240,8 +240,8 @@ macro_rules! diff_struct {
                         );
                     }
                 )*
-                // The object's braces, keys, colons and commas, and a byte
-                // at least for each value: no shorter as JSON.
+                // Its braces, keys and colons, and a byte at least for each
+                // value: the object's JSON is no shorter.
                 let least = 1 $(+ $name.len() + 4)*;
                 $crate::protocol::patch::extend_or_whole(path, self, least, sub, out);
             }
@@ -289,7 +289,8 @@ impl<T: Diff> Diff for Option<T> {
         match (self, old) {
             (Some(new), Some(old)) => new.diff_into(old, path, out),
             (None, None) => {}
-            // `None` is `null`; what replaces it (or is replaced) goes whole.
+            // `None` is `null` (and no `Some` in the view writes `null`):
+            // what replaces it, or is replaced by it, goes whole.
             _ => {
                 out.insert(path.to_owned(), value_of(self));
             }
@@ -305,6 +306,11 @@ impl<T: Serialize + PartialEq> Diff for Vec<T> {
             diff_values(old, self, path, out);
         }
     }
+}
+
+/// The byte size of a patch as setData would carry it.
+pub fn patch_len(p: &Patch) -> usize {
+    serde_json::to_string(p).map(|s| s.len()).unwrap_or(0)
 }
 
 /// Applies a patch to a value the way setData does; used by tests and by

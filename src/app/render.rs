@@ -142,6 +142,7 @@ view_parts! {
     ],
 }
 
+/// The whole view, every part built (the first render, `Core::view`).
 pub fn view(model: &Model) -> View {
     view_with(model, Build::ALL)
 }

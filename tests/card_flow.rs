@@ -447,14 +447,14 @@ fn a_dispatch_renders_only_what_it_changed() {
         "{:?}",
         patch.keys().collect::<Vec<_>>()
     );
-    assert_eq!(w.model.shared.rendered, app::view_value(&w.model));
+    assert_eq!(app::rendered_value(&w.model), app::view_value(&w.model));
     // A line the app itself keeps (no slice touched), then dismissed: both render.
     w.model.shared.banner = Some(wecom_contact_core::support::locale::Localized::new(
         "横幅", "A banner",
     ));
     let shown = app::update(&mut w.model, Event::Hide { now: w.now + 2.5 });
     assert!(shown.iter().any(|e| e.is_render()), "{shown:?}");
-    assert_eq!(w.model.shared.rendered["banner"], "A banner");
+    assert_eq!(app::rendered_value(&w.model)["banner"], "A banner");
     let dismissed = app::update(
         &mut w.model,
         Event::Tap(
@@ -463,5 +463,28 @@ fn a_dispatch_renders_only_what_it_changed() {
         ),
     );
     assert!(dismissed.iter().any(|e| e.is_render()), "{dismissed:?}");
-    assert_eq!(w.model.shared.rendered, app::view_value(&w.model));
+    assert_eq!(app::rendered_value(&w.model), app::view_value(&w.model));
+}
+
+/// The render keeps the parts a dispatch did not touch from the last one
+/// (labels included): a new language still reaches every label, the form's
+/// and the page's, and the page set from the patches is the whole view.
+#[test]
+fn kept_parts_follow_a_change_of_language() {
+    use wecom_contact_core::app::{self, Event};
+    use wecom_contact_core::support::locale::Locale;
+    let mut w = card();
+    w.tap("edit", Value::Null);
+    assert_eq!(w.page["form"]["labels"]["save"], "Save");
+    assert_eq!(w.page["labels"]["banner"]["dismiss"], "Close");
+    // A keystroke leaves the page's labels as they were.
+    w.input("remark", "陈总");
+    assert_eq!(w.page["labels"]["banner"]["dismiss"], "Close");
+    w.model.shared.locale = Locale::Zh;
+    // Nothing touched, but the language is what the app's lines read.
+    w.dispatch(Event::Hide { now: w.now + 1.0 });
+    assert_eq!(w.page["form"]["labels"]["save"], "保存");
+    assert_eq!(w.page["labels"]["banner"]["dismiss"], "关闭");
+    assert_eq!(w.page["form"]["values"]["remark"], "陈总");
+    assert_eq!(w.page, app::view_value(&w.model));
 }

@@ -34,7 +34,7 @@ pub fn all_tables() -> Vec<(&'static str, &'static [Pair])> {
     ]
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct HomeLabels {
@@ -43,15 +43,16 @@ pub struct HomeLabels {
     pub open_handover: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct BannerLabels {
     pub dismiss: String,
 }
 
-/// `View.labels`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// `View.labels`. The default (empty) stands in for them in a render that
+/// keeps the last render's.
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct PageLabels {

@@ -12,6 +12,7 @@ pub mod action;
 pub mod event;
 pub mod labels;
 pub mod model;
+pub mod render;
 #[cfg(feature = "ts")]
 pub mod typescript;
 pub mod view;
@@ -29,7 +30,6 @@ use crate::people;
 use crate::protocol::ctx::{Ask, Ctx};
 use crate::protocol::effect::{Effect, EffectId};
 use crate::protocol::error::CoreError;
-use crate::protocol::patch;
 use crate::protocol::session::SESSION_KEY;
 use crate::protocol::storage::quarantine_key;
 use crate::support::locale::Localized;
@@ -38,7 +38,8 @@ use crate::support::stored::Stored;
 
 pub use crate::app::event::Event;
 pub use crate::app::model::{Model, Pending, Shared, SNAPSHOT_VERSION};
-pub use crate::app::view::{view, View};
+pub use crate::app::render::{render, rendered_value, view};
+pub use crate::app::view::View;
 pub use crate::protocol::config::Config;
 pub use crate::protocol::page::{Notice, Route};
 pub use crate::support::input::{MAX_INPUT_BYTES, MAX_SNAPSHOT_BYTES};
@@ -742,42 +743,6 @@ pub fn update(model: &mut Model, event: Event) -> Vec<Effect> {
         fx.push(render);
     }
     fx
-}
-
-/// Diffs the current view against the last rendered one.
-///
-/// Only the parts whose inputs changed are rebuilt and compared: a part
-/// whose [`view::PartKeys`] match the last render's is moved over from it
-/// as it was. The patch is the same as diffing the whole view.
-pub fn render(model: &mut Model) -> Option<Effect> {
-    let keys = model::PartKeys::of(model);
-    let rendered = model.shared.rendered.is_object();
-    let build = if rendered {
-        keys.rebuild_since(&model.shared.view_keys, model.shared.touched)
-    } else {
-        view::Build::ALL
-    };
-    if build.nothing() {
-        // Nothing the view reads changed: no view, no diff, no patch.
-        return None;
-    }
-    let mut next = serde_json::to_value(view::view_with(model, build)).unwrap_or(Value::Null);
-    let kept = build.kept_keys();
-    let mut same: Vec<&str> = Vec::with_capacity(kept.len());
-    for part in kept {
-        if let (Some(old), Some(slot)) = (model.shared.rendered.get_mut(part), next.get_mut(part)) {
-            *slot = old.take();
-            same.push(part);
-        }
-    }
-    let patch = patch::diff_except(&model.shared.rendered, &next, &same);
-    model.shared.rendered = next;
-    model.shared.view_keys = keys;
-    if patch.is_empty() {
-        None
-    } else {
-        Some(Effect::Render { patch })
-    }
 }
 
 pub fn view_value(model: &Model) -> Value {

@@ -2,8 +2,8 @@
 //! own; `shared` is what the app keeps for the page as a whole.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
+use crate::app::view::{Build, View};
 use crate::card;
 use crate::card::form::FormValues;
 use crate::chat;
@@ -16,6 +16,7 @@ use crate::protocol::ctx::Host;
 use crate::protocol::effect::EffectId;
 use crate::protocol::error::CoreError;
 use crate::protocol::names::Names;
+use crate::protocol::page::Route;
 use crate::support::locale::{Locale, Localized};
 use crate::support::sorted_map::SortedMap;
 use crate::wecom::ids::{ExternalUserId, UserId};
@@ -42,7 +43,7 @@ pub struct Shared {
     pub next_id: EffectId,
     /// The view as last rendered; not part of the snapshot.
     #[serde(skip)]
-    pub rendered: Value,
+    pub rendered: Rendered,
     /// What the heavy parts of `rendered` were built from.
     #[serde(skip)]
     pub view_keys: PartKeys,
@@ -52,6 +53,41 @@ pub struct Shared {
     pub touched: Touched,
 }
 crate::support::stored::stored_struct!(Shared { config: "config", locale: "locale", now: "now", visible: "visible", online: "online", banner: "banner", storage_note: "storageNote", pending: "pending", next_id: "nextId"; skip: rendered, view_keys, touched });
+
+/// The view as last rendered (`None` before the first render): what the
+/// next render diffs against. A cache of the page, not state: a copy of
+/// the model starts without it (and renders whole, as after a restore),
+/// and two models compare equal whatever they rendered.
+#[derive(Default)]
+pub struct Rendered(pub Option<View>);
+
+impl Rendered {
+    pub fn is_some(&self) -> bool {
+        self.0.is_some()
+    }
+}
+
+impl Clone for Rendered {
+    fn clone(&self) -> Rendered {
+        Rendered(None)
+    }
+}
+
+impl PartialEq for Rendered {
+    fn eq(&self, _: &Rendered) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for Rendered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.is_some() {
+            "Rendered(..)"
+        } else {
+            "Rendered(None)"
+        })
+    }
+}
 
 /// The slices one dispatch may have changed. `all` when the event's path
 /// is not one of the few that only reach slices through the app's wrappers.
@@ -205,4 +241,65 @@ pub struct PartKeys {
     /// What the app itself shows above the slices, and whether the card's
     /// customer and the group chat are in (the status line reads them).
     pub shared: Option<(Locale, Option<Localized>, Option<Localized>, bool, bool)>,
+}
+
+impl PartKeys {
+    pub fn of(model: &Model) -> PartKeys {
+        let route = model.launch.route;
+        let me = model.launch.session.as_ref().map(|s| s.userid.clone());
+        let card = &model.card;
+        PartKeys {
+            card: Some((
+                route == Route::Card,
+                me.clone(),
+                model.shared.locale,
+                card.rev,
+                card.overlay().cloned(),
+                card.external_userid.clone(),
+                model.people.rev,
+            )),
+            tag_picker: Some((
+                route == Route::Card && card.tag_picker,
+                me,
+                card.rev,
+                card.external_userid.clone(),
+            )),
+            group: Some((
+                route == Route::Group,
+                model.shared.locale,
+                model.chat.rev,
+                model.people.rev,
+            )),
+            handover: Some((
+                route == Route::Handover,
+                model.shared.locale,
+                model.handover.rev,
+                // The app takes answered ids out before the slice sees them.
+                model.handover.pending.len() + model.handover.parked.len(),
+            )),
+            shared: Some((
+                model.shared.locale,
+                model.shared.banner.clone(),
+                model.shared.storage_note.clone(),
+                // The status line reads whether the card and the group are in.
+                model.card.customer.is_some(),
+                model.chat.group.is_some(),
+            )),
+        }
+    }
+
+    /// The parts whose keys differ from `older`'s, or that read a slice
+    /// `touched` marks: only they are rebuilt.
+    pub fn rebuild_since(&self, older: &PartKeys, touched: Touched) -> Build {
+        let shared = self.shared != older.shared || touched.all;
+        Build {
+            card: self.card != older.card,
+            tag_picker: self.tag_picker != older.tag_picker,
+            group: self.group != older.group,
+            handover: self.handover != older.handover,
+            chrome: shared || touched.launch,
+            form: shared || touched.launch || touched.card,
+            chat: shared || touched.launch || touched.card || touched.chat,
+        }
+    }
 }

@@ -305,6 +305,15 @@ impl EditForm {
         }
     }
 
+    /// The form over `original`, edited to `values`.
+    pub fn editing(original: FormValues, values: FormValues, kind: CustomerKind) -> Self {
+        EditForm {
+            original,
+            values,
+            kind,
+        }
+    }
+
     pub fn original(&self) -> &FormValues {
         &self.original
     }
@@ -400,8 +409,13 @@ impl EditForm {
 
     /// The problems of the changed fields, in field order.
     pub fn errors(&self) -> Vec<FieldError> {
+        self.errors_of(&self.changed_fields())
+    }
+
+    /// [`EditForm::errors`], given the changed fields.
+    fn errors_of(&self, changed: &[Field]) -> Vec<FieldError> {
         let mut errors = Vec::new();
-        for field in self.changed_fields() {
+        for &field in changed {
             match field {
                 Field::Mobiles => self.mobile_errors(&mut errors),
                 _ => {
@@ -531,6 +545,19 @@ impl EditForm {
 
     /// Everything the edit page renders, in one language.
     pub fn view(&self, locale: Locale) -> FormView {
+        let mut view = self.view_but_values(locale);
+        view.values = self.values.clone();
+        view
+    }
+
+    /// [`EditForm::view`], moving the values into it.
+    pub fn into_view(self, locale: Locale) -> FormView {
+        let mut view = self.view_but_values(locale);
+        view.values = self.values;
+        view
+    }
+
+    fn view_but_values(&self, locale: Locale) -> FormView {
         let counter = |field| {
             self.counter(field).unwrap_or(CharCounter {
                 field,
@@ -540,8 +567,9 @@ impl EditForm {
                 over: false,
             })
         };
+        let changed = self.changed_fields();
         let errors: Vec<FieldErrorView> = self
-            .errors()
+            .errors_of(&changed)
             .into_iter()
             .map(|e| FieldErrorView {
                 field: e.field,
@@ -550,9 +578,8 @@ impl EditForm {
                 message: e.message.get(locale).to_owned(),
             })
             .collect();
-        let changed = self.changed_fields();
         FormView {
-            values: self.values.clone(),
+            values: FormValues::default(),
             remark: counter(Field::Remark),
             description: counter(Field::Description),
             remark_company: counter(Field::RemarkCompany),

@@ -31,26 +31,25 @@ pub const TABLE: &[Pair] = &[
     SAVE,
 ];
 
-fn pick(pair: Pair, locale: Locale) -> String {
+fn pick(pair: Pair, locale: Locale) -> &'static str {
     match locale {
         Locale::Zh => pair.0,
         Locale::En => pair.1,
     }
-    .to_owned()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct FormLabels {
-    pub remark: String,
-    pub description: String,
-    pub remark_company: String,
-    pub mobiles: String,
-    pub remove_mobile: String,
-    pub add_mobile: String,
-    pub cancel: String,
-    pub save: String,
+    pub remark: &'static str,
+    pub description: &'static str,
+    pub remark_company: &'static str,
+    pub mobiles: &'static str,
+    pub remove_mobile: &'static str,
+    pub add_mobile: &'static str,
+    pub cancel: &'static str,
+    pub save: &'static str,
 }
 
 pub fn labels(locale: Locale) -> FormLabels {
@@ -74,8 +73,8 @@ mod tests {
     #[test]
     fn labels_follow_the_locale() {
         let zh = labels(Locale::Zh);
-        assert_eq!((zh.save.as_str(), zh.cancel.as_str()), ("保存", "取消"));
+        assert_eq!((zh.save, zh.cancel), ("保存", "取消"));
         let en = labels(Locale::En);
-        assert_eq!((en.save.as_str(), en.remark.as_str()), ("Save", "Remark"));
+        assert_eq!((en.save, en.remark), ("Save", "Remark"));
     }
 }

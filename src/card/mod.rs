@@ -666,9 +666,7 @@ impl State {
     pub fn edit_form(&self, me: Option<&UserId>) -> Option<EditForm> {
         let values = self.form.as_ref()?;
         let (original, kind) = self.my_values(me)?;
-        let mut form = EditForm::from_values(original, kind);
-        form.values = values.clone();
-        Some(form)
+        Some(EditForm::editing(original, values.clone(), kind))
     }
 
     /// What the edit form starts from: my record's editable fields, with

@@ -1149,7 +1149,7 @@ impl crate::card::State {
         CardPart {
             card,
             form: if open {
-                self.edit_form(me).map(|f| f.view(locale))
+                self.edit_form(me).map(|f| f.into_view(locale))
             } else {
                 None
             },

@@ -32,7 +32,7 @@ pub fn pick(pair: Pair, locale: Locale) -> String {
 }
 
 /// The notice panel's labels.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Default)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct NoticeLabels {

@@ -10,7 +10,13 @@
 //!   that shrank is replaced whole (setData cannot truncate);
 //! - when the patch for a subtree would be larger than the subtree itself,
 //!   the subtree is sent whole.
+//!
+//! [`diff`] compares two `Value`s. [`Diff`] gives the same patch from the
+//! typed values themselves, without writing either out as a `Value`: equal
+//! parts are compared as structs and cost no allocation, and only what
+//! changed is written.
 
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// A setData payload: path key to value, in a stable order.
@@ -19,16 +25,9 @@ pub type Patch = Map<String, Value>;
 /// Computes the patch that turns `old` into `new`. An empty patch means
 /// nothing to render.
 pub fn diff(old: &Value, new: &Value) -> Patch {
-    diff_except(old, new, &[])
-}
-
-/// [`diff`], for roots whose top-level keys in `same` are known to be
-/// equal: those subtrees are not compared at all (the caller rebuilt only
-/// the parts whose inputs changed, and moved the others over).
-pub fn diff_except(old: &Value, new: &Value, same: &[&str]) -> Patch {
     let mut out = Patch::new();
     match (old, new) {
-        (Value::Object(o), Value::Object(n)) => diff_object_into("", o, n, &mut out, same),
+        (Value::Object(o), Value::Object(n)) => diff_object_into("", o, n, &mut out),
         _ if old == new => {}
         // The root must stay an object for setData: send every key.
         (_, Value::Object(n)) => {
@@ -41,7 +40,7 @@ pub fn diff_except(old: &Value, new: &Value, same: &[&str]) -> Patch {
     out
 }
 
-fn join_key(prefix: &str, key: &str) -> String {
+pub(crate) fn join_key(prefix: &str, key: &str) -> String {
     if prefix.is_empty() {
         key.to_owned()
     } else {
@@ -62,17 +61,8 @@ fn plain_key(key: &str) -> bool {
     !key.is_empty() && !key.contains(['.', '[', ']'])
 }
 
-fn diff_object_into(
-    prefix: &str,
-    o: &Map<String, Value>,
-    n: &Map<String, Value>,
-    out: &mut Patch,
-    same: &[&str],
-) {
+fn diff_object_into(prefix: &str, o: &Map<String, Value>, n: &Map<String, Value>, out: &mut Patch) {
     for (k, nv) in n {
-        if same.contains(&k.as_str()) {
-            continue;
-        }
         if !plain_key(k) {
             // Cannot address this key by path: send the parent whole.
             if !prefix.is_empty() && o.get(k) != Some(nv) {
@@ -99,14 +89,14 @@ fn diff_object_into(
     }
 }
 
-fn diff_value_into(path: String, ov: &Value, nv: &Value, out: &mut Patch) {
+pub(crate) fn diff_value_into(path: String, ov: &Value, nv: &Value, out: &mut Patch) {
     if ov == nv {
         return;
     }
     match (ov, nv) {
         (Value::Object(o), Value::Object(n)) => {
             let mut sub = Patch::new();
-            diff_object_into(&path, o, n, &mut sub, &[]);
+            diff_object_into(&path, o, n, &mut sub);
             collapse_or_extend(path, nv, sub, out);
         }
         (Value::Array(o), Value::Array(n)) if n.len() >= o.len() => {
@@ -128,11 +118,15 @@ fn diff_value_into(path: String, ov: &Value, nv: &Value, out: &mut Patch) {
     }
 }
 
+/// Whether `path: whole` is no more bytes than the entries of `sub`.
+fn whole_is_smaller(path: &str, whole_bytes: usize, sub: &Patch) -> bool {
+    let sub_bytes: usize = sub.iter().map(|(k, v)| k.len() + 3 + json_len(v)).sum();
+    path.len() + 3 + whole_bytes <= sub_bytes
+}
+
 /// Sends the subtree whole when that is no larger than its patch.
 fn collapse_or_extend(path: String, whole: &Value, sub: Patch, out: &mut Patch) {
-    let sub_bytes: usize = sub.iter().map(|(k, v)| k.len() + 3 + json_len(v)).sum();
-    let whole_bytes = path.len() + 3 + json_len(whole);
-    if whole_bytes <= sub_bytes {
+    if whole_is_smaller(&path, json_len(whole), &sub) {
         out.insert(path, whole.clone());
     } else {
         out.extend(sub);
@@ -156,6 +150,161 @@ pub fn json_len(v: &Value) -> usize {
     match serde_json::to_writer(&mut n, v) {
         Ok(()) => n.0,
         Err(_) => 0,
+    }
+}
+
+/// A value the render diffs as it is typed. `diff_into` adds to `out`
+/// exactly the entries [`diff`] gives for the two values' JSON under
+/// `path` (the journeys check this on every dispatch), but compares the
+/// typed values, and writes out only what changed.
+pub trait Diff: Serialize {
+    /// The patch turning `old` into `self`, under the key path `path`
+    /// (never empty: the root is a struct, diffed field by field).
+    fn diff_into(&self, old: &Self, path: &str, out: &mut Patch);
+}
+
+/// The JSON of a value the core built itself (it always has one).
+pub(crate) fn value_of<T: Serialize + ?Sized>(v: &T) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// `old` and `new` through `Value`, diffed as [`diff`] does.
+pub(crate) fn diff_values<T: Serialize + ?Sized>(old: &T, new: &T, path: &str, out: &mut Patch) {
+    diff_value_into(path.to_owned(), &value_of(old), &value_of(new), out);
+}
+
+/// For values whose JSON is never an object or an array: a change sends
+/// the value whole, as [`diff`] does for such values.
+macro_rules! diff_scalar {
+    ($($t:ty),* $(,)?) => {
+        $(impl Diff for $t {
+            fn diff_into(&self, old: &Self, path: &str, out: &mut Patch) {
+                if self != old {
+                    out.insert(path.to_owned(), value_of(self));
+                }
+            }
+        })*
+    };
+}
+diff_scalar!(String, bool, usize);
+
+/// For small typed values not worth a field-by-field diff (enums, label
+/// tables, lines): compared as typed, and when they differ, both are
+/// written out as `Value`s and diffed as [`diff`] does.
+macro_rules! diff_as_value {
+    ($($t:ty),* $(,)?) => {
+        $(impl $crate::protocol::patch::Diff for $t {
+            fn diff_into(&self, old: &Self, path: &str, out: &mut $crate::protocol::patch::Patch) {
+                if self != old {
+                    $crate::protocol::patch::diff_values(old, self, path, out);
+                }
+            }
+        })*
+    };
+}
+pub(crate) use diff_as_value;
+
+/// For the large parts, diffed only when their keys say they were rebuilt
+/// (so they seldom compare equal): straight through `Value`, whose diff
+/// skips what is equal.
+macro_rules! diff_by_value {
+    ($($t:ty),* $(,)?) => {
+        $(impl $crate::protocol::patch::Diff for $t {
+            fn diff_into(&self, old: &Self, path: &str, out: &mut $crate::protocol::patch::Patch) {
+                $crate::protocol::patch::diff_values(old, self, path, out);
+            }
+        })*
+    };
+}
+pub(crate) use diff_by_value;
+
+/// For structs serialised as objects with every field, under the names
+/// given (`field: "jsonName"`): diffed field by field (a field equal to
+/// the last one's costs a comparison), and sent whole when that is
+/// smaller, as [`diff`] does for objects. Every field must be listed (the
+/// pattern does not compile otherwise); a struct with skipped, flattened
+/// or hand-serialised fields belongs in [`diff_as_value`].
+macro_rules! diff_struct {
+    ($t:ty { $($field:ident: $name:literal),* $(,)? }) => {
+        impl $crate::protocol::patch::Diff for $t {
+            fn diff_into(&self, old: &Self, path: &str, out: &mut $crate::protocol::patch::Patch) {
+                let Self { $($field: _),* } = self;
+                let mut sub = $crate::protocol::patch::Patch::new();
+                $(
+                    if self.$field != old.$field {
+                        $crate::protocol::patch::Diff::diff_into(
+                            &self.$field,
+                            &old.$field,
+                            &$crate::protocol::patch::join_key(path, $name),
+                            &mut sub,
+                        );
+                    }
+                )*
+                // Its braces, keys and colons, and a byte at least for each
+                // value: the object's JSON is no shorter.
+                let least = 1 $(+ $name.len() + 4)*;
+                $crate::protocol::patch::extend_or_whole(path, self, least, sub, out);
+            }
+        }
+        impl $crate::protocol::patch::FieldNames for $t {
+            const FIELD_NAMES: &'static [&'static str] = &[$($name),*];
+        }
+    };
+}
+pub(crate) use diff_struct;
+
+/// The JSON names [`diff_struct`] was given for a struct's fields (tests
+/// compare them with what serde writes).
+pub trait FieldNames {
+    const FIELD_NAMES: &'static [&'static str];
+}
+
+/// [`collapse_or_extend`] for a typed subtree whose JSON is at least
+/// `least` bytes: written out (as text, to count it) only when its changes
+/// are no smaller than that.
+pub(crate) fn extend_or_whole<T: Serialize + ?Sized>(
+    path: &str,
+    whole: &T,
+    least: usize,
+    sub: Patch,
+    out: &mut Patch,
+) {
+    if sub.is_empty() {
+        return;
+    }
+    if !whole_is_smaller(path, least, &sub) {
+        out.extend(sub);
+        return;
+    }
+    let whole_bytes = serde_json::to_vec(whole).map_or(usize::MAX / 2, |t| t.len());
+    if whole_is_smaller(path, whole_bytes, &sub) {
+        out.insert(path.to_owned(), value_of(whole));
+    } else {
+        out.extend(sub);
+    }
+}
+
+impl<T: Diff> Diff for Option<T> {
+    fn diff_into(&self, old: &Self, path: &str, out: &mut Patch) {
+        match (self, old) {
+            (Some(new), Some(old)) => new.diff_into(old, path, out),
+            (None, None) => {}
+            // `None` is `null` (and no `Some` in the view writes `null`):
+            // what replaces it, or is replaced by it, goes whole.
+            _ => {
+                out.insert(path.to_owned(), value_of(self));
+            }
+        }
+    }
+}
+
+/// Lists change seldom on their own (phone numbers, errors, replies):
+/// compared as typed, diffed through `Value` when they differ.
+impl<T: Serialize + PartialEq> Diff for Vec<T> {
+    fn diff_into(&self, old: &Self, path: &str, out: &mut Patch) {
+        if self != old {
+            diff_values(old, self, path, out);
+        }
     }
 }
 

@@ -113,6 +113,10 @@ pub fn truncate_chars(s: &str, max: usize) -> &str {
 /// - Nothing else is changed: inner runs of spaces are kept as typed, and
 ///   format characters such as the zero-width joiner stay (emoji need them).
 pub fn normalize_field(s: &str) -> String {
+    // Typed text seldom holds a control character: then trimming is all.
+    if !s.chars().any(char::is_control) {
+        return s.trim().to_owned();
+    }
     let cleaned: String = s
         .chars()
         .filter_map(|c| match c {

@@ -206,11 +206,19 @@ impl Shell {
                             self.acked.insert(k, v);
                         }
                     }
+                    let before = app::rendered_value(&self.model);
                     let effects = app::update(&mut self.model, ev);
                     assert!(effects.iter().filter(|e| e.is_render()).count() <= 1);
-                    if self.model.shared.rendered.is_object() {
-                        // Only changed parts are rebuilt: the result must be the whole view.
-                        assert_eq!(self.model.shared.rendered, app::view_value(&self.model));
+                    if self.model.shared.rendered.is_some() {
+                        // Only changed parts are rebuilt: the result must be the whole view,
+                        // and the patch the diff of the two whole views.
+                        let after = app::rendered_value(&self.model);
+                        assert_eq!(after, app::view_value(&self.model));
+                        let sent = effects.iter().find_map(|e| match e {
+                            Effect::Render { patch } => Some(patch.clone()),
+                            _ => None,
+                        });
+                        assert_eq!(sent.unwrap_or_default(), patch::diff(&before, &after));
                     }
                     super::world::check_hand_restore(&self.model);
                     for e in effects {

@@ -254,15 +254,29 @@ impl World {
         while let Some(ev) = queue.pop_front() {
             rounds += 1;
             assert!(rounds < 500, "the core and the shell ping-pong forever");
+            let before = app::rendered_value(&self.model);
             let effects = app::update(&mut self.model, ev);
             let renders = effects.iter().filter(|e| e.is_render()).count();
             assert!(renders <= 1, "more than one render in one dispatch");
-            if self.model.shared.rendered.is_object() {
+            if self.model.shared.rendered.is_some() {
                 // Only changed parts are rebuilt: the result must be the whole view.
                 assert_eq!(
-                    self.model.shared.rendered,
+                    app::rendered_value(&self.model),
                     app::view_value(&self.model),
                     "the incremental render differs from the whole view"
+                );
+                // And its patch is the diff of the two whole views' JSON.
+                let sent = effects
+                    .iter()
+                    .find_map(|e| match e {
+                        Effect::Render { patch } => Some(patch.clone()),
+                        _ => None,
+                    })
+                    .unwrap_or_default();
+                assert_eq!(
+                    sent,
+                    patch::diff(&before, &app::rendered_value(&self.model)),
+                    "the render's patch is not the diff of the whole views"
                 );
             }
             check_hand_restore(&self.model);

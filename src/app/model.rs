@@ -186,7 +186,7 @@ impl Model {
             session: self.launch.session.clone(),
             env: self.launch.env(),
             entry: self.launch.entry.clone(),
-            qy_apis: info.map(|l| l.qy_apis.clone()).unwrap_or_default(),
+            qy_apis: self.launch.qy_apis(),
             has_qy: info.is_some_and(|l| l.has_qy),
             customer: self.card.external_userid.clone(),
             chat: self.chat.chat_id.clone(),

@@ -32,7 +32,7 @@ fn host() -> Host {
         }),
         env: Environment::detect(&info, true, Some("4.1.36")),
         entry: Some("single_chat_tools".into()),
-        qy_apis: Vec::new(),
+        qy_apis: Default::default(),
         has_qy: true,
         customer: Some(ext()),
         chat: None,

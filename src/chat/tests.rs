@@ -26,7 +26,7 @@ fn host() -> Host {
         session: None,
         env: Environment::detect(&info, true, Some("4.1.36")),
         entry: Some("single_chat_tools".into()),
-        qy_apis: Vec::new(),
+        qy_apis: Default::default(),
         has_qy: true,
         customer: Some(ExternalUserId::parse(EXT).unwrap()),
         chat: None,
@@ -257,7 +257,7 @@ fn send_from_a_normal_launch_is_refused_with_a_note() {
 fn send_without_send_chat_message_in_the_shell_is_a_banner() {
     let mut s = typed("hi");
     let old = Host {
-        qy_apis: vec!["login".into(), "getContext".into()],
+        qy_apis: vec!["login".to_owned(), "getContext".to_owned()].into(),
         ..host()
     };
     let (fx, asks) = step(&mut s, &old, |s, ctx| {

@@ -31,7 +31,7 @@ fn host() -> Host {
         }),
         env: Environment::detect(&info, true, Some("4.1.36")),
         entry: Some("normal".into()),
-        qy_apis: Vec::new(),
+        qy_apis: Default::default(),
         has_qy: true,
         customer: None,
         chat: None,

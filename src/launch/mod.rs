@@ -168,7 +168,11 @@ crate::support::stored::stored_struct!(State { launch: "launch", session: "sessi
 /// A [`SystemInfo`] read once. Equal to any other: it is derived from the
 /// state beside it, so it never makes two states differ.
 #[derive(Debug, Clone, Default)]
-struct SystemMemo(std::cell::OnceCell<SystemInfo>);
+struct SystemMemo(
+    std::cell::OnceCell<SystemInfo>,
+    /// The `wx.qy` functions, shared with every [`Host`] built from them.
+    std::cell::OnceCell<std::rc::Rc<[String]>>,
+);
 
 impl PartialEq for SystemMemo {
     fn eq(&self, _: &Self) -> bool {
@@ -197,6 +201,19 @@ pub(crate) fn err_code(result: &Value) -> Option<i64> {
 
 impl State {
     /// The environment, derived from what the shell reported.
+    /// The `wx.qy` functions the shell found, shared, read once.
+    pub fn qy_apis(&self) -> std::rc::Rc<[String]> {
+        self.system
+            .1
+            .get_or_init(|| {
+                self.launch
+                    .as_ref()
+                    .map(|l| l.qy_apis.as_slice().into())
+                    .unwrap_or_else(|| Vec::new().into())
+            })
+            .clone()
+    }
+
     pub fn env(&self) -> Environment {
         let info = self.launch.as_ref();
         let system = self.system.0.get_or_init(|| {
@@ -217,11 +234,7 @@ impl State {
             session: self.session.clone(),
             env: self.env(),
             entry: self.entry.clone(),
-            qy_apis: self
-                .launch
-                .as_ref()
-                .map(|l| l.qy_apis.clone())
-                .unwrap_or_default(),
+            qy_apis: self.qy_apis(),
             has_qy: self.launch.as_ref().is_some_and(|l| l.has_qy),
             ..host.clone()
         }

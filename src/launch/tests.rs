@@ -20,7 +20,7 @@ fn host() -> Host {
         session: None,
         env: Environment::detect(&SystemInfo::default(), false, None),
         entry: None,
-        qy_apis: Vec::new(),
+        qy_apis: Default::default(),
         has_qy: false,
         customer: None,
         chat: None,
@@ -40,7 +40,7 @@ fn in_wecom() -> State {
     s.on_launch(LaunchInfo {
         system_info: json!({"platform": "android", "environment": "wxwork", "SDKVersion": "3.4.0", "language": "en"}),
         has_qy: true,
-        qy_apis: Api::ALL.iter().map(|a| a.name().to_owned()).collect(),
+        qy_apis: Api::ALL.iter().map(|a| a.name().to_owned()).collect::<Vec<_>>().into(),
         wecom_version: None,
     });
     s
@@ -121,7 +121,7 @@ fn start_outside_wecom_blocks_with_not_in_wecom_and_no_effects() {
     s.on_launch(LaunchInfo {
         system_info: json!({"platform": "android", "version": "8.0.50"}),
         has_qy: false,
-        qy_apis: Vec::new(),
+        qy_apis: Default::default(),
         wecom_version: None,
     });
     let (fx, asks) = step(&mut s, &host(), |s, ctx| s.start(ctx));

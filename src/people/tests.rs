@@ -24,7 +24,7 @@ fn host(now: f64) -> Host {
         }),
         env: Environment::detect(&SystemInfo::default(), true, Some("4.1.36")),
         entry: None,
-        qy_apis: Vec::new(),
+        qy_apis: Default::default(),
         has_qy: true,
         customer: None,
         chat: None,

@@ -34,7 +34,8 @@ pub struct Host {
     /// The raw entry `getContext` reported (owned by launch).
     pub entry: Option<String>,
     /// The `wx.qy` functions the shell found; empty means "not reported".
-    pub qy_apis: Vec<String>,
+    /// Shared, not copied: a host is built on every dispatch.
+    pub qy_apis: std::rc::Rc<[String]>,
     /// Whether the shell has `wx.qy` at all.
     pub has_qy: bool,
     /// The customer whose card is open (owned by card).

@@ -14,7 +14,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
-use super::stored::{object, Stored, StoredKey};
+use super::stored::{at_key, object, Stored, StoredKey};
 
 #[derive(Clone, PartialEq)]
 pub struct SortedMap<K, V> {
@@ -180,7 +180,7 @@ impl<K: StoredKey + Ord, V: Stored> Stored for SortedMap<K, V> {
         for (k, item) in object(v, "a map")? {
             let value = match V::read_stored(item) {
                 Ok(t) => t,
-                Err(e) => return Err(format!("`{k}`: {e}")),
+                Err(e) => return Err(at_key(&k, e)),
             };
             out.insert(K::read_key(k)?, value);
         }

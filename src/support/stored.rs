@@ -55,7 +55,7 @@ pub fn object(v: Value, what: &str) -> Result<Map<String, Value>, String> {
 // per stored type, so iterator adapters and `format!` inside them would be
 // paid for dozens of times over in the wasm.
 
-fn at_key(key: &str, e: String) -> String {
+pub(crate) fn at_key(key: &str, e: String) -> String {
     format!("`{key}`: {e}")
 }
 
